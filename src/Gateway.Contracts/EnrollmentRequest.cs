@@ -1,0 +1,19 @@
+namespace Gateway.Contracts;
+
+/// <summary>
+/// The one normalised request every front-end produces. Exactly one of <see cref="Csr"/> (DER PKCS#10) and
+/// <see cref="Template"/> (public key plus requested contents, e.g. from CRMF) is set.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Gateway.EnrollmentRequest")]
+public sealed record EnrollmentRequest(
+    [property: Id(0)] EnrollmentProtocol Protocol,
+    [property: Id(1)] string Profile,
+    [property: Id(2)] Requester Requester,
+    [property: Id(3)] string TransactionId,
+    [property: Id(4)] byte[]? Csr,
+    [property: Id(5)] RequestedTemplate? Template = null,
+    [property: Id(6)] string? RenewalOf = null)
+{
+    /// <summary>The grain key of the enrollment this request belongs to: retries with the same transaction id land on the same grain.</summary>
+    public string EnrollmentKey => EnrollmentKeys.For(Protocol, TransactionId);
+}

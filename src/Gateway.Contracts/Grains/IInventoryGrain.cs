@@ -1,0 +1,18 @@
+using Gateway.Contracts.Inventory;
+
+namespace Gateway.Contracts.Grains;
+
+/// <summary>Read side of the certificate inventory (a stateless worker; key 0).</summary>
+[Alias("Gateway.IInventoryGrain")]
+public interface IInventoryGrain : IGrainWithIntegerKey
+{
+    [Alias("QueryCertificatesAsync")]
+    Task<CertificatePage> QueryCertificatesAsync(CertificateQuery query);
+
+    [Alias("GetCertificateAsync")]
+    Task<CertificateInfo?> GetCertificateAsync(string serial);
+
+    /// <summary>The certificate's events and those of the enrollment that produced it, oldest first; null when unknown.</summary>
+    [Alias("GetHistoryAsync")]
+    Task<IReadOnlyList<HistoryEntry>?> GetHistoryAsync(string serial);
+}

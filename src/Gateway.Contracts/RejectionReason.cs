@@ -1,0 +1,27 @@
+namespace Gateway.Contracts;
+
+/// <summary>Machine-readable reasons; each front-end maps them to its own error vocabulary.</summary>
+[GenerateSerializer, Alias("Gateway.RejectionReason")]
+public enum RejectionReason
+{
+    /// <summary>The request could not be parsed (bad DER, bad CSR).</summary>
+    BadRequest = 0,
+    /// <summary>Proof of possession failed: the CSR's signature does not verify.</summary>
+    BadSignature = 1,
+    UnknownProfile = 2,
+    /// <summary>The requester may not use this profile (protocol or authentication method not allowed).</summary>
+    Unauthorized = 3,
+    /// <summary>The key is refused: algorithm, size, weak or reused.</summary>
+    BadKey = 4,
+    /// <summary>A requested name (subject or SAN) is refused.</summary>
+    BadName = 5,
+    /// <summary>Any other policy rule refused the request.</summary>
+    PolicyDenied = 6,
+    RateLimited = 7,
+    /// <summary>The certificate named for renewal or revocation is unknown, revoked or not the requester's.</summary>
+    BadRenewal = 8,
+    /// <summary>An administrator denied a pending request.</summary>
+    Denied = 9,
+    /// <summary>The gateway could not complete the request (store or CA unavailable); safe to retry.</summary>
+    Unavailable = 10,
+}
