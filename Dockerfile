@@ -1,0 +1,17 @@
+# Gateway server image. Build: docker build -t gateway .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/Gateway.Server -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+COPY policies /app/policies
+ENV ASPNETCORE_URLS="http://+:8080;https://+:8443" \
+    Gateway__DataDir=/data \
+    Gateway__Policies__Path=/app/policies
+VOLUME /data
+EXPOSE 8080 8443
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"]
+ENTRYPOINT ["dotnet", "Gateway.Server.dll"]

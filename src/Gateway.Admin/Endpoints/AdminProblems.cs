@@ -1,0 +1,50 @@
+using Gateway.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Admin.Endpoints;
+
+/// <summary>RFC 9457 problem details for the admin API; rejection reasons map to statuses here, nowhere else.</summary>
+public static class AdminProblems
+{
+    public const string TypeBase = "https://gateway.example/problems/";
+
+    public static ProblemHttpResult Problem(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + slug, extensions: extensions);
+
+    public static ProblemHttpResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "bad-request", "Bad request", detail);
+
+    public static ProblemHttpResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
+
+    public static ProblemHttpResult Rejected(RejectedOutcome rejected)
+    {
+        var status = rejected.Reason switch
+        {
+            RejectionReason.BadRequest or RejectionReason.BadSignature => StatusCodes.Status400BadRequest,
+            RejectionReason.UnknownProfile => StatusCodes.Status404NotFound,
+            RejectionReason.RateLimited => StatusCodes.Status429TooManyRequests,
+            RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status403Forbidden,
+        };
+        var slug = ToSlug(rejected.Reason);
+        return Problem(status, slug, "Enrollment rejected: " + slug, rejected.Message, new Dictionary<string, object?>
+        {
+            ["reason"] = slug,
+            ["enrollmentId"] = rejected.EnrollmentId,
+            ["firedRules"] = rejected.FiredRules.Select(r => new { rule = r.Rule, effect = r.Effect.ToString().ToLowerInvariant(), reason = r.Reason }).ToArray(),
+        });
+    }
+
+    /// <summary>"BadKey" → "bad-key".</summary>
+    public static string ToSlug(RejectionReason reason)
+    {
+        var name = reason.ToString();
+        var chars = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) chars.Append('-');
+            chars.Append(char.ToLowerInvariant(name[i]));
+        }
+        return chars.ToString();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Gateway.Admin.Authentication;
+using Gateway.Contracts;
+using Gateway.Contracts.Grains;
+using Gateway.Contracts.Inventory;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gateway.Admin.Endpoints;
+
+/// <summary><c>/api/v1/certificates</c>: the inventory, each certificate's history, revocation.</summary>
+public static class CertificateEndpoints
+{
+    public sealed record CertificateView(
+        string Serial, string Subject, IReadOnlyList<string> SubjectAltNames, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
+        string Status, string Profile, string Protocol, string Requester, string Sha256Fingerprint, DateTimeOffset? RevokedAt,
+        string? RevocationReason, string EnrollmentId, string Certificate);
+
+    public sealed record CertificateList(IReadOnlyList<CertificateView> Items, long Total, int Page, int PageSize);
+
+    public sealed record HistoryView(string Type, DateTimeOffset Time, string Actor, string Stream, long Version, JsonElement Details);
+
+    public sealed record RevokeRequest(string? Reason, DateTimeOffset? InvalidityDate);
+
+    public sealed record RevokeResponse(string Serial, string Status, DateTimeOffset? RevokedAt, string? Reason);
+
+    public static RouteGroupBuilder MapCertificateEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/certificates").WithTags("Certificates");
+        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
+        group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.Read);
+        group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.Read);
+        group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write);
+        return api;
+    }
+
+    public static async Task<Results<Ok<CertificateList>, ProblemHttpResult>> ListAsync(
+        IGrainFactory grains, string? subject, string? san, string? status, string? profile, string? protocol,
+        string? expiringBefore, int? page, int? pageSize)
+    {
+        CertificateStatus? parsedStatus = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<CertificateStatus>(status, true, out var s) || !Enum.IsDefined(s))
+                return AdminProblems.BadRequest($"'status' must be one of {string.Join(", ", Enum.GetNames<CertificateStatus>().Select(n => n.ToLowerInvariant()))}.");
+            parsedStatus = s;
+        }
+        EnrollmentProtocol? parsedProtocol = null;
+        if (!string.IsNullOrWhiteSpace(protocol))
+        {
+            if (!Enum.TryParse<EnrollmentProtocol>(protocol, true, out var p) || !Enum.IsDefined(p))
+                return AdminProblems.BadRequest($"'protocol' must be one of {string.Join(", ", Enum.GetNames<EnrollmentProtocol>().Select(n => n.ToLowerInvariant()))}.");
+            parsedProtocol = p;
+        }
+        DateTimeOffset? before = null;
+        if (!string.IsNullOrWhiteSpace(expiringBefore))
+        {
+            if (!DateTimeOffset.TryParse(expiringBefore, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b))
+                return AdminProblems.BadRequest("'expiringBefore' must be an ISO 8601 date-time.");
+            before = b;
+        }
+        if (page is < 1) return AdminProblems.BadRequest("'page' starts at 1.");
+        if (pageSize is < 1 or > 500) return AdminProblems.BadRequest("'pageSize' must be between 1 and 500.");
+        var result = await grains.GetGrain<IInventoryGrain>(0).QueryCertificatesAsync(
+            new CertificateQuery(subject, san, parsedStatus, profile, parsedProtocol, before, page ?? 1, pageSize ?? 50));
+        return TypedResults.Ok(new CertificateList(result.Items.Select(ToView).ToList(), result.Total, result.Page, result.PageSize));
+    }
+
+    public static async Task<Results<Ok<CertificateView>, ProblemHttpResult>> GetAsync(string serial, IGrainFactory grains)
+    {
+        if (!Serials.TryNormalise(serial, out var s)) return AdminProblems.BadRequest("The serial must be hexadecimal.");
+        var info = await grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(s);
+        return info is null ? AdminProblems.NotFound($"No certificate with serial {s}.") : TypedResults.Ok(ToView(info));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<HistoryView>>, ProblemHttpResult>> HistoryAsync(string serial, IGrainFactory grains)
+    {
+        if (!Serials.TryNormalise(serial, out var s)) return AdminProblems.BadRequest("The serial must be hexadecimal.");
+        var history = await grains.GetGrain<IInventoryGrain>(0).GetHistoryAsync(s);
+        if (history is null) return AdminProblems.NotFound($"No certificate with serial {s}.");
+        IReadOnlyList<HistoryView> views = history
+            .Select(h => new HistoryView(h.Type, h.Time, h.Actor, h.StreamId, h.Version, JsonDocument.Parse(h.DetailsJson).RootElement.Clone()))
+            .ToList();
+        return TypedResults.Ok(views);
+    }
+
+    public static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> RevokeAsync(
+        string serial, RevokeRequest? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Serials.TryNormalise(serial, out var s)) return AdminProblems.BadRequest("The serial must be hexadecimal.");
+        var reason = RevocationReason.Unspecified;
+        if (!string.IsNullOrWhiteSpace(body?.Reason) && !RevocationReasons.TryParse(body.Reason, out reason))
+        {
+            return AdminProblems.BadRequest(
+                $"'reason' must be an RFC 5280 reason name: {string.Join(", ", Enum.GetValues<RevocationReason>().Where(r => r != RevocationReason.RemoveFromCrl).Select(r => r.ToRfcName()))}.");
+        }
+        if (reason == RevocationReason.RemoveFromCrl) return AdminProblems.BadRequest("'removeFromCRL' is not a revocation reason.");
+        var result = await grains.GetGrain<ICertificateGrain>(s).RevokeAsync(reason, "api-key:" + (user.Identity?.Name ?? "unknown"), body?.InvalidityDate);
+        return result.Status switch
+        {
+            RevocationStatus.NotFound => AdminProblems.NotFound($"No certificate with serial {s}."),
+            _ => TypedResults.Ok(new RevokeResponse(s, result.Status == RevocationStatus.Revoked ? "revoked" : "already-revoked",
+                result.RevokedAt, result.Reason?.ToRfcName())),
+        };
+    }
+
+    private static CertificateView ToView(CertificateInfo c) => new(
+        c.Serial, c.Subject, c.SubjectAltNames, c.Issuer, c.NotBefore, c.NotAfter, c.Status.ToString().ToLowerInvariant(), c.Profile,
+        c.Protocol.ToString().ToLowerInvariant(), c.Requester, c.Sha256Fingerprint, c.RevokedAt, c.RevocationReason?.ToRfcName(),
+        c.EnrollmentId, Pem.Certificate(c.Der));
+}

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Gateway.Admin.Authentication;
+using Gateway.Contracts;
+using Gateway.Contracts.Csr;
+using Gateway.Contracts.Grains;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gateway.Admin.Endpoints;
+
+/// <summary><c>/api/v1/enrollments</c>: issue through the pipeline without a protocol front-end.</summary>
+public static class EnrollmentEndpoints
+{
+    public sealed record EnrollRequest(string? Profile, string? Csr, string? TransactionId);
+
+    public sealed record EnrollResponse(string Serial, string Certificate, string Chain, string EnrollmentId);
+
+    public sealed record PendingResponse(string EnrollmentId, string Status, int RetryAfterSeconds, string Reason);
+
+    public static RouteGroupBuilder MapEnrollmentEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/enrollments").WithTags("Enrollments");
+        group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write);
+        return api;
+    }
+
+    public static async Task<Results<Created<EnrollResponse>, Accepted<PendingResponse>, ProblemHttpResult>> EnrollAsync(
+        EnrollRequest? body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    {
+        if (body is null) return AdminProblems.BadRequest("A JSON body {\"profile\": \"...\", \"csr\": \"<PEM>\"} is required.");
+        if (string.IsNullOrWhiteSpace(body.Profile)) return AdminProblems.BadRequest("'profile' is required.");
+        if (string.IsNullOrWhiteSpace(body.Csr)) return AdminProblems.BadRequest("'csr' (a PEM PKCS#10 request) is required.");
+        byte[] der;
+        try
+        {
+            der = Pkcs10Request.DecodePem(body.Csr);
+        }
+        catch (CsrFormatException ex)
+        {
+            return AdminProblems.BadRequest("'csr' is not a PKCS#10 request: " + ex.Message);
+        }
+        if (!Pkcs10Request.TryParse(der, out _, out var error))
+        {
+            return AdminProblems.BadRequest("'csr' is not a valid PKCS#10 request: " + error);
+        }
+        var transactionId = string.IsNullOrWhiteSpace(body.TransactionId)
+            ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
+            : body.TransactionId.Trim();
+        if (transactionId.Length > 128) return AdminProblems.BadRequest("'transactionId' must be at most 128 characters.");
+
+        var requester = new Requester(AuthenticationMethods.ApiKey, user.Identity?.Name ?? "unknown");
+        var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der);
+        var outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        switch (outcome)
+        {
+            case IssuedOutcome issued:
+                var response = new EnrollResponse(issued.Serial, Pem.Certificate(issued.Certificate), Pem.Certificates(issued.Chain), issued.EnrollmentId);
+                return TypedResults.Created($"{http.Request.PathBase}/api/v1/certificates/{issued.Serial}", response);
+            case PendingOutcome pending:
+                http.Response.Headers.RetryAfter = ((int)pending.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Accepted((string?)null, new PendingResponse(pending.EnrollmentId, "pending", (int)pending.RetryAfter.TotalSeconds, pending.Reason));
+            case RejectedOutcome rejected:
+                return AdminProblems.Rejected(rejected);
+            default:
+                throw new InvalidOperationException($"Unexpected outcome {outcome.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Gateway.Ca;
+
+/// <summary>
+/// Options of the internal CA, bound from <c>Gateway:Ca</c>; <see cref="DataDir"/> comes from <c>Gateway:DataDir</c>.
+/// Validated at start by <see cref="CaOptionsValidator"/>.
+/// </summary>
+public sealed class CaOptions
+{
+    public const string SectionName = "Gateway:Ca";
+    public const string DataDirKey = "Gateway:DataDir";
+    public const string DefaultDataDir = "./data";
+
+    /// <summary>
+    /// Holds <c>ca/</c> (CA certificates, encrypted keys, the dev passphrase) and <c>tls/</c> (the server certificate).
+    /// Bound from <c>Gateway:DataDir</c>.
+    /// </summary>
+    public string DataDir { get; set; } = DefaultDataDir;
+
+    /// <summary>
+    /// Encrypts the CA private keys (and the server TLS PKCS#12) at rest. Unset or empty: dev mode, a random passphrase
+    /// is generated into <c>&lt;DataDir&gt;/ca/passphrase</c>.
+    /// </summary>
+    public string? Passphrase { get; set; }
+
+    /// <summary><c>ecdsa-p256</c>, <c>ecdsa-p384</c> (default), <c>rsa-2048</c>, <c>rsa-3072</c> or <c>rsa-4096</c>.</summary>
+    public string RootKeyAlgorithm { get; set; } = "ecdsa-p384";
+
+    /// <summary><c>ecdsa-p256</c> (default), <c>ecdsa-p384</c>, <c>rsa-2048</c>, <c>rsa-3072</c> or <c>rsa-4096</c>.</summary>
+    public string IssuingKeyAlgorithm { get; set; } = "ecdsa-p256";
+
+    /// <summary>Distinguished name of a generated root, most significant RDN last as .NET writes it.</summary>
+    public string RootSubject { get; set; } = "CN=Gateway Dev Root CA,O=Gateway";
+
+    /// <summary>Distinguished name of a generated issuing CA.</summary>
+    public string IssuingSubject { get; set; } = "CN=Gateway Dev Issuing CA,O=Gateway";
+
+    /// <summary>Lifetime of a generated root in years (1–100).</summary>
+    public int RootLifetimeYears { get; set; } = 20;
+
+    /// <summary>Lifetime of a generated issuing CA in years (1–RootLifetimeYears).</summary>
+    public int IssuingLifetimeYears { get; set; } = 10;
+
+    /// <summary>Use an existing CA instead of generating one.</summary>
+    public CaImportOptions Import { get; set; } = new();
+
+    /// <summary>The gateway's own TLS server certificate.</summary>
+    public ServerTlsOptions ServerTls { get; set; } = new();
+}

@@ -1,0 +1,68 @@
+using Gateway.Contracts;
+using Gateway.Contracts.Grains;
+using Gateway.Contracts.Inventory;
+using Gateway.Store;
+using Gateway.Store.Records;
+using Orleans.Concurrency;
+
+namespace Gateway.Grains;
+
+/// <summary>The inventory's read side, run locally on every silo.</summary>
+[StatelessWorker]
+internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time) : Grain, IInventoryGrain
+{
+    public async Task<CertificatePage> QueryCertificatesAsync(CertificateQuery query)
+    {
+        var now = time.GetUtcNow();
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, 500);
+        // "Expired" is derived from the clock; stored status says Valid/Revoked/OnHold.
+        var filter = new CertificateFilter(
+            Subject: query.Subject,
+            San: query.San,
+            Statuses: query.Status switch
+            {
+                CertificateStatus.Valid or CertificateStatus.Expired => ["Valid"],
+                CertificateStatus.Revoked => ["Revoked"],
+                CertificateStatus.OnHold => ["OnHold"],
+                _ => null,
+            },
+            NotAfterBefore: query.Status == CertificateStatus.Expired ? Min(now, query.ExpiringBefore) : query.ExpiringBefore,
+            NotAfterOnOrAfter: query.Status == CertificateStatus.Valid ? now : null,
+            Profile: query.Profile,
+            Protocol: query.Protocol?.ToString().ToLowerInvariant(),
+            Skip: (page - 1) * size,
+            Take: size);
+        var (items, total) = await queries.QueryCertificatesAsync(filter);
+        return new CertificatePage(items.Select(r => ToInfo(r, now)).ToList(), total, page, size);
+    }
+
+    public async Task<CertificateInfo?> GetCertificateAsync(string serial)
+    {
+        var record = await queries.GetCertificateAsync(serial);
+        return record is null ? null : ToInfo(record, time.GetUtcNow());
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>?> GetHistoryAsync(string serial)
+    {
+        var items = await queries.GetHistoryAsync(serial);
+        return items?.Select(i => new HistoryEntry(i.Type, i.Time, i.Actor, i.StreamId, i.Version, i.DetailsJson)).ToList();
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;
+
+    internal static CertificateInfo ToInfo(CertificateRecord r, DateTimeOffset now)
+    {
+        var status = r.Status switch
+        {
+            "Revoked" => CertificateStatus.Revoked,
+            "OnHold" => CertificateStatus.OnHold,
+            _ when r.NotAfter <= now => CertificateStatus.Expired,
+            _ => CertificateStatus.Valid,
+        };
+        RevocationReason? reason = RevocationReasons.TryParse(r.RevocationReason, out var rr) ? rr : null;
+        var protocol = Enum.TryParse<EnrollmentProtocol>(r.Protocol, true, out var p) ? p : EnrollmentProtocol.Admin;
+        return new CertificateInfo(r.Serial, r.Subject, r.SubjectAltNames, r.Issuer, r.NotBefore, r.NotAfter, status, r.Profile,
+            protocol, r.Requester, r.Sha256Fingerprint, r.Der, r.RevokedAt, reason, r.EnrollmentId);
+    }
+}

@@ -1,0 +1,24 @@
+using Gateway.Contracts;
+using Gateway.Contracts.Grains;
+using Orleans.Concurrency;
+
+namespace Gateway.Grains;
+
+/// <summary>
+/// Evaluates one profile's compiled rules (key = profile name). Stateless and local to each silo: the rules are
+/// compiled once per catalog load and shared, so evaluation is a pure in-memory function call.
+/// </summary>
+[StatelessWorker]
+internal sealed class PolicyGrain(PolicyCatalogProvider catalog) : Grain, IPolicyGrain
+{
+    public Task<Decision> EvaluateAsync(PolicyInput input)
+    {
+        var name = this.GetPrimaryKeyString();
+        if (!catalog.Current.TryGet(name, out var profile))
+        {
+            return Task.FromResult(new Decision(DecisionEffect.Deny,
+                [new FiredRule("profile", DecisionEffect.Deny, $"Unknown profile '{name}'.")], null, RejectionReason.UnknownProfile, "0"));
+        }
+        return Task.FromResult(profile.Evaluate(input));
+    }
+}

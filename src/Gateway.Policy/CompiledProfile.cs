@@ -1,0 +1,262 @@
+using System.Globalization;
+using Gateway.Contracts;
+using Gateway.Policy.Names;
+using Gateway.Policy.Parsing;
+using Gateway.Policy.Rules;
+
+namespace Gateway.Policy;
+
+/// <summary>
+/// One profile, parsed and compiled once (patterns, networks and OIDs are pre-parsed) and then evaluated many times.
+/// Immutable and thread-safe. Create with <see cref="ProfileParser"/> or <see cref="ProfileCatalog"/>.
+/// </summary>
+public sealed class CompiledProfile
+{
+    private static readonly byte[] EmptyName = [0x30, 0x00];
+
+    private readonly ProfileDefinition definition;
+    private readonly bool[] protocols;
+    private readonly HashSet<string> authentication;
+    private readonly string protocolsText;
+    private readonly string authenticationText;
+    private readonly string versionText;
+
+    internal CompiledProfile(ProfileDefinition definition, string document, string source, int version)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
+        this.definition = definition;
+        Document = document;
+        Source = source;
+        Version = version;
+        versionText = version.ToString(CultureInfo.InvariantCulture);
+        protocols = new bool[Enum.GetValues<EnrollmentProtocol>().Max(p => (int)p) + 1];
+        foreach (var protocol in definition.Protocols)
+        {
+            protocols[(int)protocol] = true;
+        }
+
+        authentication = new HashSet<string>(definition.AuthenticationMethods, StringComparer.Ordinal);
+        protocolsText = string.Join(", ", definition.Protocols.Select(ProtocolNames.Display));
+        authenticationText = string.Join(", ", definition.AuthenticationMethods);
+    }
+
+    public string Name => definition.Name;
+
+    public string Description => definition.Description;
+
+    /// <summary>The issuing CA's id (<c>issuer</c>, default <c>default</c>).</summary>
+    public string Issuer => definition.Issuer;
+
+    public IReadOnlyList<EnrollmentProtocol> Protocols => definition.Protocols;
+
+    /// <summary>Allowed authentication methods (names from <see cref="Gateway.Contracts.AuthenticationMethods"/>).</summary>
+    public IReadOnlyList<string> AuthenticationMethods => definition.AuthenticationMethods;
+
+    /// <summary>The profile's version (default 1); reported as <see cref="Decision.ProfileVersion"/>.</summary>
+    public int Version { get; }
+
+    /// <summary>The YAML this profile was compiled from (the whole source, or the profile's own node re-emitted when the source holds several).</summary>
+    public string Document { get; }
+
+    /// <summary>Where the profile came from (file path or the source name given to the parser).</summary>
+    public string Source { get; }
+
+    /// <summary><c>keys.allowReuse</c>: whether the caller needs to look up <see cref="PolicyFacts.KeyInUseByOtherSubject"/> at all.</summary>
+    public bool AllowKeyReuse => definition.Keys.AllowReuse;
+
+    public bool RequiresManualApproval => definition.ManualApproval;
+
+    /// <summary><c>quotas.perRequester</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedToRequesterInWindow"/> over.</summary>
+    public QuotaLimit? PerRequesterQuota => definition.PerRequesterQuota;
+
+    /// <summary><c>quotas.perProfile</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedForProfileInWindow"/> over.</summary>
+    public QuotaLimit? PerProfileQuota => definition.PerProfileQuota;
+
+    /// <summary><c>renewal.window</c>, or null (renewal at any time).</summary>
+    public TimeSpan? RenewalWindow => definition.Renewal.Window;
+
+    public TimeSpan DefaultLifetime => definition.Validity.Default;
+
+    public TimeSpan MaxLifetime => definition.Validity.Max;
+
+    /// <summary>The same profile with another version number.</summary>
+    public CompiledProfile WithVersion(int version) => new(definition, Document, Source, version);
+
+    public override string ToString() => $"{Name} v{Version} ({Source})";
+
+    /// <summary>
+    /// Decides a request. Every rule checked is recorded in <see cref="Decision.FiredRules"/>; the first denial gives
+    /// <see cref="Decision.Reason"/>. Allowed and pending decisions carry the template to sign. Rules that need store
+    /// facts (key reuse, quotas, renewal timing) run only when <paramref name="facts"/> supplies them.
+    /// </summary>
+    public Decision Evaluate(PolicyInput input, PolicyFacts? facts = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var rules = new RuleRecorder();
+
+        var protocol = input.Protocol;
+        if ((uint)protocol >= (uint)protocols.Length || !protocols[(int)protocol])
+        {
+            rules.Deny("protocols", $"Protocol {ProtocolNames.Display(protocol)} is not allowed by profile {Name} (allowed: {protocolsText})", RejectionReason.Unauthorized);
+            return Denied(rules);
+        }
+
+        rules.Allow("protocols", $"Protocol {ProtocolNames.Display(protocol)} is allowed");
+        var method = input.Requester.AuthenticationMethod;
+        if (!authentication.Contains(method))
+        {
+            rules.Deny("authentication", $"Authentication method {method} is not allowed by profile {Name} (allowed: {authenticationText})", RejectionReason.Unauthorized);
+            return Denied(rules);
+        }
+
+        rules.Allow("authentication", $"Authentication method {method} is allowed");
+        definition.Renewal.EvaluateAuthentication(input, facts, rules);
+        if (rules.Denied)
+        {
+            return Denied(rules);
+        }
+
+        var key = definition.Keys.Evaluate(input, facts, rules);
+
+        var subject = definition.Subject;
+        List<KeyValuePair<string, string>>? attributes = null;
+        if (subject.NeedsAttributes)
+        {
+            attributes = [];
+            if (NameReader.TryRead(input.Subject, attributes))
+            {
+                subject.CheckAttributes(attributes, rules);
+            }
+            else
+            {
+                attributes = null;
+                rules.Deny("subject", "The requested subject is not a valid DER-encoded Name", RejectionReason.BadRequest);
+            }
+        }
+
+        var sans = definition.San.Evaluate(input.SubjectAltNames, rules);
+        if (subject.CommonNameMustBeSan && attributes is not null)
+        {
+            SubjectRules.CheckCommonNamesAreSans(attributes, sans, rules);
+        }
+
+        var copied = definition.Extensions.EvaluateRequested(input.RequestedExtensions, rules);
+        definition.Renewal.Evaluate(input, facts, rules);
+        EvaluateQuotas(input, facts, rules);
+
+        if (rules.Denied || key is null)
+        {
+            return Denied(rules);
+        }
+
+        var subjectDer = input.Subject;
+        if (subject.Template is { } template)
+        {
+            var built = template.TryBuild(LastCommonName(attributes), input.Requester.Principal, FirstDnsName(sans), out var display, out var error);
+            if (built is null)
+            {
+                rules.Deny("subject.template", $"Subject template {template.Text} cannot be filled: {error}", RejectionReason.BadName);
+                return Denied(rules);
+            }
+
+            rules.Allow("subject.template", $"Subject {display} built from template {template.Text}");
+            subjectDer = built;
+        }
+
+        if (sans.Count == 0 && (subjectDer.Length == 0 || subjectDer.AsSpan().SequenceEqual(EmptyName)))
+        {
+            rules.Deny("subject", "The certificate would have neither a subject nor a subject alternative name", RejectionReason.BadName);
+            return Denied(rules);
+        }
+
+        var (notBefore, notAfter) = definition.Validity.Compute(input.Now, rules);
+        var keyUsage = definition.Extensions.KeyUsageFor(key.Value, rules);
+        var certificate = new CertificateTemplate(
+            Issuer,
+            subjectDer,
+            input.SubjectPublicKeyInfo,
+            sans,
+            notBefore,
+            notAfter,
+            keyUsage,
+            definition.Extensions.ExtendedKeyUsages,
+            definition.Extensions.CertificatePolicies,
+            copied);
+
+        if (definition.ManualApproval)
+        {
+            rules.Pending("approval", $"Profile {Name} requires approval by an administrator");
+            return new Decision(DecisionEffect.Pending, rules.Rules, certificate, null, versionText);
+        }
+
+        rules.Allow("approval", "Approved automatically");
+        return new Decision(DecisionEffect.Allow, rules.Rules, certificate, null, versionText);
+    }
+
+    private void EvaluateQuotas(PolicyInput input, PolicyFacts? facts, RuleRecorder rules)
+    {
+        if (facts is null)
+        {
+            return;
+        }
+
+        if (definition.PerRequesterQuota is { } perRequester && facts.IssuedToRequesterInWindow is { } byRequester)
+        {
+            var text = $"Requester {input.Requester} has {byRequester} certificate(s) issued in the last {Durations.Format(perRequester.Window)}; the quota is {perRequester.Count}";
+            if (byRequester >= perRequester.Count)
+            {
+                rules.Deny("quotas.perRequester", text, RejectionReason.RateLimited);
+            }
+            else
+            {
+                rules.Allow("quotas.perRequester", text);
+            }
+        }
+
+        if (definition.PerProfileQuota is { } perProfile && facts.IssuedForProfileInWindow is { } byProfile)
+        {
+            var text = $"Profile {Name} has {byProfile} certificate(s) issued in the last {Durations.Format(perProfile.Window)}; the quota is {perProfile.Count}";
+            if (byProfile >= perProfile.Count)
+            {
+                rules.Deny("quotas.perProfile", text, RejectionReason.RateLimited);
+            }
+            else
+            {
+                rules.Allow("quotas.perProfile", text);
+            }
+        }
+    }
+
+    private Decision Denied(RuleRecorder rules) =>
+        new(DecisionEffect.Deny, rules.Rules, null, rules.DenyReason ?? RejectionReason.PolicyDenied, versionText);
+
+    private static string? LastCommonName(List<KeyValuePair<string, string>>? attributes)
+    {
+        string? commonName = null;
+        if (attributes is not null)
+        {
+            foreach (var attribute in attributes)
+            {
+                if (attribute.Key == SubjectAttributes.CommonName)
+                {
+                    commonName = attribute.Value;
+                }
+            }
+        }
+
+        return commonName;
+    }
+
+    private static string? FirstDnsName(IReadOnlyList<SubjectAltName> sans)
+    {
+        for (var i = 0; i < sans.Count; i++)
+        {
+            if (sans[i].Type == SubjectAltNameType.Dns)
+            {
+                return sans[i].Value;
+            }
+        }
+
+        return null;
+    }
+}

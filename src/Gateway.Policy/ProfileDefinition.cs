@@ -1,0 +1,36 @@
+using Gateway.Contracts;
+using Gateway.Policy.Rules;
+
+namespace Gateway.Policy;
+
+/// <summary>Everything a profile says, compiled (patterns, networks, OIDs parsed); produced by the parser, consumed by <see cref="CompiledProfile"/>.</summary>
+internal sealed class ProfileDefinition
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public required string Issuer { get; init; }
+
+    public required IReadOnlyList<EnrollmentProtocol> Protocols { get; init; }
+
+    public required IReadOnlyList<string> AuthenticationMethods { get; init; }
+
+    public required KeyRules Keys { get; init; }
+
+    public required SubjectRules Subject { get; init; }
+
+    public required SanRules San { get; init; }
+
+    public required ValidityRules Validity { get; init; }
+
+    public required ExtensionRules Extensions { get; init; }
+
+    public required RenewalRules Renewal { get; init; }
+
+    public required bool ManualApproval { get; init; }
+
+    public QuotaLimit? PerRequesterQuota { get; init; }
+
+    public QuotaLimit? PerProfileQuota { get; init; }
+}

@@ -1,0 +1,208 @@
+using Gateway.Contracts;
+
+namespace Gateway.Policy.Rules;
+
+/// <summary>
+/// Compiled <c>san</c> section. A type without a section allows no names of that type; deny lists win over allow lists;
+/// a disallowed name either refuses the request or is dropped (<c>onDisallowed</c>).
+/// </summary>
+internal sealed class SanRules
+{
+    public DnsPatternSet? DnsAllow { get; init; }
+
+    public DnsPatternSet DnsDeny { get; init; } = DnsPatternSet.Empty;
+
+    public bool WildcardCertificates { get; init; }
+
+    public IpRangeSet? IpAllow { get; init; }
+
+    public IpRangeSet IpDeny { get; init; } = IpRangeSet.Empty;
+
+    public EmailPatternSet? EmailAllow { get; init; }
+
+    public EmailPatternSet EmailDeny { get; init; } = EmailPatternSet.Empty;
+
+    public UriPatternSet? UriAllow { get; init; }
+
+    public UriPatternSet UriDeny { get; init; } = UriPatternSet.Empty;
+
+    public int MaxCount { get; init; } = 100;
+
+    public bool DropDisallowed { get; init; }
+
+    public bool Required { get; init; }
+
+    public static SanRules None { get; } = new();
+
+    /// <summary>Checks every name; returns the names to issue (the input list itself when nothing was dropped).</summary>
+    public IReadOnlyList<SubjectAltName> Evaluate(IReadOnlyList<SubjectAltName> names, RuleRecorder rules)
+    {
+        if (names.Count > MaxCount)
+        {
+            rules.Deny("san.maxCount", $"The request has {names.Count} subject alternative names; at most {MaxCount} are allowed", RejectionReason.BadName);
+        }
+        else if (names.Count > 0)
+        {
+            rules.Allow("san.maxCount", $"The request has {names.Count} subject alternative name(s); at most {MaxCount} are allowed");
+        }
+
+        List<SubjectAltName>? kept = null;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            var (rule, problem, match) = Check(name);
+            if (problem is null)
+            {
+                rules.Allow(rule, $"{Describe(name)} matches {match}");
+                kept?.Add(name);
+                continue;
+            }
+
+            if (DropDisallowed)
+            {
+                rules.Allow("san.onDisallowed", $"Dropped {Describe(name)}: {problem} ({rule})");
+                if (kept is null)
+                {
+                    kept = new List<SubjectAltName>(names.Count);
+                    for (var j = 0; j < i; j++)
+                    {
+                        kept.Add(names[j]);
+                    }
+                }
+            }
+            else
+            {
+                rules.Deny(rule, $"{Describe(name)} {problem}", RejectionReason.BadName);
+            }
+        }
+
+        IReadOnlyList<SubjectAltName> result = kept is null ? names : kept;
+        if (Required)
+        {
+            if (result.Count == 0)
+            {
+                rules.Deny("san.required", "At least one subject alternative name is required", RejectionReason.BadName);
+            }
+            else
+            {
+                rules.Allow("san.required", $"The certificate carries {result.Count} subject alternative name(s)");
+            }
+        }
+
+        return result;
+    }
+
+    private (string Rule, string? Problem, string? Match) Check(SubjectAltName name) => name.Type switch
+    {
+        SubjectAltNameType.Dns => CheckDns(name.Value),
+        SubjectAltNameType.Ip => CheckIp(name.Value),
+        SubjectAltNameType.Email => CheckEmail(name.Value),
+        SubjectAltNameType.Uri => CheckUri(name.Value),
+        _ => ("san.other", "is of a type this gateway never issues", null),
+    };
+
+    private (string, string?, string?) CheckDns(string value)
+    {
+        var name = DnsName.Normalize(value);
+        if (!DnsName.IsValid(name, allowWildcard: true))
+        {
+            return ("san.dns", "is not a valid DNS name", null);
+        }
+
+        if (DnsName.IsWildcard(name) && !WildcardCertificates)
+        {
+            return ("san.dns.wildcardCertificates", "is a wildcard name and wildcard certificates are not allowed", null);
+        }
+
+        if (DnsDeny.MatchCovering(name) is { } denied)
+        {
+            return ("san.dns.deny", $"matches denied pattern {denied}", null);
+        }
+
+        if (DnsAllow is null)
+        {
+            return ("san.dns.allow", "is not allowed: this profile allows no DNS names", null);
+        }
+
+        return DnsAllow.Match(name) is { } allowed
+            ? ("san.dns.allow", null, allowed)
+            : ("san.dns.allow", "matches no allowed pattern", null);
+    }
+
+    private (string, string?, string?) CheckIp(string value)
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        var address = IpRangeSet.ParseAddress(value, buffer);
+        if (address.IsEmpty)
+        {
+            return ("san.ip", "is not a valid IP address", null);
+        }
+
+        if (IpDeny.Match(address) is { } denied)
+        {
+            return ("san.ip.deny", $"is in denied range {denied}", null);
+        }
+
+        if (IpAllow is null)
+        {
+            return ("san.ip.allow", "is not allowed: this profile allows no IP addresses", null);
+        }
+
+        return IpAllow.Match(address) is { } allowed
+            ? ("san.ip.allow", null, allowed)
+            : ("san.ip.allow", "is in no allowed range", null);
+    }
+
+    private (string, string?, string?) CheckEmail(string value)
+    {
+        if (!EmailPatternSet.TrySplit(value, out var local, out var domain))
+        {
+            return ("san.email", "is not a valid e-mail address", null);
+        }
+
+        if (EmailDeny.Match(local, domain) is { } denied)
+        {
+            return ("san.email.deny", $"matches denied pattern {denied}", null);
+        }
+
+        if (EmailAllow is null)
+        {
+            return ("san.email.allow", "is not allowed: this profile allows no e-mail addresses", null);
+        }
+
+        return EmailAllow.Match(local, domain) is { } allowed
+            ? ("san.email.allow", null, allowed)
+            : ("san.email.allow", "matches no allowed pattern", null);
+    }
+
+    private (string, string?, string?) CheckUri(string value)
+    {
+        if (!UriPatternSet.IsAcceptable(value))
+        {
+            return ("san.uri", "is not an acceptable URI (scheme required; no spaces, backslashes or dot segments)", null);
+        }
+
+        if (UriDeny.Match(value) is { } denied)
+        {
+            return ("san.uri.deny", $"matches denied pattern {denied}", null);
+        }
+
+        if (UriAllow is null)
+        {
+            return ("san.uri.allow", "is not allowed: this profile allows no URIs", null);
+        }
+
+        return UriAllow.Match(value) is { } allowed
+            ? ("san.uri.allow", null, allowed)
+            : ("san.uri.allow", "matches no allowed pattern", null);
+    }
+
+    private static string Describe(SubjectAltName name) => name.Type switch
+    {
+        SubjectAltNameType.Dns => "DNS name " + name.Value,
+        SubjectAltNameType.Ip => "IP address " + name.Value,
+        SubjectAltNameType.Email => "E-mail address " + name.Value,
+        SubjectAltNameType.Uri => "URI " + name.Value,
+        _ => "Name " + name.Value,
+    };
+}

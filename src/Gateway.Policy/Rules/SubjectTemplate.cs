@@ -1,0 +1,243 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Gateway.Policy.Names;
+
+namespace Gateway.Policy.Rules;
+
+/// <summary>
+/// A subject template such as <c>CN={cn},O=Gateway Devices</c>: RDNs written most-specific first (as in RFC 4514),
+/// separated by commas (<c>\,</c> for a literal comma), values literal or with <c>{cn}</c>, <c>{principal}</c>, <c>{dns}</c>.
+/// </summary>
+internal sealed class SubjectTemplate
+{
+    private readonly Rdn[] rdns;
+
+    private SubjectTemplate(string text, Rdn[] rdns)
+    {
+        Text = text;
+        this.rdns = rdns;
+        foreach (var rdn in rdns)
+        {
+            foreach (var part in rdn.Parts)
+            {
+                UsesCommonName |= part.Variable == TemplateVariable.CommonName;
+            }
+        }
+    }
+
+    public string Text { get; }
+
+    public bool UsesCommonName { get; }
+
+    public static SubjectTemplate? TryParse(string text, out string error)
+    {
+        error = string.Empty;
+        var rdns = new List<Rdn>();
+        foreach (var component in SplitUnescaped(text, ','))
+        {
+            var eq = component.IndexOf('=');
+            if (eq <= 0)
+            {
+                error = $"'{component.Trim()}' is not ATTRIBUTE=value";
+                return null;
+            }
+
+            var name = component[..eq].Trim();
+            if (!SubjectAttributes.TryGetOid(name, out var oid))
+            {
+                error = $"unknown attribute '{name}' (known: {SubjectAttributes.KnownNames}, or a dotted OID)";
+                return null;
+            }
+
+            var parts = ParseValue(component[(eq + 1)..].Trim(), out error);
+            if (parts is null)
+            {
+                return null;
+            }
+
+            if (parts.Length == 0)
+            {
+                error = $"attribute {name} has an empty value";
+                return null;
+            }
+
+            if (oid == SubjectAttributes.Country && parts is [{ Variable: TemplateVariable.None, Literal: var country }] &&
+                (country.Length != 2 || !char.IsAsciiLetter(country[0]) || !char.IsAsciiLetter(country[1])))
+            {
+                error = $"country must be a two-letter code, not '{country}'";
+                return null;
+            }
+
+            rdns.Add(new Rdn(oid, SubjectAttributes.Display(oid), parts));
+        }
+
+        if (rdns.Count == 0)
+        {
+            error = "the template is empty";
+            return null;
+        }
+
+        return new SubjectTemplate(text, [.. rdns]);
+    }
+
+    /// <summary>Builds the subject DER; null and an error text when a placeholder has no value or a value does not fit its attribute.</summary>
+    public byte[]? TryBuild(string? commonName, string principal, string? dns, out string display, out string error)
+    {
+        display = string.Empty;
+        error = string.Empty;
+        var builder = new X500DistinguishedNameBuilder();
+        var value = new StringBuilder();
+        foreach (var rdn in rdns)
+        {
+            value.Clear();
+            foreach (var part in rdn.Parts)
+            {
+                var text = part.Variable switch
+                {
+                    TemplateVariable.CommonName => commonName,
+                    TemplateVariable.Principal => principal,
+                    TemplateVariable.Dns => dns,
+                    _ => part.Literal,
+                };
+                if (string.IsNullOrEmpty(text))
+                {
+                    error = part.Variable switch
+                    {
+                        TemplateVariable.CommonName => "the request has no CN to fill {cn}",
+                        TemplateVariable.Dns => "the request has no DNS name to fill {dns}",
+                        _ => "the requester has no principal to fill {principal}",
+                    };
+                    return null;
+                }
+
+                value.Append(text);
+            }
+
+            try
+            {
+                var v = value.ToString();
+                switch (rdn.Oid)
+                {
+                    case SubjectAttributes.Country:
+                        builder.AddCountryOrRegion(v);
+                        break;
+                    case SubjectAttributes.EmailAddress:
+                        builder.AddEmailAddress(v);
+                        break;
+                    case SubjectAttributes.DomainComponent:
+                        builder.AddDomainComponent(v);
+                        break;
+                    default:
+                        builder.Add(rdn.Oid, v);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                error = $"the value for {rdn.Display} does not fit the attribute ({e.Message})";
+                return null;
+            }
+        }
+
+        var name = builder.Build();
+        display = name.Name;
+        return name.RawData;
+    }
+
+    private static List<string> SplitUnescaped(string text, char separator)
+    {
+        var result = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                current.Append(text[i]).Append(text[i + 1]);
+                i++;
+            }
+            else if (text[i] == separator)
+            {
+                result.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(text[i]);
+            }
+        }
+
+        if (current.Length > 0 || result.Count > 0)
+        {
+            result.Add(current.ToString());
+        }
+
+        return result;
+    }
+
+    private static Part[]? ParseValue(string value, out string error)
+    {
+        error = string.Empty;
+        var parts = new List<Part>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\\' && i + 1 < value.Length)
+            {
+                literal.Append(value[++i]);
+            }
+            else if (c == '{')
+            {
+                var close = value.IndexOf('}', i + 1);
+                if (close < 0)
+                {
+                    error = $"'{{' without '}}' in '{value}'";
+                    return null;
+                }
+
+                var variable = value[(i + 1)..close].Trim().ToLowerInvariant() switch
+                {
+                    "cn" => TemplateVariable.CommonName,
+                    "principal" => TemplateVariable.Principal,
+                    "dns" => TemplateVariable.Dns,
+                    _ => TemplateVariable.None,
+                };
+                if (variable == TemplateVariable.None)
+                {
+                    error = $"unknown placeholder '{value[i..(close + 1)]}' (known: {{cn}}, {{principal}}, {{dns}})";
+                    return null;
+                }
+
+                if (literal.Length > 0)
+                {
+                    parts.Add(new Part(literal.ToString(), TemplateVariable.None));
+                    literal.Clear();
+                }
+
+                parts.Add(new Part(string.Empty, variable));
+                i = close;
+            }
+            else if (c == '}')
+            {
+                error = $"'}}' without '{{' in '{value}'";
+                return null;
+            }
+            else
+            {
+                literal.Append(c);
+            }
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add(new Part(literal.ToString(), TemplateVariable.None));
+        }
+
+        return [.. parts];
+    }
+
+    private sealed record Rdn(string Oid, string Display, Part[] Parts);
+
+    private readonly record struct Part(string Literal, TemplateVariable Variable);
+}

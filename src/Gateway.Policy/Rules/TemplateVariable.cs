@@ -1,0 +1,13 @@
+namespace Gateway.Policy.Rules;
+
+/// <summary>Placeholders a subject template may use.</summary>
+internal enum TemplateVariable
+{
+    None = 0,
+    /// <summary><c>{cn}</c>: the requested subject's common name.</summary>
+    CommonName,
+    /// <summary><c>{principal}</c>: the requester's principal (credential id, account, client certificate subject...).</summary>
+    Principal,
+    /// <summary><c>{dns}</c>: the first DNS subjectAltName after filtering.</summary>
+    Dns,
+}

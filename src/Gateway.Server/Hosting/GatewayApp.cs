@@ -1,0 +1,115 @@
+using System.Net;
+using Gateway.Admin;
+using Gateway.Admin.Authentication;
+using Gateway.Ca;
+using Gateway.Grains;
+using Gateway.Store;
+using Gateway.Store.Embedded;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.Hosting;
+
+/// <summary>Composes the gateway: configuration, PostgreSQL (embedded or configured), CA, store, Orleans silo, admin API, Kestrel TLS.</summary>
+public static class GatewayApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        using var bootLogs = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Information));
+        var log = bootLogs.CreateLogger("Gateway.Startup");
+
+        var dataDir = Path.GetFullPath(configuration["Gateway:DataDir"] is { Length: > 0 } d ? d : "./data");
+        try
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayStartupException($"Gateway:DataDir '{dataDir}' cannot be created: {ex.Message}", ex);
+        }
+        configuration["Gateway:DataDir"] = dataDir;
+
+        var connectionString = configuration.GetConnectionString("Gateway");
+        EmbeddedPostgres? embedded = null;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            try
+            {
+                embedded = await EmbeddedPostgres.StartAsync(
+                    new EmbeddedPostgresOptions { DataDirectory = Path.Combine(dataDir, "pg") },
+                    bootLogs.CreateLogger<EmbeddedPostgres>());
+            }
+            catch (EmbeddedPostgresException ex)
+            {
+                throw new GatewayStartupException(ex.Message, ex);
+            }
+            connectionString = embedded.ConnectionString;
+        }
+        else
+        {
+            log.LogInformation("Using the PostgreSQL of ConnectionStrings:Gateway");
+        }
+
+        var services = builder.Services;
+        // First hosted service registered = last stopped: PostgreSQL outlives the silo and the store.
+        services.AddSingleton(new GatewayConnection(connectionString, embedded is not null));
+        services.AddHostedService(_ => new EmbeddedPostgresLifetime(embedded));
+
+        services.AddGatewayCa(configuration);
+        services.AddGatewayStore(configuration, connectionString);
+        services.AddGatewayGrains(configuration);
+        services.AddGatewayAdmin(configuration);
+
+        var cluster = configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        if (!string.Equals(cluster.Mode, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new GatewayStartupException($"Gateway:Cluster:Mode '{cluster.Mode}' is not supported (supported: localhost).");
+        }
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+            silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                var provider = kestrel.ApplicationServices.GetRequiredService<ServerCertificateProvider>();
+                https.ServerCertificateSelector = (_, _) => provider.GetCertificate();
+            });
+        });
+
+        services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
+
+        var app = builder.Build();
+
+        // Fail fast, with the option named, on bad configuration; create CA material and the admin key now, not on first request.
+        try
+        {
+            app.Services.GetRequiredService<ICertificateAuthority>();
+            app.Services.GetRequiredService<ApiKeyStore>();
+            app.Services.GetRequiredService<PolicyCatalogProvider>();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
+        {
+            if (embedded is not null) await embedded.StopAsync();
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGatewayAdmin();
+        app.MapCaEndpoints();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+}

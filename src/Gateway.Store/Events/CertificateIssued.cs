@@ -1,0 +1,19 @@
+namespace Gateway.Store.Events;
+
+/// <summary>First event of a certificate stream (id = serial, lowercase hex). Committed before any answer carries the certificate.</summary>
+public sealed record CertificateIssued(
+    string Serial,
+    string EnrollmentId,
+    string Profile,
+    string Protocol,
+    string Requester,
+    string Subject,
+    string[] SubjectAltNames,
+    string IssuerId,
+    string Issuer,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    string Sha256Fingerprint,
+    byte[] Der,
+    string? RenewalOf,
+    DateTimeOffset At);

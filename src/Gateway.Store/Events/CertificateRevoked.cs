@@ -1,0 +1,8 @@
+namespace Gateway.Store.Events;
+
+public sealed record CertificateRevoked(
+    string Serial,
+    string Reason,
+    DateTimeOffset? InvalidityDate,
+    string Actor,
+    DateTimeOffset At);

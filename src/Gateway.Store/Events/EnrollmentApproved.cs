@@ -1,0 +1,10 @@
+namespace Gateway.Store.Events;
+
+/// <summary>Policy (or an administrator, for a pending request) allowed the enrollment.</summary>
+public sealed record EnrollmentApproved(
+    string EnrollmentId,
+    string Actor,
+    string ProfileVersion,
+    string? DecidingRule,
+    FiredRuleData[] Rules,
+    DateTimeOffset At);

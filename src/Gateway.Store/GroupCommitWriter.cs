@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Marten;
+using Marten.Exceptions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// Group commit: units from concurrent callers are appended in one Marten session and committed in one transaction;
+/// each caller's task completes after that commit. If a grouped commit fails, its units are retried one by one so a
+/// single bad unit (a colliding stream) fails alone.
+/// </summary>
+public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
+{
+    private readonly IDocumentStore _store;
+    private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly int _maxBatch;
+    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] _loops;
+
+    public GroupCommitWriter(IDocumentStore store, IOptions<GatewayStoreOptions> options, ILogger<GroupCommitWriter> logger)
+    {
+        _store = store;
+        _logger = logger;
+        _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
+        _loops = Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => Task.Run(RunAsync)).ToArray();
+    }
+
+    public Task AppendAsync(IReadOnlyList<StreamAppend> unit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        var pending = new Pending(unit);
+        if (!_channel.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitWriter));
+        }
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            if (batch.Count == 0) continue;
+            try
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+                foreach (var p in batch) p.Completion.TrySetResult();
+            }
+            catch (Exception ex) when (batch.Count > 1)
+            {
+                _logger.LogDebug(ex, "Grouped commit of {Count} units failed; retrying them one by one", batch.Count);
+                foreach (var p in batch)
+                {
+                    try
+                    {
+                        await CommitAsync([p]).ConfigureAwait(false);
+                        p.Completion.TrySetResult();
+                    }
+                    catch (Exception single)
+                    {
+                        p.Completion.TrySetException(Map(single));
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                batch[0].Completion.TrySetException(Map(ex));
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<Pending> units)
+    {
+        await using var session = _store.LightweightSession();
+        foreach (var unit in units)
+        {
+            foreach (var append in unit.Unit)
+            {
+                if (append.StartNew)
+                {
+                    session.Events.StartStream(append.StreamId, append.Events.ToArray());
+                }
+                else
+                {
+                    session.Events.Append(append.StreamId, append.Events.ToArray());
+                }
+            }
+        }
+        await session.SaveChangesAsync().ConfigureAwait(false);
+    }
+
+    private static Exception Map(Exception ex) => ex switch
+    {
+        ExistingStreamIdCollisionException c => new StreamCollisionException(c.Id?.ToString() ?? "?", c),
+        JasperFx.Events.ExistingStreamIdCollisionException c => new StreamCollisionException(c.Id?.ToString() ?? "?", c),
+        _ => ex,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    private sealed class Pending(IReadOnlyList<StreamAppend> unit)
+    {
+        public IReadOnlyList<StreamAppend> Unit { get; } = unit;
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Gateway.Store;
+
+public sealed record HistoryItem(string Type, DateTimeOffset Time, string Actor, string StreamId, long Version, string DetailsJson);

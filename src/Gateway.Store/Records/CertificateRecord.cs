@@ -1,0 +1,60 @@
+using Gateway.Store.Events;
+
+namespace Gateway.Store.Records;
+
+/// <summary>Inline projection of a certificate stream: the inventory row.</summary>
+public sealed class CertificateRecord
+{
+    public string Id { get; set; } = "";
+    public string Serial { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string[] SubjectAltNames { get; set; } = [];
+    /// <summary>SANs joined in lower case, for substring search.</summary>
+    public string SanText { get; set; } = "";
+    public string IssuerId { get; set; } = "";
+    public string Issuer { get; set; } = "";
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset NotAfter { get; set; }
+    public string Status { get; set; } = "Valid";
+    public string Profile { get; set; } = "";
+    public string Protocol { get; set; } = "";
+    public string Requester { get; set; } = "";
+    public string Sha256Fingerprint { get; set; } = "";
+    public byte[] Der { get; set; } = [];
+    public string EnrollmentId { get; set; } = "";
+    public string? RenewalOf { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevocationReason { get; set; }
+    public DateTimeOffset? InvalidityDate { get; set; }
+
+    public static CertificateRecord Create(CertificateIssued e) => new()
+    {
+        Id = e.Serial,
+        Serial = e.Serial,
+        Subject = e.Subject,
+        SubjectAltNames = e.SubjectAltNames,
+        SanText = string.Join(' ', e.SubjectAltNames).ToLowerInvariant(),
+        IssuerId = e.IssuerId,
+        Issuer = e.Issuer,
+        NotBefore = e.NotBefore,
+        NotAfter = e.NotAfter,
+        Status = "Valid",
+        Profile = e.Profile,
+        Protocol = e.Protocol,
+        Requester = e.Requester,
+        Sha256Fingerprint = e.Sha256Fingerprint,
+        Der = e.Der,
+        EnrollmentId = e.EnrollmentId,
+        RenewalOf = e.RenewalOf,
+        IssuedAt = e.At,
+    };
+
+    public void Apply(CertificateRevoked e)
+    {
+        Status = e.Reason == "certificateHold" ? "OnHold" : "Revoked";
+        RevokedAt = e.At;
+        RevocationReason = e.Reason;
+        InvalidityDate = e.InvalidityDate;
+    }
+}

@@ -1,0 +1,53 @@
+using Gateway.Store.Events;
+
+namespace Gateway.Store.Records;
+
+/// <summary>Inline projection of an enrollment stream: where an enrollment stands.</summary>
+public sealed class EnrollmentRecord
+{
+    public string Id { get; set; } = "";
+    public string Protocol { get; set; } = "";
+    public string Profile { get; set; } = "";
+    public string Requester { get; set; } = "";
+    public string TransactionId { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string[] SubjectAltNames { get; set; } = [];
+    public string? RenewalOf { get; set; }
+    /// <summary>Requested, Approved, Rejected, Pending, Issued.</summary>
+    public string Status { get; set; } = "Requested";
+    public string? Serial { get; set; }
+    public string? RejectionReason { get; set; }
+    public string? Message { get; set; }
+    public FiredRuleData[] Rules { get; set; } = [];
+    public DateTimeOffset RequestedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static EnrollmentRecord Create(EnrollmentRequested e) => new()
+    {
+        Id = e.EnrollmentId,
+        Protocol = e.Protocol,
+        Profile = e.Profile,
+        Requester = $"{e.AuthenticationMethod}:{e.Principal}",
+        TransactionId = e.TransactionId,
+        Subject = e.Subject,
+        SubjectAltNames = e.SubjectAltNames,
+        RenewalOf = e.RenewalOf,
+        RequestedAt = e.At,
+        UpdatedAt = e.At,
+    };
+
+    public void Apply(EnrollmentApproved e) { Status = "Approved"; Rules = e.Rules; UpdatedAt = e.At; }
+
+    public void Apply(EnrollmentPending e) { Status = "Pending"; Message = e.Reason; Rules = e.Rules; UpdatedAt = e.At; }
+
+    public void Apply(EnrollmentRejected e)
+    {
+        Status = "Rejected";
+        RejectionReason = e.Reason;
+        Message = e.Message;
+        Rules = e.Rules;
+        UpdatedAt = e.At;
+    }
+
+    public void Apply(EnrollmentFulfilled e) { Status = "Issued"; Serial = e.Serial; UpdatedAt = e.At; }
+}

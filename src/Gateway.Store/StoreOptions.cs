@@ -1,0 +1,16 @@
+namespace Gateway.Store;
+
+/// <summary>Options of the event store (section <c>Gateway:Store</c>).</summary>
+public sealed class GatewayStoreOptions
+{
+    public const string Section = "Gateway:Store";
+
+    /// <summary>PostgreSQL schema for Marten's tables.</summary>
+    public string Schema { get; set; } = "gateway";
+
+    /// <summary>Most units committed together in one transaction.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Commits that may be in flight at once.</summary>
+    public int Writers { get; set; } = 2;
+}

@@ -1,0 +1,53 @@
+using Gateway.Store.Records;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Store;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>Marten on <paramref name="connectionString"/>: string stream ids, inline projections, the group-commit writer and the inventory queries.</summary>
+    public static IServiceCollection AddGatewayStore(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddOptions<GatewayStoreOptions>()
+            .Bind(configuration.GetSection(GatewayStoreOptions.Section))
+            .Validate(o => o.MaxBatchSize is > 0 and <= 10_000, "Gateway:Store:MaxBatchSize must be between 1 and 10000")
+            .Validate(o => o.Writers is > 0 and <= 64, "Gateway:Store:Writers must be between 1 and 64")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Schema), "Gateway:Store:Schema must not be empty")
+            .ValidateOnStart();
+        var schema = configuration.GetSection(GatewayStoreOptions.Section)[nameof(GatewayStoreOptions.Schema)] ?? new GatewayStoreOptions().Schema;
+
+        services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                ConfigureMarten(opts, schema);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+        services.AddSingleton<GroupCommitWriter>();
+        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
+        services.AddSingleton<InventoryQueries>();
+        return services;
+    }
+
+    /// <summary>The Marten configuration, shared by the host and by tests that build a store directly.</summary>
+    public static void ConfigureMarten(StoreOptions opts, string schema)
+    {
+        opts.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // The unpatched DistributedLock.Postgres (see eng/local-feed/README.md) needs this for the async daemon.
+        opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<CertificateRecord>()
+            .Duplicate(x => x.NotAfter)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.IssuedAt);
+    }
+}

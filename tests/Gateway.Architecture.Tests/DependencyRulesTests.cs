@@ -1,0 +1,78 @@
+using System.Reflection;
+using System.Xml.Linq;
+
+namespace Gateway.Architecture.Tests;
+
+/// <summary>
+/// Keeps ARCHITECTURE.md's dependency rules true: dependencies point inward to Contracts, protocols never reference each
+/// other, Grains, Ca or Store; only Grains uses Ca and Store; only Server composes everything. Checked twice: on the
+/// project files (what may be referenced) and on the compiled assemblies (what is referenced).
+/// </summary>
+public sealed class DependencyRulesTests
+{
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["Gateway.Contracts"] = [],
+        ["Gateway.Policy"] = ["Gateway.Contracts"],
+        ["Gateway.Ca"] = ["Gateway.Contracts"],
+        ["Gateway.Store"] = ["Gateway.Contracts"],
+        ["Gateway.Grains"] = ["Gateway.Contracts", "Gateway.Policy", "Gateway.Ca", "Gateway.Store"],
+        ["Gateway.Admin"] = ["Gateway.Contracts"],
+    };
+
+    private static string[] AllowedFor(string project) =>
+        Allowed.TryGetValue(project, out var allowed) ? allowed
+        : project.StartsWith("Gateway.Protocols.", StringComparison.Ordinal) ? ["Gateway.Contracts"]
+        : project == "Gateway.Server" ? Projects().Where(p => p != "Gateway.Server").ToArray()
+        : throw new InvalidOperationException($"Project {project} has no dependency rule: add it to ARCHITECTURE.md and to this test.");
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Gateway.sln not found");
+    }
+
+    private static string[] Projects() =>
+        Directory.GetDirectories(Path.Combine(RepoRoot(), "src")).Select(Path.GetFileName).Where(n => n!.StartsWith("Gateway.", StringComparison.Ordinal)).ToArray()!;
+
+    public static TheoryData<string> SourceProjects()
+    {
+        var data = new TheoryData<string>();
+        foreach (var p in Projects()) data.Add(p);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceProjects))]
+    public void Project_references_only_what_the_rules_allow(string project)
+    {
+        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", project, project + ".csproj"));
+        var references = csproj.Descendants("ProjectReference")
+            .Select(e => Path.GetFileNameWithoutExtension(e.Attribute("Include")!.Value.Replace('\\', '/')))
+            .ToList();
+        var forbidden = references.Except(AllowedFor(project)).ToList();
+        Assert.True(forbidden.Count == 0, $"{project} references {string.Join(", ", forbidden)}; allowed: {string.Join(", ", AllowedFor(project))}");
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceProjects))]
+    public void Assembly_references_only_what_the_rules_allow(string project)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, project + ".dll");
+        Assert.True(File.Exists(path), $"{path} not built next to the tests");
+        var assembly = Assembly.LoadFrom(path);
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Gateway.", StringComparison.Ordinal)).ToList();
+        var forbidden = references.Except(AllowedFor(project)).ToList();
+        Assert.True(forbidden.Count == 0, $"{project}.dll references {string.Join(", ", forbidden)}; allowed: {string.Join(", ", AllowedFor(project))}");
+    }
+
+    [Fact]
+    public void Rules_catch_a_forbidden_reference()
+    {
+        // The check itself can fail: Admin may not reach Store.
+        Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Admin"));
+        Assert.DoesNotContain("Gateway.Ca", AllowedFor("Gateway.Protocols.Est"));
+        Assert.DoesNotContain("Gateway.Grains", AllowedFor("Gateway.Protocols.Acme"));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Server.Tests;
+
+/// <summary>
+/// One gateway per test run: the real host (Kestrel, Orleans silo, embedded PostgreSQL started by the same launcher
+/// the server uses) in this process, on free loopback ports, in a throwaway data directory.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string AuditorKey = "test-auditor-key-0123456789";
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "gateway-tests-" + Guid.NewGuid().ToString("N")[..12]);
+    public WebApplication App { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+    public Uri HttpsAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = await GatewayApp.BuildAsync([
+            $"--Gateway:DataDir={DataDir}",
+            "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
+            $"--Gateway:Cluster:SiloPort={FreePort()}",
+            $"--Gateway:Cluster:GatewayPort={FreePort()}",
+            $"--Gateway:Policies:Path={Path.Combine(RepoRoot(), "policies")}",
+            $"--Gateway:Admin:BootstrapApiKey={AdminKey}",
+            "--Gateway:Admin:ApiKeys:0:Name=auditor-1",
+            $"--Gateway:Admin:ApiKeys:0:Key={AuditorKey}",
+            "--Gateway:Admin:ApiKeys:0:Roles:0=auditor",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await App.StartAsync();
+        var addresses = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        HttpsAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal)));
+    }
+
+    public HttpClient Client(string? apiKey = AdminKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}
