@@ -65,13 +65,11 @@ internal sealed class EnrollmentGrain(
                     issued.Serial, id, request.Profile, request.Requester);
                 return _outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer);
             }
-            catch (StreamCollisionException) when (await LoadOutcomeAsync(id) is { } concurrent)
+            catch (StreamCollisionException ex)
             {
-                // Another activation (a node that died mid-request, or a concurrent retry) committed this enrollment first.
-                return _outcome = concurrent;
-            }
-            catch (StreamCollisionException ex) when (attempt < SerialAttempts)
-            {
+                // Another activation (a node that died mid-request, or a retry after deactivation) committed this enrollment first.
+                if (await LoadOutcomeAsync(id) is { } stored) return _outcome = stored;
+                if (attempt >= SerialAttempts) throw;
                 logger.LogWarning("Serial {Serial} collided; issuing again", ex.StreamId);
             }
         }
@@ -120,9 +118,9 @@ internal sealed class EnrollmentGrain(
             await writer.AppendAsync(unit);
             return outcome;
         }
-        catch (StreamCollisionException) when (await LoadOutcomeAsync(id) is { } stored)
+        catch (StreamCollisionException)
         {
-            return stored;
+            return await LoadOutcomeAsync(id) ?? throw new InvalidOperationException($"Enrollment {id} exists but has no recorded outcome.");
         }
     }
 

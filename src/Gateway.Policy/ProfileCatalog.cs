@@ -1,29 +1,23 @@
 namespace Gateway.Policy;
 
 /// <summary>
-/// A set of compiled profiles by name (case-insensitive). <see cref="LoadDirectory"/> is the only I/O in Gateway.Policy.
-/// A source with any error contributes no profile; a name defined twice is an error and the first definition (by file name order) is kept.
+/// A set of compiled profiles by name (case-insensitive); immutable and thread-safe.
+/// <see cref="LoadDirectory"/> is the only I/O in Gateway.Policy.
 /// </summary>
 public sealed class ProfileCatalog
 {
     private readonly Dictionary<string, CompiledProfile> byName;
 
-    private ProfileCatalog(Dictionary<string, CompiledProfile> byName, IReadOnlyList<PolicyError> errors)
+    private ProfileCatalog(Dictionary<string, CompiledProfile> byName)
     {
         this.byName = byName;
-        Errors = errors;
         Profiles = [.. byName.Values.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>Every profile, ordered by name.</summary>
     public IReadOnlyList<CompiledProfile> Profiles { get; }
 
-    /// <summary>Every problem found while loading; empty when all sources were valid.</summary>
-    public IReadOnlyList<PolicyError> Errors { get; }
-
-    public bool Success => Errors.Count == 0;
-
-    public static ProfileCatalog Empty { get; } = new(new Dictionary<string, CompiledProfile>(StringComparer.OrdinalIgnoreCase), []);
+    public static ProfileCatalog Empty { get; } = new(new Dictionary<string, CompiledProfile>(StringComparer.OrdinalIgnoreCase));
 
     public bool TryGet(string name, out CompiledProfile profile)
     {
@@ -37,13 +31,16 @@ public sealed class ProfileCatalog
         return false;
     }
 
-    /// <summary>Loads every <c>*.yaml</c> and <c>*.yml</c> file directly in <paramref name="path"/> (not subdirectories), in ordinal file-name order.</summary>
-    public static ProfileCatalog LoadDirectory(string path)
+    /// <summary>
+    /// Loads every <c>*.yaml</c> and <c>*.yml</c> file directly in <paramref name="path"/> (not subdirectories), in ordinal
+    /// file-name order. A file with any error contributes no profile; a profile name already defined by an earlier file is an error.
+    /// </summary>
+    public static ProfileCatalogLoadResult LoadDirectory(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!Directory.Exists(path))
         {
-            return new ProfileCatalog(new Dictionary<string, CompiledProfile>(StringComparer.OrdinalIgnoreCase), [new PolicyError(path, 1, 1, string.Empty, "the profile directory does not exist")]);
+            return new ProfileCatalogLoadResult(Empty, [new PolicyError(path, 1, 1, string.Empty, "the profile directory does not exist")]);
         }
 
         var files = Directory.EnumerateFiles(path)
@@ -67,8 +64,8 @@ public sealed class ProfileCatalog
         return FromSources(sources, errors);
     }
 
-    /// <summary>Builds a catalog from YAML texts already in memory (source name, YAML).</summary>
-    public static ProfileCatalog FromSources(IEnumerable<(string Source, string Yaml)> sources) => FromSources(sources, []);
+    /// <summary>Builds a catalog from YAML texts already in memory (source name, YAML), with the same rules as <see cref="LoadDirectory"/>.</summary>
+    public static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources) => FromSources(sources, []);
 
     /// <summary>Builds a catalog from profiles already compiled; a duplicate name throws.</summary>
     public static ProfileCatalog FromProfiles(IEnumerable<CompiledProfile> profiles)
@@ -82,10 +79,10 @@ public sealed class ProfileCatalog
             }
         }
 
-        return new ProfileCatalog(byName, []);
+        return new ProfileCatalog(byName);
     }
 
-    private static ProfileCatalog FromSources(IEnumerable<(string Source, string Yaml)> sources, List<PolicyError> errors)
+    private static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources, List<PolicyError> errors)
     {
         var byName = new Dictionary<string, CompiledProfile>(StringComparer.OrdinalIgnoreCase);
         foreach (var (source, yaml) in sources)
@@ -105,7 +102,7 @@ public sealed class ProfileCatalog
             }
         }
 
-        return new ProfileCatalog(byName, errors);
+        return new ProfileCatalogLoadResult(new ProfileCatalog(byName), errors);
     }
 
     /// <summary>Best-effort line of a profile's <c>name:</c> (the parser has already validated the file).</summary>

@@ -32,7 +32,7 @@ public static class ProfileParser
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
-            context.Error(parser.LastMark, string.Empty, $"YAML syntax error near here: {e.Message}");
+            context.Error(parser.LastMark, string.Empty, "YAML syntax error near here: the document is malformed (an unclosed '[', '{' or quote?)");
             return new ProfileParseResult([], context.Errors);
         }
 

@@ -141,12 +141,8 @@ internal sealed class CsrBuilder
         return writer.Encode();
     }
 
-    public static byte[] ChallengePassword(UniversalTagNumber type, string password)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteCharacterString(type, password);
-        return Attribute(ChallengePasswordOid, writer.Encode());
-    }
+    public static byte[] ChallengePassword(UniversalTagNumber type, string password) =>
+        Attribute(ChallengePasswordOid, TestCsrs.EncodeString(type, password));
 
     public static byte[] Spki(byte[] algorithmIdentifier, byte[] publicKey)
     {

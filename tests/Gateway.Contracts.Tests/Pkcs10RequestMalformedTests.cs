@@ -278,7 +278,7 @@ public sealed class Pkcs10RequestMalformedTests : IDisposable
     [Theory]
     [InlineData("3000", false)] // all defaults: SHA-1
     [InlineData("3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120", true)]
-    [InlineData("3030a00b300906096086480165030402a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120", true)] // hash params absent
+    [InlineData("3032a00d300b0609608648016503040201a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120", true)] // hash params absent
     [InlineData("3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402020500a203020120", false)] // MGF1 hash differs
     [InlineData("3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020114", false)] // salt 20
     [InlineData("3039a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120a303020102", false)] // trailer 2
@@ -340,6 +340,31 @@ public sealed class Pkcs10RequestMalformedTests : IDisposable
         var ex = Assert.Throws<CsrFormatException>(() => Pkcs10Request.Parse(der));
 
         Assert.Equal("CSR is malformed: subject attribute 2.5.4.10 has no value", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("300d310b3009060355040313020141")] // PrintableString with a control character
+    [InlineData("300d310b300906035504030c02c328")] // UTF8String that is not UTF-8
+    [InlineData("300e310c300a06035504031e03004100")] // BMPString of odd length
+    [InlineData("300e310c300a06035504031c03000000")] // UniversalString not a multiple of 4
+    [InlineData("300f310d300b06035504031c040000d800")] // UniversalString holding a surrogate
+    public void Parse_subjectWithUndecodableString_throwsInsteadOfBlankText(string subjectHex)
+    {
+        var der = new CsrBuilder { Subject = Convert.FromHexString(subjectHex) }.Build(_key);
+
+        var ex = Assert.Throws<CsrFormatException>(() => Pkcs10Request.Parse(der));
+
+        Assert.Contains("subject", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_subjectWithUniversalString_parses()
+    {
+        var der = new CsrBuilder { Subject = Convert.FromHexString("300f310d300b06035504031c0400000041") }.Build(_key);
+
+        var csr = Pkcs10Request.Parse(der);
+
+        Assert.Equal("CN=#1C0400000041", csr.SubjectText); // X500DistinguishedName shows UniversalString values as hex
     }
 
     [Fact]

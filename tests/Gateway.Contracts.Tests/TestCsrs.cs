@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace Gateway.Contracts.Tests;
 
@@ -54,11 +55,24 @@ internal static class TestCsrs
     }
 
     /// <summary>A challengePassword attribute for <see cref="CertificateRequest.OtherRequestAttributes"/>.</summary>
-    public static AsnEncodedData ChallengePassword(string password, UniversalTagNumber type = UniversalTagNumber.UTF8String)
+    public static AsnEncodedData ChallengePassword(string password, UniversalTagNumber type = UniversalTagNumber.UTF8String) =>
+        new(CsrBuilder.ChallengePasswordOid, EncodeString(type, password));
+
+    /// <summary>Encodes a character string, including UniversalString (UTF-32BE), which AsnWriter does not write.</summary>
+    public static byte[] EncodeString(UniversalTagNumber type, string value)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteCharacterString(type, password);
-        return new AsnEncodedData(CsrBuilder.ChallengePasswordOid, writer.Encode());
+        if (type == UniversalTagNumber.UniversalString)
+        {
+            // Written as an OCTET STRING, then retagged: same length rules, different tag byte.
+            writer.WriteOctetString(new UTF32Encoding(bigEndian: true, byteOrderMark: false).GetBytes(value));
+            var encoded = writer.Encode();
+            encoded[0] = (byte)UniversalTagNumber.UniversalString;
+            return encoded;
+        }
+
+        writer.WriteCharacterString(type, value);
+        return writer.Encode();
     }
 
     public static byte[] ReadTestdata(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "testdata", file));

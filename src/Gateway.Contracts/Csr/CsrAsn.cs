@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Text;
 
 namespace Gateway.Contracts.Csr;
 
@@ -8,6 +9,8 @@ internal static class CsrAsn
     public const AsnEncodingRules Rules = AsnEncodingRules.DER;
 
     private static readonly byte[] DerNull = [0x05, 0x00];
+
+    private static readonly UTF32Encoding StrictUtf32BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true);
 
     /// <summary>Throws unless the next element exists and has <paramref name="expected"/>'s class and number.</summary>
     public static void Expect(AsnReader reader, Asn1Tag expected, string what)
@@ -38,7 +41,7 @@ internal static class CsrAsn
     {
         Expect(reader, Asn1Tag.Sequence, what);
         var sequence = reader.ReadSequence();
-        Expect(sequence, Asn1Tag.ObjectIdentifier, $"{what} algorithm");
+        Expect(sequence, Asn1Tag.ObjectIdentifier, $"{what} OID");
         var oid = sequence.ReadObjectIdentifier();
         parameters = sequence.HasData ? sequence.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
         ExpectEnd(sequence, $"{what} parameters");
@@ -62,6 +65,47 @@ internal static class CsrAsn
         if (reader.HasData)
         {
             throw new CsrFormatException($"CSR is malformed: trailing data after {what}");
+        }
+    }
+
+    /// <summary>
+    /// The character string types whose contents are checked and decoded: the ones AsnReader decodes, plus UniversalString
+    /// (UTF-32BE), which it does not.
+    /// </summary>
+    public static bool IsStringType(UniversalTagNumber number) => number is
+        UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String or
+        UniversalTagNumber.T61String or UniversalTagNumber.BMPString or UniversalTagNumber.UniversalString or
+        UniversalTagNumber.VisibleString or UniversalTagNumber.NumericString;
+
+    /// <summary>Reads a universal character string of type <paramref name="type"/> (one of <see cref="IsStringType"/>), strictly.</summary>
+    public static string ReadString(AsnReader reader, UniversalTagNumber type, string what)
+    {
+        if (type != UniversalTagNumber.UniversalString)
+        {
+            return reader.ReadCharacterString(type);
+        }
+
+        var tag = reader.PeekTag();
+        if (tag.IsConstructed)
+        {
+            throw new CsrFormatException($"CSR is not DER: {what} UniversalString is constructed");
+        }
+
+        var encoded = reader.ReadEncodedValue().Span;
+        AsnDecoder.ReadEncodedValue(encoded, Rules, out var contentOffset, out var contentLength, out _);
+        var content = encoded.Slice(contentOffset, contentLength);
+        try
+        {
+            if (content.Length % 4 != 0)
+            {
+                throw new DecoderFallbackException("length is not a multiple of 4");
+            }
+
+            return StrictUtf32BigEndian.GetString(content);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new CsrFormatException($"CSR is malformed: {what} is not a valid UniversalString (UTF-32BE)", ex);
         }
     }
 

@@ -37,7 +37,17 @@ internal static class CsrNames
                     throw new CsrFormatException($"CSR is malformed: {what} attribute {type} has no value");
                 }
 
-                attribute.ReadEncodedValue();
+                // String values are decoded here so that a bad one is an error, not silently blank text.
+                var valueTag = attribute.PeekTag();
+                if (valueTag.TagClass == TagClass.Universal && CsrAsn.IsStringType((UniversalTagNumber)valueTag.TagValue))
+                {
+                    CsrAsn.ReadString(attribute, (UniversalTagNumber)valueTag.TagValue, $"{what} attribute {type} value");
+                }
+                else
+                {
+                    attribute.ReadEncodedValue();
+                }
+
                 CsrAsn.ExpectEnd(attribute, $"{what} attribute {type} value");
             }
         }
@@ -49,6 +59,12 @@ internal static class CsrNames
         catch (CryptographicException ex)
         {
             throw new CsrFormatException($"CSR is malformed: {what} cannot be decoded: {ex.Message}", ex);
+        }
+
+        // X500DistinguishedName answers "" for a name it cannot decode; never let a non-empty name pass as an empty one.
+        if (text.Length == 0 && encoded.Length > 2)
+        {
+            throw new CsrFormatException($"CSR is malformed: {what} cannot be decoded as text");
         }
 
         return encoded;
@@ -149,9 +165,9 @@ internal static class CsrNames
 
         var valueTag = wrapper.PeekTag();
         string value;
-        if (valueTag.TagClass == TagClass.Universal && !valueTag.IsConstructed && IsStringType((UniversalTagNumber)valueTag.TagValue))
+        if (valueTag.TagClass == TagClass.Universal && CsrAsn.IsStringType((UniversalTagNumber)valueTag.TagValue))
         {
-            value = wrapper.ReadCharacterString((UniversalTagNumber)valueTag.TagValue);
+            value = CsrAsn.ReadString(wrapper, (UniversalTagNumber)valueTag.TagValue, "subjectAltName otherName value");
         }
         else
         {
@@ -193,9 +209,4 @@ internal static class CsrNames
 
     private static SubjectAltName Other(string kind, ReadOnlyMemory<byte> encoded) =>
         new(SubjectAltNameType.Other, $"{kind}:#{Convert.ToHexStringLower(encoded.Span)}");
-
-    internal static bool IsStringType(UniversalTagNumber number) => number is
-        UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String or
-        UniversalTagNumber.T61String or UniversalTagNumber.BMPString or UniversalTagNumber.UniversalString or
-        UniversalTagNumber.VisibleString or UniversalTagNumber.NumericString;
 }

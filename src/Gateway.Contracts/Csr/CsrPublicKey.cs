@@ -32,7 +32,7 @@ internal static class CsrPublicKey
                 if (parameters is not null)
                 {
                     // Restrictions on how the key may sign; checked for shape only.
-                    CsrSignatureScheme.ReadPssParameters(parameters.Value, "CSR public key RSASSA-PSS parameters");
+                    CsrSignatureScheme.ReadPssParameters(parameters.Value, "subjectPublicKeyInfo RSASSA-PSS parameters");
                 }
 
                 rsaPublicKey = publicKey;

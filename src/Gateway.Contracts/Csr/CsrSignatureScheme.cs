@@ -58,7 +58,7 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
                     throw new CsrFormatException("CSR signature algorithm RSASSA-PSS must have parameters");
                 }
 
-                return ReadPssParameters(parameters.Value, "CSR signature algorithm RSASSA-PSS parameters");
+                return ReadPssParameters(parameters.Value, "signatureAlgorithm RSASSA-PSS parameters");
 
             case CsrOids.Ed25519:
                 if (parameters is not null)

@@ -250,8 +250,9 @@ public sealed class Pkcs10Request
                     return false;
             }
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // Malformed signature or key, a point not on its curve, a curve or key size the platform does not support.
             return false;
         }
     }
@@ -453,7 +454,7 @@ public sealed class Pkcs10Request
             throw new CsrFormatException($"CSR is malformed: challengePassword must be a DirectoryString, found {CsrAsn.Describe(tag)}");
         }
 
-        var password = values.ReadCharacterString(number);
+        var password = CsrAsn.ReadString(values, number, "challengePassword");
         if (password.Length is 0 or > 255)
         {
             throw new CsrFormatException($"CSR is malformed: challengePassword must be 1 to 255 characters, found {password.Length}");

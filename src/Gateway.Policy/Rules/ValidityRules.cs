@@ -18,14 +18,17 @@ internal sealed class ValidityRules
     {
         var notBefore = now - Backdate;
         var notAfter = now + Default;
+        var backdated = Backdate > TimeSpan.Zero ? $", backdated {Durations.Format(Backdate)}" : string.Empty;
         if (notAfter - notBefore > Max)
         {
             notAfter = notBefore + Max;
-            rules.Allow("validity.max", $"Lifetime capped at the maximum {Durations.Format(Max)} (backdate included)");
+            rules.Allow("validity.max", $"Valid from {Durations.Format(notBefore)} to {Durations.Format(notAfter)}: default {Durations.Format(Default)}{backdated}, capped at max {Durations.Format(Max)} in total");
+        }
+        else
+        {
+            rules.Allow("validity.default", $"Valid from {Durations.Format(notBefore)} to {Durations.Format(notAfter)}: default {Durations.Format(Default)}{backdated}");
         }
 
-        rules.Allow("validity.default", $"Valid for {Durations.Format(Default)} from {Durations.Format(now)}" +
-            (Backdate > TimeSpan.Zero ? $", backdated {Durations.Format(Backdate)}" : string.Empty));
         return (notBefore, notAfter);
     }
 }

@@ -97,7 +97,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         logger ??= NullLogger.Instance;
         var total = Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
         var dataDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory));
+
+        // Two gateway processes starting on one data directory at once must not both run initdb or pg_ctl start.
+        using var startLock = await AcquireStartLockAsync(dataDir, ct).ConfigureAwait(false);
         var clusterExists = File.Exists(Path.Combine(dataDir, "PG_VERSION"));
         var binDir = ResolveBinDirectory(options.BinDirectory, clusterExists ? ReadClusterVersion(dataDir) : null);
         var asPostgres = HostProcess.IsRoot();
@@ -117,9 +121,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             initdb = true;
         }
 
+        logger.LogDebug("Embedded PostgreSQL: binaries in {BinDirectory}; data directory prepared after {ElapsedMs} ms", binDir, phase.ElapsedMilliseconds);
         if (asPostgres)
         {
+            phase.Restart();
             await EnsurePostgresCanUseAsync(dataDir, logger, ct).ConfigureAwait(false);
+            logger.LogDebug("Embedded PostgreSQL: permission checks for the postgres user took {ElapsedMs} ms", phase.ElapsedMilliseconds);
         }
 
         var superuserPassword = ReadSecret(dataDir, SuperuserPasswordFileName);
@@ -132,6 +139,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             port = running.Port;
             owns = !IsOwnerAlive(dataDir);
+            if (options.Port != 0 && options.Port != port)
+            {
+                logger.LogWarning(
+                    "The running embedded PostgreSQL listens on port {Port}, not the configured {ConfiguredPort}; using it until it is restarted",
+                    port, options.Port);
+            }
+
             if (owns)
             {
                 logger.LogWarning(
@@ -160,13 +174,20 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 await WriteOwnerFileAsync(dataDir, asPostgres, ct).ConfigureAwait(false);
             }
 
+            phase.Restart();
             await EnsureRoleAndDatabaseAsync(port, superuserPassword, appPassword, options.Database, ct).ConfigureAwait(false);
+            logger.LogDebug("Embedded PostgreSQL: role and database checked in {ElapsedMs} ms", phase.ElapsedMilliseconds);
         }
-        catch
+        catch (Exception e) when (owns && running is null)
         {
-            if (owns && running is null)
+            // Do not leave a server behind that nobody will stop.
+            try
             {
                 await instance.StopAsync().ConfigureAwait(false);
+            }
+            catch (EmbeddedPostgresException stopError)
+            {
+                logger.LogError(stopError, "Could not stop the embedded PostgreSQL after a failed start ({Reason})", e.Message);
             }
 
             throw;
@@ -195,16 +216,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 return;
             }
 
-            using (var connection = new NpgsqlConnection(ConnectionString))
-            {
-                NpgsqlConnection.ClearPool(connection);
-            }
-
             if (!ownsServer)
             {
                 logger.LogInformation("Embedded PostgreSQL on {DataDirectory} is shared with the process that started it; leaving it running", DataDirectory);
                 stopped = true;
                 return;
+            }
+
+            // Idle pooled connections would be dead after the stop; a later start on the same port must not hand them out.
+            using (var connection = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(connection);
             }
 
             var sw = Stopwatch.StartNew();
@@ -379,6 +401,32 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     // ---------------------------------------------------------------- first start
+
+    /// <summary>An exclusive lock (flock on Unix) on <c>.&lt;leaf&gt;.start-lock</c> next to the data directory, held for the whole start.</summary>
+    private static async Task<FileStream> AcquireStartLockAsync(string dataDir, CancellationToken ct)
+    {
+        var parent = Path.GetDirectoryName(dataDir)
+            ?? throw new EmbeddedPostgresException($"The embedded PostgreSQL data directory must not be a file-system root: {dataDir}");
+        Directory.CreateDirectory(parent);
+        var path = Path.Combine(parent, "." + Path.GetFileName(dataDir) + ".start-lock");
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < ToolTimeout)
+            {
+                await Task.Delay(100, ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new EmbeddedPostgresException(
+                    $"Another process has been starting the embedded PostgreSQL on {dataDir} for over {ToolTimeout.TotalSeconds:0} s (it holds {path}).", e);
+            }
+        }
+    }
 
     private static async Task InitializeClusterAsync(string binDir, string dataDir, bool asPostgres, ILogger logger, CancellationToken ct)
     {

@@ -1,0 +1,10 @@
+namespace Gateway.Ca;
+
+internal static class CaPaths
+{
+    public static string DataDirectory(CaOptions options) => Path.GetFullPath(options.DataDir);
+
+    public static string CaDirectory(CaOptions options) => Path.Combine(DataDirectory(options), "ca");
+
+    public static string TlsDirectory(CaOptions options) => Path.Combine(DataDirectory(options), "tls");
+}

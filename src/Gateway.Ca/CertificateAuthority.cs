@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using Gateway.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Ca;
+
+/// <summary>
+/// The software CA: loads (or on first start generates) its material from <c>&lt;DataDir&gt;/ca/</c>, or imports it,
+/// and signs templates on the hot path with <see cref="CertificateEncoder"/>. Thread-safe; meant to be a singleton.
+/// </summary>
+public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
+{
+    public const string DefaultIssuer = "default";
+
+    private readonly FrozenDictionary<string, IssuingCa> _issuers;
+    private readonly TimeProvider _timeProvider;
+    private readonly bool _ownsIssuers;
+
+    /// <summary>Loads, generates or imports the CA material described by <paramref name="options"/>.</summary>
+    /// <exception cref="OptionsValidationException">An option is invalid.</exception>
+    /// <exception cref="CaConfigurationException">The material cannot be used (wrong passphrase, missing or mismatched files).</exception>
+    public CertificateAuthority(IOptions<CaOptions> options, ILogger<CertificateAuthority> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+
+        CaOptions value = options.Value;
+        ValidateOptionsResult validation = new CaOptionsValidator().Validate(Options.DefaultName, value);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(CaOptions), validation.Failures);
+        }
+
+        (IssuingCa issuer, byte[] rootDer) = CaMaterialStore.Load(value, DefaultIssuer, logger, timeProvider);
+        _issuers = new Dictionary<string, IssuingCa> { [issuer.Id] = issuer }.ToFrozenDictionary(StringComparer.Ordinal);
+        RootCertificateDer = rootDer;
+        _timeProvider = timeProvider;
+        _ownsIssuers = true;
+        logger.LogInformation(
+            "Gateway CA ready: issuer '{IssuerId}' {Subject}, valid until {NotAfter:u}.", issuer.Id, issuer.SubjectName, issuer.NotAfter);
+    }
+
+    /// <summary>A CA over material held elsewhere (an HSM-backed signer, a test fixture). It does not dispose <paramref name="issuer"/>.</summary>
+    public CertificateAuthority(IssuingCa issuer, byte[] rootCertificateDer, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(rootCertificateDer);
+        _issuers = new Dictionary<string, IssuingCa> { [issuer.Id] = issuer }.ToFrozenDictionary(StringComparer.Ordinal);
+        RootCertificateDer = rootCertificateDer;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    public string DefaultIssuerId => DefaultIssuer;
+
+    public IReadOnlyCollection<IssuingCa> Issuers => _issuers.Values;
+
+    public byte[] RootCertificateDer { get; }
+
+    public IssuingCa GetIssuer(string issuerId) =>
+        _issuers.TryGetValue(issuerId, out IssuingCa? issuer)
+            ? issuer
+            : throw new KeyNotFoundException($"There is no issuing CA '{issuerId}'; known: {string.Join(", ", _issuers.Keys)}.");
+
+    public IssuedCertificate Issue(CertificateTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        IssuingCa issuer = GetIssuer(string.IsNullOrEmpty(template.IssuerId) ? DefaultIssuer : template.IssuerId);
+        if (_timeProvider.GetUtcNow() >= issuer.NotAfter)
+        {
+            throw new InvalidOperationException($"The issuing CA '{issuer.Id}' ({issuer.SubjectName}) expired on {issuer.NotAfter:u}.");
+        }
+
+        return CertificateEncoder.Encode(issuer, template);
+    }
+
+    public void Dispose()
+    {
+        if (!_ownsIssuers)
+        {
+            return;
+        }
+
+        foreach (IssuingCa issuer in _issuers.Values)
+        {
+            CaMaterialStore.DisposeSigner(issuer.Signer);
+            issuer.Certificate.Dispose();
+        }
+    }
+}
