@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ public static class CaServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICertificateAuthority>(sp => sp.GetRequiredService<CertificateAuthority>());
         services.TryAddSingleton<ServerCertificateProvider>();
-        services.AddHostedService<CaStartupService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaStartupService>());
         return services;
     }
 }

@@ -79,14 +79,14 @@ internal static class SecureFile
     /// <summary>An exclusive lock on <paramref name="path"/> (advisory between processes), waited for up to a minute.</summary>
     public static FileStream AcquireLock(string path)
     {
-        DateTime giveUp = DateTime.UtcNow.AddMinutes(1);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < giveUp)
+            catch (IOException) when (System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1))
             {
                 Thread.Sleep(100);
             }

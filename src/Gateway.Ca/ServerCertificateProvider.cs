@@ -132,10 +132,11 @@ public sealed class ServerCertificateProvider : IDisposable
         }
 
         IssuingCa issuer = _ca.GetIssuer(_ca.DefaultIssuerId);
+        using (var root = X509CertificateLoader.LoadCertificate(_ca.RootCertificateDer))
         using (var chain = new X509Chain())
         {
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificate(_ca.RootCertificateDer));
+            chain.ChainPolicy.CustomTrustStore.Add(root);
             foreach (byte[] der in issuer.ChainDer)
             {
                 chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(der));
@@ -143,7 +144,15 @@ public sealed class ServerCertificateProvider : IDisposable
 
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-            if (!chain.Build(certificate) || !chain.ChainElements[1].Certificate.RawData.AsSpan().SequenceEqual(issuer.Certificate.RawData))
+            bool issuedByCurrent = chain.Build(certificate)
+                && chain.ChainElements.Count > 1
+                && chain.ChainElements[1].Certificate.RawData.AsSpan().SequenceEqual(issuer.Certificate.RawData);
+            foreach (X509Certificate2 extra in chain.ChainPolicy.ExtraStore)
+            {
+                extra.Dispose();
+            }
+
+            if (!issuedByCurrent)
             {
                 return "it was not issued by the current issuing CA";
             }

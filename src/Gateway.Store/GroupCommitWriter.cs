@@ -66,13 +66,13 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                     }
                     catch (Exception single)
                     {
-                        p.Completion.TrySetException(Map(single));
+                        p.Completion.TrySetException(await MapAsync(single, p.Unit).ConfigureAwait(false));
                     }
                 }
             }
             catch (Exception ex)
             {
-                batch[0].Completion.TrySetException(Map(ex));
+                batch[0].Completion.TrySetException(await MapAsync(ex, batch[0].Unit).ConfigureAwait(false));
             }
             batch.Clear();
         }
@@ -98,12 +98,30 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         await session.SaveChangesAsync().ConfigureAwait(false);
     }
 
-    private static Exception Map(Exception ex) => ex switch
+    /// <summary>
+    /// Marten's collision exception does not reliably name the stream that existed, so ask the store which of the
+    /// unit's new streams is there (only on this failure path).
+    /// </summary>
+    private async Task<Exception> MapAsync(Exception ex, IReadOnlyList<StreamAppend> unit)
     {
-        ExistingStreamIdCollisionException c => new StreamCollisionException(c.Id?.ToString() ?? "?", c),
-        JasperFx.Events.ExistingStreamIdCollisionException c => new StreamCollisionException(c.Id?.ToString() ?? "?", c),
-        _ => ex,
-    };
+        if (ex is not (ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)) return ex;
+        try
+        {
+            await using var session = _store.QuerySession();
+            foreach (var append in unit.Where(a => a.StartNew))
+            {
+                if (await session.Events.FetchStreamStateAsync(append.StreamId).ConfigureAwait(false) is not null)
+                {
+                    return new StreamCollisionException(append.StreamId, ex);
+                }
+            }
+        }
+        catch (Exception lookup) when (lookup is not OperationCanceledException)
+        {
+            _logger.LogWarning(lookup, "Could not tell which stream collided");
+        }
+        return new StreamCollisionException(unit.FirstOrDefault(a => a.StartNew)?.StreamId ?? "?", ex);
+    }
 
     public async ValueTask DisposeAsync()
     {

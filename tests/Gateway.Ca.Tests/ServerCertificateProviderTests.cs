@@ -153,6 +153,25 @@ public sealed class ServerCertificateProviderTests(CaFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void GetCertificate_persistedCertificateFromAnotherCa_isNotReused()
+    {
+        using var otherDir = new TempDirectory();
+        using CertificateAuthority otherCa = Given.Ca(Given.Options(otherDir));
+        byte[] fromOther;
+        using (var provider = new ServerCertificateProvider(
+            otherCa, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ServerCertificateProvider>.Instance, _time))
+        {
+            fromOther = provider.GetCertificate().RawData;
+        }
+
+        using ServerCertificateProvider ours = Provider();
+
+        X509Certificate2 certificate = ours.GetCertificate();
+        Assert.NotEqual(fromOther, certificate.RawData);
+        Assert.Equal(_ca.GetIssuer("default").SubjectName, certificate.Issuer);
+    }
+
+    [Fact]
     public async Task GetCertificateContext_tlsHandshakeOverLoopback_succeedsWithChainTrustedByRoot()
     {
         _time.Now = DateTimeOffset.UtcNow;
