@@ -58,15 +58,16 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
 
     public byte[] RootCertificateDer { get; }
 
+    /// <remarks>A null or empty id means the default issuer, as in <see cref="Issue"/>.</remarks>
     public IssuingCa GetIssuer(string issuerId) =>
-        _issuers.TryGetValue(issuerId, out IssuingCa? issuer)
+        _issuers.TryGetValue(string.IsNullOrEmpty(issuerId) ? DefaultIssuer : issuerId, out IssuingCa? issuer)
             ? issuer
             : throw new KeyNotFoundException($"There is no issuing CA '{issuerId}'; known: {string.Join(", ", _issuers.Keys)}.");
 
     public IssuedCertificate Issue(CertificateTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        IssuingCa issuer = GetIssuer(string.IsNullOrEmpty(template.IssuerId) ? DefaultIssuer : template.IssuerId);
+        IssuingCa issuer = GetIssuer(template.IssuerId);
         if (_timeProvider.GetUtcNow() >= issuer.NotAfter)
         {
             throw new InvalidOperationException($"The issuing CA '{issuer.Id}' ({issuer.SubjectName}) expired on {issuer.NotAfter:u}.");

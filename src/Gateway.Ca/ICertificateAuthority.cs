@@ -11,7 +11,7 @@ public interface ICertificateAuthority
     /// <summary>The id of the issuer used when a template names none: <c>"default"</c>.</summary>
     string DefaultIssuerId { get; }
 
-    /// <summary>Returns the issuer with this id.</summary>
+    /// <summary>Returns the issuer with this id (null or empty: the default issuer).</summary>
     /// <exception cref="KeyNotFoundException">No issuer has this id.</exception>
     IssuingCa GetIssuer(string issuerId);
 

@@ -1,5 +1,6 @@
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
+using Gateway.Policy;
 using Orleans.Concurrency;
 
 namespace Gateway.Grains;
@@ -20,5 +21,23 @@ internal sealed class PolicyGrain(PolicyCatalogProvider catalog) : Grain, IPolic
                 [new FiredRule("profile", DecisionEffect.Deny, $"Unknown profile '{name}'.")], null, RejectionReason.UnknownProfile, "0"));
         }
         return Task.FromResult(profile.Evaluate(input));
+    }
+
+    public Task<Decision> EvaluateWithFactsAsync(PolicyInput input, EvaluationFacts facts)
+    {
+        var name = this.GetPrimaryKeyString();
+        if (!catalog.Current.TryGet(name, out var profile))
+        {
+            return EvaluateAsync(input);
+        }
+        return Task.FromResult(profile.Evaluate(input, new PolicyFacts
+        {
+            KeyInUseByOtherSubject = facts.KeyInUseByOtherSubject,
+            IssuedToRequesterInWindow = facts.IssuedToRequesterInWindow,
+            IssuedForProfileInWindow = facts.IssuedForProfileInWindow,
+            RenewalOfNotAfter = facts.RenewalOfNotAfter,
+            RenewalReusesKey = facts.RenewalReusesKey,
+            AuthenticatedWithRenewedCertificate = facts.AuthenticatedWithRenewedCertificate,
+        }));
     }
 }

@@ -80,6 +80,11 @@ public sealed class CompiledProfile
     public TimeSpan MaxLifetime => definition.Validity.Max;
 
     /// <summary>The same profile with another version number.</summary>
+    /// <summary>What the profile asks of a request (keys, subject attributes, EKUs), for clients that ask first.</summary>
+    public ProfileRequirements Requirements => requirements ??= ProfileRequirements.From(definition);
+
+    private ProfileRequirements? requirements;
+
     public CompiledProfile WithVersion(int version) => new(definition, Document, Source, version);
 
     public override string ToString() => $"{Name} v{Version} ({Source})";

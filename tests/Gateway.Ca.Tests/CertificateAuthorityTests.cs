@@ -300,13 +300,14 @@ public sealed class CertificateAuthorityTests : IDisposable
     }
 
     [Fact]
-    public void GetIssuer_unknownId_throwsKeyNotFound()
+    public void GetIssuer_unknownOrEmptyId_throwsKeyNotFoundOrReturnsDefault()
     {
         using CertificateAuthority ca = Given.Ca(Given.Options(_dir));
 
         Assert.Throws<KeyNotFoundException>(() => ca.GetIssuer("nope"));
         Assert.Throws<KeyNotFoundException>(() => ca.Issue(Given.Template(issuerId: "nope")));
         Assert.Equal("default", Assert.Single(ca.Issuers).Id);
+        Assert.Same(ca.GetIssuer("default"), ca.GetIssuer(string.Empty));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Gateway.Admin;
 using Gateway.Admin.Authentication;
 using Gateway.Ca;
 using Gateway.Grains;
+using Gateway.Protocols.Est;
 using Gateway.Store;
 using Gateway.Store.Embedded;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -61,6 +62,7 @@ public static class GatewayApp
         services.AddGatewayStore(configuration, connectionString);
         services.AddGatewayGrains(configuration);
         services.AddGatewayAdmin(configuration);
+        services.AddGatewayEst(configuration);
 
         var cluster = configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
         if (!string.Equals(cluster.Mode, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -81,6 +83,16 @@ public static class GatewayApp
             {
                 var provider = kestrel.ApplicationServices.GetRequiredService<ServerCertificateProvider>();
                 https.ServerCertificateSelector = (_, _) => provider.GetCertificate();
+                // Send the issuing CA with the leaf (a selector alone sends only the leaf), and pick up renewals per connection.
+                https.OnAuthenticate = (_, ssl) =>
+                {
+                    ssl.ServerCertificateSelectionCallback = null;
+                    ssl.ServerCertificate = null;
+                    ssl.ServerCertificateContext = provider.GetCertificateContext();
+                };
+                // EST authenticates devices by TLS client certificate; the front-end decides which anchors it trusts.
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
             });
         });
 
@@ -108,6 +120,7 @@ public static class GatewayApp
 
         app.MapGatewayAdmin();
         app.MapCaEndpoints();
+        app.MapEstEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;

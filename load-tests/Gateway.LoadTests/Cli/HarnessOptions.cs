@@ -1,0 +1,71 @@
+namespace Gateway.LoadTests.Cli;
+
+/// <summary>Everything the command line can set, with the defaults the README documents.</summary>
+internal sealed class HarnessOptions
+{
+    public string Scenario { get; set; } = "";
+
+    /// <summary>One or more base URLs; several are used round-robin (a cluster behind no load balancer).</summary>
+    public List<Uri> BaseUrls { get; } = [];
+
+    public string? ApiKey { get; set; }
+
+    public string Profile { get; set; } = "web-server";
+
+    public bool Insecure { get; set; }
+
+    public LoadShapeKind Shape { get; set; } = LoadShapeKind.Concurrency;
+
+    public int Concurrency { get; set; } = 32;
+
+    public double Rate { get; set; }
+
+    public int RampFrom { get; set; }
+
+    public int RampTo { get; set; }
+
+    public double RampSeconds { get; set; }
+
+    /// <summary>HTTP connections per server; defaults to the worker count (closed loop) or 64 (open loop).</summary>
+    public int? Connections { get; set; }
+
+    /// <summary>Open loop only: requests outstanding at once before the dispatcher waits (latency still counts from the intended send time).</summary>
+    public int MaxInFlight { get; set; } = 10_000;
+
+    public double WarmupSeconds { get; set; } = 5;
+
+    /// <summary>Measured seconds; for a ramp without <c>--duration</c>, the ramp's length.</summary>
+    public double? DurationSeconds { get; set; }
+
+    public double TimeoutSeconds { get; set; } = 30;
+
+    public string? OutPath { get; set; }
+
+    public int? PoolSize { get; set; }
+
+    /// <summary>Closed loop and ramp: the request rate the default pool size is made for.</summary>
+    public double ExpectedRate { get; set; } = 2500;
+
+    public int VerifySample { get; set; } = 20;
+
+    /// <summary>DNS suffix of the generated names: <c>d&lt;n&gt;.&lt;suffix&gt;</c>.</summary>
+    public string NameSuffix { get; set; } = "load.test";
+
+    public string? EstUser { get; set; }
+
+    public string? EstPassword { get; set; }
+
+    public bool Quiet { get; set; }
+
+    public double EffectiveDurationSeconds =>
+        DurationSeconds ?? (Shape == LoadShapeKind.Ramp ? RampSeconds : 30);
+
+    public int EffectiveConnections => Connections ?? Shape switch
+    {
+        LoadShapeKind.Concurrency => Concurrency,
+        LoadShapeKind.Ramp => Math.Max(RampFrom, RampTo),
+        _ => 64,
+    };
+
+    public int MaxWorkers => Shape == LoadShapeKind.Ramp ? Math.Max(RampFrom, RampTo) : Concurrency;
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+
+namespace Gateway.LoadTests.Cli;
+
+/// <summary>Parses <c>--name value</c> and <c>--name=value</c> arguments into <see cref="HarnessOptions"/>.</summary>
+internal static class OptionParser
+{
+    public const string Usage = """
+        gateway-load — load harness for the gateway (and the cfssl yardstick)
+
+        usage: dotnet run -c Release --project load-tests/Gateway.LoadTests -- <scenario> [options]
+               (or --scenario <name>; --list shows the scenarios)
+
+        target
+          --base-url URL        server base URL; repeat it to spread requests round-robin over several nodes
+                                (default http://127.0.0.1:5000)
+          --api-key KEY         admin API key (default: env GATEWAY_API_KEY)
+          --profile NAME        enrollment profile (default web-server)
+          --est-user U          EST HTTP Basic user (default: env GATEWAY_EST_USER)
+          --est-password P      EST HTTP Basic password (default: env GATEWAY_EST_PASSWORD)
+          --insecure            accept any TLS server certificate (self-signed gateways)
+          --timeout S           per-request timeout in seconds (default 30)
+
+        load shape (pick one; default --concurrency 32)
+          --concurrency N       closed loop: N workers, each sends when its previous request answered
+          --rate R              open loop: R requests/s at fixed intervals; latency counts from the intended
+                                send time, so a stalled server is not hidden (no coordinated omission)
+          --ramp F:T:S          closed loop, workers grow linearly from F to T over S seconds, then hold
+          --connections N       HTTP connections per server (default: workers; 64 for --rate)
+          --max-in-flight N     --rate only: outstanding requests before the dispatcher waits (default 10000)
+          --warmup S            seconds run but not measured (default 5)
+          --duration S          measured seconds (default 30; for --ramp, the ramp's S)
+
+        key material (generated before the clock starts: a fresh P-256 key and CSR per request)
+          --pool N              number of CSRs to generate (default: rate x (warmup+duration), with
+                                --expected-rate for closed loops); if the run needs more, the pool wraps
+                                around and the report says so
+          --expected-rate R     closed loop / ramp: requests/s the default pool is sized for (default 2500)
+          --name-suffix S       names are d<n>.<S> (default load.test)
+
+        report
+          --out FILE            JSON report (default load-tests/results/<scenario>-<time>.json, or
+                                results/... when not started from the repository root)
+          --verify-sample N     admin-enroll: afterwards GET N random issued serials (default 20; 0 = off)
+          --quiet               no per-second progress line
+        """;
+
+    public static bool IsHelp(string[] args) =>
+        args.Length == 0 || args.Any(a => a is "-h" or "--help" or "-?" or "help");
+
+    public static HarnessOptions Parse(string[] args)
+    {
+        var o = new HarnessOptions();
+        var shapes = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (o.Scenario.Length != 0) throw new UsageException($"unexpected argument '{arg}' (scenario is already '{o.Scenario}')");
+                o.Scenario = arg;
+                continue;
+            }
+            string name;
+            string? inline = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                name = arg[2..eq];
+                inline = arg[(eq + 1)..];
+            }
+            else
+            {
+                name = arg[2..];
+            }
+            string Value()
+            {
+                if (inline is not null) return inline;
+                if (i + 1 >= args.Length) throw new UsageException($"--{name} needs a value");
+                return args[++i];
+            }
+            switch (name)
+            {
+                case "scenario": o.Scenario = Value(); break;
+                case "base-url": o.BaseUrls.Add(ParseBaseUrl(Value())); break;
+                case "api-key": o.ApiKey = Value(); break;
+                case "profile": o.Profile = Value(); break;
+                case "est-user": o.EstUser = Value(); break;
+                case "est-password": o.EstPassword = Value(); break;
+                case "insecure": o.Insecure = true; break;
+                case "timeout": o.TimeoutSeconds = PositiveDouble(name, Value()); break;
+                case "concurrency":
+                    o.Shape = LoadShapeKind.Concurrency; o.Concurrency = PositiveInt(name, Value()); shapes++; break;
+                case "rate":
+                    o.Shape = LoadShapeKind.Rate; o.Rate = PositiveDouble(name, Value()); shapes++; break;
+                case "ramp":
+                    o.Shape = LoadShapeKind.Ramp; ParseRamp(Value(), o); shapes++; break;
+                case "connections": o.Connections = PositiveInt(name, Value()); break;
+                case "max-in-flight": o.MaxInFlight = PositiveInt(name, Value()); break;
+                case "warmup": o.WarmupSeconds = NonNegativeDouble(name, Value()); break;
+                case "duration": o.DurationSeconds = PositiveDouble(name, Value()); break;
+                case "pool": o.PoolSize = PositiveInt(name, Value()); break;
+                case "expected-rate": o.ExpectedRate = PositiveDouble(name, Value()); break;
+                case "name-suffix": o.NameSuffix = Value().Trim('.'); break;
+                case "out": o.OutPath = Value(); break;
+                case "verify-sample":
+                    o.VerifySample = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+                        ? v : throw new UsageException("--verify-sample must be a whole number >= 0");
+                    break;
+                case "quiet": o.Quiet = true; break;
+                default: throw new UsageException($"unknown option --{name} (see --help)");
+            }
+        }
+        if (shapes > 1) throw new UsageException("give one load shape: --concurrency, --rate or --ramp");
+        if (o.Scenario.Length == 0) throw new UsageException("name a scenario (see --list)");
+        if (o.BaseUrls.Count == 0) o.BaseUrls.Add(new Uri("http://127.0.0.1:5000/"));
+        o.ApiKey ??= NullIfEmpty(Environment.GetEnvironmentVariable("GATEWAY_API_KEY"));
+        o.EstUser ??= NullIfEmpty(Environment.GetEnvironmentVariable("GATEWAY_EST_USER"));
+        o.EstPassword ??= NullIfEmpty(Environment.GetEnvironmentVariable("GATEWAY_EST_PASSWORD"));
+        return o;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static Uri ParseBaseUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException($"--base-url '{text}' is not an absolute http(s) URL");
+        }
+        // A trailing slash makes relative paths ("api/v1/...") append to a path base instead of replacing its last segment.
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+
+    private static void ParseRamp(string text, HarnessOptions o)
+    {
+        var parts = text.Split(':');
+        if (parts.Length != 3
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+            || !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || from < 1 || to < 1 || seconds <= 0)
+        {
+            throw new UsageException($"--ramp '{text}' must be from:to:seconds, e.g. 1:64:60 (workers >= 1, seconds > 0)");
+        }
+        o.RampFrom = from;
+        o.RampTo = to;
+        o.RampSeconds = seconds;
+    }
+
+    private static int PositiveInt(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v : throw new UsageException($"--{name} must be a whole number > 0, not '{text}'");
+
+    private static double PositiveDouble(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
+            ? v : throw new UsageException($"--{name} must be a number > 0, not '{text}'");
+
+    private static double NonNegativeDouble(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
+            ? v : throw new UsageException($"--{name} must be a number >= 0, not '{text}'");
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.LoadTests.Scenarios;
+
+namespace Gateway.LoadTests.Csr;
+
+/// <summary>
+/// Request bodies, each with a fresh P-256 key and a CSR for a unique name, made before the clock starts on all
+/// cores. <see cref="Next"/> hands them out in order; past the end it wraps around (the same CSR is sent again) and
+/// <see cref="Wrapped"/> says so.
+/// </summary>
+internal sealed class CsrPool
+{
+    private readonly PreparedRequest[] items;
+    private long next = -1;
+
+    private CsrPool(PreparedRequest[] items, TimeSpan generationTime)
+    {
+        this.items = items;
+        GenerationTime = generationTime;
+    }
+
+    public int Size => items.Length;
+
+    public TimeSpan GenerationTime { get; }
+
+    /// <summary>How many were taken, counting wrapped-around ones.</summary>
+    public long Taken => Interlocked.Read(ref next) + 1;
+
+    public bool Wrapped => Taken > items.Length;
+
+    public PreparedRequest Next()
+    {
+        var n = Interlocked.Increment(ref next);
+        return items[(int)(n % items.Length)];
+    }
+
+    public static CsrPool Generate(int size, string nameSuffix, Scenario scenario, ScenarioContext context, Action<string>? progress)
+    {
+        var items = new PreparedRequest[size];
+        var done = 0;
+        var watch = Stopwatch.StartNew();
+        using var timer = progress is null
+            ? null
+            : new Timer(_ => progress($"generating keys and CSRs: {Volatile.Read(ref done)}/{size}"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            items[i] = scenario.Prepare(Create(i, nameSuffix), context);
+            Interlocked.Increment(ref done);
+        });
+        return new CsrPool(items, watch.Elapsed);
+    }
+
+    /// <summary>A fresh P-256 key and a SHA-256 signed PKCS#10 for <c>d&lt;index&gt;.&lt;suffix&gt;</c> (CN and DNS SAN).</summary>
+    public static GeneratedCsr Create(int index, string nameSuffix)
+    {
+        var name = "d" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + nameSuffix;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=" + name), key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        return new GeneratedCsr(index, name, request.CreateSigningRequest());
+    }
+}

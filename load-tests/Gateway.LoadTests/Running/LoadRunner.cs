@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gateway.LoadTests.Cli;
+using Gateway.LoadTests.Csr;
+using Gateway.LoadTests.Scenarios;
+using HdrHistogram;
+
+namespace Gateway.LoadTests.Running;
+
+/// <summary>
+/// Drives one scenario in one load shape: warmup, measured window, drain. Closed loops (<c>--concurrency</c>,
+/// <c>--ramp</c>) run one task per worker; the open loop (<c>--rate</c>) runs a dispatcher that starts request i at
+/// <c>start + i/rate</c> and measures its latency from that intended time.
+/// </summary>
+internal sealed class LoadRunner
+{
+    private readonly HarnessOptions options;
+    private readonly Scenario scenario;
+    private readonly ScenarioContext context;
+    private readonly CsrPool pool;
+    private readonly long start;
+    private readonly long warmupEnd;
+    private readonly long end;
+    private readonly Uri[] targets;
+    private long nextTarget = -1;
+
+    public LoadRunner(HarnessOptions options, Scenario scenario, ScenarioContext context, CsrPool pool)
+    {
+        this.options = options;
+        this.scenario = scenario;
+        this.context = context;
+        this.pool = pool;
+        targets = [.. options.BaseUrls];
+        start = Stopwatch.GetTimestamp();
+        warmupEnd = start + Ticks(options.WarmupSeconds);
+        end = warmupEnd + Ticks(options.EffectiveDurationSeconds);
+        Metrics = new RunMetrics(warmupEnd, end);
+    }
+
+    public RunMetrics Metrics { get; }
+
+    public async Task<RunTimes> RunAsync(CancellationToken abort)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var cpuAtMeasureStart = TimeSpan.Zero;
+        string? loadAtMeasureStart = null;
+        using var progressStop = new CancellationTokenSource();
+        var timeline = new List<TimelinePoint>();
+        var progress = ProgressLoopAsync(timeline, progressStop.Token);
+        var measureStart = Task.Run(async () =>
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), warmupEnd);
+            if (wait > TimeSpan.Zero)
+            {
+                try { await Task.Delay(wait, abort); } catch (TaskCanceledException) { return; }
+            }
+            cpuAtMeasureStart = Process.GetCurrentProcess().TotalProcessorTime;
+            loadAtMeasureStart = ReadLoadAverage();
+        }, CancellationToken.None);
+
+        if (options.Shape == LoadShapeKind.Rate)
+        {
+            await OpenLoopAsync(abort);
+        }
+        else
+        {
+            var workers = Enumerable.Range(0, options.MaxWorkers).Select(k => Task.Run(() => WorkerAsync(k, abort), CancellationToken.None));
+            await Task.WhenAll(workers);
+        }
+        await measureStart;
+        var stoppedAt = Stopwatch.GetTimestamp();
+        var aborted = abort.IsCancellationRequested;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtMeasureStart;
+        var loadAtEnd = ReadLoadAverage();
+        await progressStop.CancelAsync();
+        await progress;
+
+        // The window ends at the scheduled end, or later if a measured request finished later (a drained open loop
+        // behind a slow server), or earlier if the run was aborted.
+        var windowEnd = aborted ? Math.Min(stoppedAt, end) : end;
+        windowEnd = Math.Max(windowEnd, Metrics.LastMeasuredDone);
+        var measuredSeconds = Math.Max(0, Stopwatch.GetElapsedTime(warmupEnd, windowEnd).TotalSeconds);
+        return new RunTimes(startedAt, measuredSeconds, aborted, cpu, loadAtMeasureStart, loadAtEnd, timeline);
+    }
+
+    private int TargetWorkers(long now)
+    {
+        if (options.Shape != LoadShapeKind.Ramp) return options.Concurrency;
+        if (now < warmupEnd) return options.RampFrom;
+        var fraction = Math.Min(1.0, Stopwatch.GetElapsedTime(warmupEnd, now).TotalSeconds / options.RampSeconds);
+        return (int)Math.Round(options.RampFrom + ((options.RampTo - options.RampFrom) * fraction));
+    }
+
+    private async Task WorkerAsync(int k, CancellationToken abort)
+    {
+        while (!abort.IsCancellationRequested)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= end) return;
+            if (k >= TargetWorkers(now))
+            {
+                try { await Task.Delay(10, abort); } catch (TaskCanceledException) { return; }
+                continue;
+            }
+            await SendOneAsync(now, abort);
+        }
+    }
+
+    private async Task OpenLoopAsync(CancellationToken abort)
+    {
+        var interval = Stopwatch.Frequency / options.Rate;
+        using var slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        long i = 0;
+        while (!abort.IsCancellationRequested)
+        {
+            var intended = start + (long)(i * interval);
+            if (intended >= end) break;
+            var now = Stopwatch.GetTimestamp();
+            if (now < intended)
+            {
+                // Sleep in ~1 ms steps; a late wake-up does not hide anything, since latency counts from `intended`.
+                var ms = Stopwatch.GetElapsedTime(now, intended).TotalMilliseconds;
+                try { await Task.Delay(ms >= 2 ? TimeSpan.FromMilliseconds(ms - 1) : TimeSpan.FromMilliseconds(1), abort); }
+                catch (TaskCanceledException) { break; }
+                continue;
+            }
+            try { await slots.WaitAsync(abort); } catch (OperationCanceledException) { break; }
+            var at = intended;
+            _ = Task.Run(async () =>
+            {
+                try { await SendOneAsync(at, abort); }
+                finally { slots.Release(); }
+            }, CancellationToken.None);
+            i++;
+        }
+        // Drain: wait for what is in flight (bounded by the request timeout).
+        var drainUntil = Stopwatch.GetTimestamp() + Ticks(options.TimeoutSeconds + 5);
+        while (Metrics.InFlight > 0 && Stopwatch.GetTimestamp() < drainUntil)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    private async Task SendOneAsync(long intended, CancellationToken abort)
+    {
+        var request = pool.Next();
+        var target = targets.Length == 1 ? targets[0] : targets[(int)((ulong)Interlocked.Increment(ref nextTarget) % (ulong)targets.Length)];
+        Metrics.Started();
+        var started = Stopwatch.GetTimestamp();
+        ScenarioOutcome outcome;
+        try
+        {
+            outcome = await scenario.ExecuteAsync(context, target, request, abort);
+        }
+        catch (Exception ex)
+        {
+            outcome = ScenarioOutcome.FromException(ex, abort.IsCancellationRequested);
+        }
+        Metrics.Record(intended, started, Stopwatch.GetTimestamp(), outcome, target);
+    }
+
+    private async Task ProgressLoopAsync(List<TimelinePoint> timeline, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long lastCompleted = 0, lastFailed = 0;
+        while (true)
+        {
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(stop)) break;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(start, now).TotalSeconds;
+            var phase = now < warmupEnd ? "warmup" : now < end ? "measure" : "drain";
+            var completed = Metrics.Completed;
+            var failed = Metrics.Failed;
+            var interval = Metrics.TakeInterval();
+            var workers = options.Shape == LoadShapeKind.Rate ? 0 : TargetWorkers(Math.Min(now, end - 1));
+            var point = new TimelinePoint(
+                Math.Round(elapsed, 1), phase, workers, Metrics.InFlight, completed - lastCompleted, failed - lastFailed,
+                Ms(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50)),
+                Ms(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99)),
+                Ms(interval.TotalCount == 0 ? 0 : interval.GetMaxValue()));
+            timeline.Add(point);
+            if (!options.Quiet)
+            {
+                var soFar = now < warmupEnd ? Metrics.WarmupOk : Metrics.MeasuredOk;
+                var p99 = soFar.TotalCount == 0 ? 0 : Ms(soFar.GetValueAtPercentile(99));
+                var shape = options.Shape == LoadShapeKind.Rate
+                    ? "rate " + options.Rate.ToString("0.#", CultureInfo.InvariantCulture)
+                    : "workers " + workers.ToString(CultureInfo.InvariantCulture);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{elapsed,6:0.0}s] {phase,-7} {shape}  {completed - lastCompleted,6} req/s  p99 so far {p99,8:0.00} ms  errors {failed}  in flight {point.InFlight}"));
+            }
+            lastCompleted = completed;
+            lastFailed = failed;
+        }
+    }
+
+    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+
+    private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
+
+    public static string? ReadLoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg").Trim();
+            var parts = text.Split(' ');
+            return parts.Length >= 3 ? string.Join(' ', parts[..3]) : text;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Gateway.Contracts;
+
+/// <summary>
+/// What a protocol front-end may know of a profile before enrolling: who may use it, the CA chain it issues under
+/// (issuing CA first, root last, DER) and what it asks of a request.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Gateway.ProfileSummary")]
+public sealed record ProfileSummary(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Version,
+    [property: Id(2)] IReadOnlyList<EnrollmentProtocol> Protocols,
+    [property: Id(3)] IReadOnlyList<string> AuthenticationMethods,
+    [property: Id(4)] string IssuerId,
+    [property: Id(5)] IReadOnlyList<byte[]> ChainDer,
+    [property: Id(6)] IReadOnlyList<KeyDescription> AllowedKeys,
+    [property: Id(7)] IReadOnlyList<string> RequiredSubjectAttributes,
+    [property: Id(8)] IReadOnlyList<string> ExtendedKeyUsages,
+    [property: Id(9)] bool RequiresManualApproval)
+{
+    public bool Allows(EnrollmentProtocol protocol) => Protocols.Contains(protocol);
+
+    public bool Allows(string authenticationMethod) => AuthenticationMethods.Contains(authenticationMethod);
+}

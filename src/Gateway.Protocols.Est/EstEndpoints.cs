@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.Contracts;
+using Gateway.Contracts.Csr;
+using Gateway.Contracts.Grains;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Protocols.Est;
+
+/// <summary>
+/// EST (RFC 7030) under <c>/.well-known/est/</c> and <c>/.well-known/est/&lt;label&gt;/</c>, HTTPS only.
+/// Parses and authenticates; the enrollment grain decides and issues.
+/// </summary>
+public static class EstEndpoints
+{
+    public static IEndpointRouteBuilder MapEstEndpoints(this IEndpointRouteBuilder app)
+    {
+        var est = app.MapGroup("/.well-known/est").WithTags("EST").AllowAnonymous().ExcludeFromDescription();
+        foreach (var prefix in new[] { "", "/{label}" })
+        {
+            est.MapGet(prefix + "/cacerts", CaCertsAsync);
+            est.MapGet(prefix + "/csrattrs", CsrAttrsAsync);
+            est.MapPost(prefix + "/simpleenroll", (HttpContext http, string? label) => EnrollAsync(http, label, EstOperation.SimpleEnroll));
+            est.MapPost(prefix + "/simplereenroll", (HttpContext http, string? label) => EnrollAsync(http, label, EstOperation.SimpleReenroll));
+            est.MapPost(prefix + "/serverkeygen", (HttpContext http, string? label) => EnrollAsync(http, label, EstOperation.ServerKeyGen));
+        }
+        return app;
+    }
+
+    private static async Task<IResult> CaCertsAsync(HttpContext http, string? label)
+    {
+        var (profile, failure) = await ResolveAsync(http, label);
+        if (profile is null) return failure!;
+        return Base64Body(profile.CaCertsBody, EstMediaTypes.CertsOnly);
+    }
+
+    private static async Task<IResult> CsrAttrsAsync(HttpContext http, string? label)
+    {
+        var (profile, failure) = await ResolveAsync(http, label);
+        if (profile is null) return failure!;
+        return Base64Body(profile.CsrAttrsBody, EstMediaTypes.CsrAttrs);
+    }
+
+    private static async Task<IResult> EnrollAsync(HttpContext http, string? label, EstOperation operation)
+    {
+        var (profile, failure) = await ResolveAsync(http, label);
+        if (profile is null) return failure!;
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<IOptions<EstOptions>>().Value;
+
+        var contentType = http.Request.ContentType;
+        if (contentType is null || !contentType.Split(';')[0].Trim().Equals(EstMediaTypes.Pkcs10, StringComparison.OrdinalIgnoreCase))
+        {
+            return new EstTextResult(StatusCodes.Status415UnsupportedMediaType, $"Content-Type must be {EstMediaTypes.Pkcs10}.");
+        }
+        var body = await ReadBodyAsync(http, options.MaxRequestBytes);
+        if (body is null) return new EstTextResult(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {options.MaxRequestBytes} bytes.");
+
+        var auth = await services.GetRequiredService<EstAuthenticator>().AuthenticateAsync(http, profile, operation == EstOperation.SimpleReenroll);
+        if (auth.Caller is not { } caller) return auth.Failure!;
+
+        if (!EstEncoding.TryDecodeBody(body, out var der, out var decodeError)) return new EstTextResult(StatusCodes.Status400BadRequest, decodeError);
+        if (!Pkcs10Request.TryParse(der, out var csr, out var parseError)) return new EstTextResult(StatusCodes.Status400BadRequest, parseError);
+
+        if (operation == EstOperation.SimpleReenroll && !SameNames(caller, csr, out var mismatch))
+        {
+            return new EstTextResult(StatusCodes.Status400BadRequest, mismatch);
+        }
+
+        // Retries of the same request by the same client land on the same enrollment (RFC 7030 §4.2.3: after a 202 the client repeats it).
+        var transactionId = TransactionId(operation, caller.Requester, der);
+        if (operation == EstOperation.ServerKeyGen)
+        {
+            // Every server-side key generation is a new enrollment: the generated key is never kept, so a repeat cannot be answered from the first.
+            return await ServerKeyGenAsync(http, profile, caller, csr, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        }
+        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
+            RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
+        var outcome = await services.GetRequiredService<IGrainFactory>().GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        return outcome switch
+        {
+            IssuedOutcome issued => Base64Body(EstEncoding.Base64Lines(EstEncoding.CertsOnly([issued.Certificate])), EstMediaTypes.CertsOnly),
+            _ => NotIssued(outcome),
+        };
+    }
+
+    private static async Task<IResult> ServerKeyGenAsync(HttpContext http, EstProfile profile, EstCaller caller, Pkcs10Request csr, string transactionId)
+    {
+        if (!csr.VerifySignature()) return new EstTextResult(StatusCodes.Status400BadRequest, "The CSR's signature does not verify.");
+        if (profile.Summary.RequiresManualApproval)
+        {
+            return new EstTextResult(StatusCodes.Status403Forbidden,
+                $"Profile '{profile.Name}' needs manual approval; server-side key generation is refused because the gateway never keeps generated keys.");
+        }
+        using var key = ServerKeys.Generate(profile.Summary.AllowedKeys);
+        if (key is null) return new EstTextResult(StatusCodes.Status403Forbidden, $"Profile '{profile.Name}' allows no key type the gateway can generate.");
+        var template = new RequestedTemplate(key.ExportSubjectPublicKeyInfo(), csr.Subject, csr.SubjectAltNames, csr.RequestedExtensions);
+        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, null, template);
+        var outcome = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        if (outcome is not IssuedOutcome issued) return NotIssued(outcome);
+        return new ServerKeyGenResult(key.ExportPkcs8PrivateKey(), EstEncoding.CertsOnly([issued.Certificate]));
+    }
+
+    private static IResult NotIssued(EnrollmentOutcome outcome) => outcome switch
+    {
+        PendingOutcome pending => new EstTextResult(StatusCodes.Status202Accepted, "The request is pending approval: " + pending.Reason, retryAfter: pending.RetryAfter),
+        RejectedOutcome rejected => new EstTextResult(StatusFor(rejected.Reason), rejected.Message, retryAfter: rejected.Reason is RejectionReason.Unavailable ? TimeSpan.FromSeconds(10) : null),
+        _ => new EstTextResult(StatusCodes.Status500InternalServerError, "Unexpected outcome."),
+    };
+
+    private static int StatusFor(RejectionReason reason) => reason switch
+    {
+        RejectionReason.BadRequest or RejectionReason.BadSignature => StatusCodes.Status400BadRequest,
+        RejectionReason.UnknownProfile => StatusCodes.Status404NotFound,
+        RejectionReason.RateLimited => StatusCodes.Status429TooManyRequests,
+        RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status403Forbidden,
+    };
+
+    /// <summary>RFC 7030 §4.2.2: a re-enrollment keeps the current certificate's subject and subjectAltName.</summary>
+    private static bool SameNames(EstCaller caller, Pkcs10Request csr, out string mismatch)
+    {
+        mismatch = "";
+        var current = caller.Certificate!;
+        if (!current.SubjectName.RawData.AsSpan().SequenceEqual(csr.Subject))
+        {
+            mismatch = $"The CSR's subject ({csr.SubjectText}) differs from the current certificate's ({current.Subject}).";
+            return false;
+        }
+        var currentSans = CurrentSans(current);
+        var requested = csr.SubjectAltNames.Select(s => s.ToString()).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!currentSans.SequenceEqual(requested, StringComparer.OrdinalIgnoreCase))
+        {
+            mismatch = $"The CSR's subjectAltNames ({string.Join(", ", requested)}) differ from the current certificate's ({string.Join(", ", currentSans)}).";
+            return false;
+        }
+        return true;
+    }
+
+    private static List<string> CurrentSans(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var list = new List<string>();
+        foreach (var ext in certificate.Extensions)
+        {
+            if (ext is System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension san)
+            {
+                list.AddRange(san.EnumerateDnsNames().Select(d => SubjectAltName.Dns(d.ToLowerInvariant()).ToString()));
+                list.AddRange(san.EnumerateIPAddresses().Select(ip => SubjectAltName.Ip(ip.ToString()).ToString()));
+            }
+        }
+        return list.Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static string TransactionId(EstOperation operation, Requester requester, byte[] der)
+    {
+        var prefix = Encoding.UTF8.GetBytes($"{operation}\n{requester}\n");
+        var buffer = new byte[prefix.Length + der.Length];
+        prefix.CopyTo(buffer, 0);
+        der.CopyTo(buffer, prefix.Length);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer));
+    }
+
+    private static async Task<(EstProfile? Profile, IResult? Failure)> ResolveAsync(HttpContext http, string? label)
+    {
+        if (!http.Request.IsHttps) return (null, new EstTextResult(StatusCodes.Status403Forbidden, "EST is served over HTTPS only (RFC 7030 §3.2.1)."));
+        var profile = await http.RequestServices.GetRequiredService<EstProfiles>().ResolveAsync(label);
+        if (profile is null)
+        {
+            return (null, new EstTextResult(StatusCodes.Status404NotFound,
+                label is null ? "The default EST profile is not available." : $"Unknown EST label '{label}'."));
+        }
+        return (profile, null);
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit)
+    {
+        if (http.Request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult Base64Body(string body, string contentType) => new Base64BodyResult(body, contentType);
+
+    private sealed class Base64BodyResult(string body, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = contentType;
+            http.Response.Headers["Content-Transfer-Encoding"] = "base64";
+            return http.Response.WriteAsync(body);
+        }
+    }
+
+    private static T GetRequiredService<T>(this IServiceProvider services) where T : notnull =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
+}

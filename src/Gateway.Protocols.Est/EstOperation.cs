@@ -1,0 +1,8 @@
+namespace Gateway.Protocols.Est;
+
+internal enum EstOperation
+{
+    SimpleEnroll,
+    SimpleReenroll,
+    ServerKeyGen,
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gateway.Protocols.Est;
+
+public static class EstServiceCollectionExtensions
+{
+    public static IServiceCollection AddGatewayEst(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EstOptions>()
+            .Bind(configuration.GetSection(EstOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultProfile), $"{EstOptions.Section}:DefaultProfile must name a profile")
+            .Validate(o => o.MaxRequestBytes is >= 1024 and <= 1024 * 1024, $"{EstOptions.Section}:MaxRequestBytes must be between 1024 and 1048576")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EstTrustAnchors>();
+        services.AddSingleton<EstProfiles>();
+        services.AddSingleton<EstAuthenticator>();
+        return services;
+    }
+}

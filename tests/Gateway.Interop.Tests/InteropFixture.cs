@@ -1,0 +1,64 @@
+namespace Gateway.Interop.Tests;
+
+/// <summary>
+/// One gateway process per test run, started as the README says, plus a "manufacturer" CA made with OpenSSL whose
+/// device certificates (IDevIDs) the EST front-end is configured to trust.
+/// </summary>
+public sealed class InteropFixture : IAsyncLifetime
+{
+    public const string AdminKey = "interop-admin-key-0123456789";
+
+    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "gateway-interop-" + Guid.NewGuid().ToString("N")[..12]);
+    public GatewayProcess Gateway { get; private set; } = null!;
+
+    /// <summary>root.pem (the gateway's root) and chain.pem (issuing CA then root) in <see cref="Dir"/>.</summary>
+    public string RootPem => Path.Combine(Dir, "root.pem");
+    public string ChainPem => Path.Combine(Dir, "chain.pem");
+    public string ManufacturerCaPem => Path.Combine(Dir, "mfg-ca.pem");
+    public string ManufacturerCaKey => Path.Combine(Dir, "mfg-ca.key");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Dir);
+        Tools.Ok(Dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
+            "-subj", "/O=Acme Devices/CN=Acme Manufacturer CA", "-addext", "basicConstraints=critical,CA:true",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", ManufacturerCaKey, "-out", ManufacturerCaPem);
+        Gateway = await GatewayProcess.StartAsync(Path.Combine(Dir, "data"),
+            new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = AdminKey },
+            [$"--Gateway:Est:TrustAnchors:0={ManufacturerCaPem}"]);
+        using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpUrl) };
+        await File.WriteAllTextAsync(RootPem, await http.GetStringAsync("/ca/root.pem"));
+        await File.WriteAllTextAsync(ChainPem, await http.GetStringAsync("/ca/chain.pem"));
+    }
+
+    /// <summary>A fresh working directory for one test.</summary>
+    public string NewWorkDir(string name)
+    {
+        var dir = Path.Combine(Dir, name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>An IDevID: a P-256 device key and certificate issued by the manufacturer CA, in <paramref name="dir"/>.</summary>
+    public (string Cert, string Key) ManufacturerDevice(string dir, string cn)
+    {
+        var key = Path.Combine(dir, "idevid.key");
+        var csr = Path.Combine(dir, "idevid.csr");
+        var cert = Path.Combine(dir, "idevid.pem");
+        Tools.Ok(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + cn, "-keyout", key, "-out", csr);
+        Tools.Ok(dir, "openssl", "x509", "-req", "-in", csr, "-CA", ManufacturerCaPem, "-CAkey", ManufacturerCaKey, "-days", "7", "-out", cert);
+        return (cert, key);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Gateway is not null) await Gateway.DisposeAsync();
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class InteropCollection : ICollectionFixture<InteropFixture>
+{
+    public const string Name = "interop";
+}
