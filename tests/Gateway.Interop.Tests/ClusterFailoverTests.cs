@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Gateway.Interop.Tests;
+
+/// <summary>
+/// Issue 7's acceptance test: two gateway processes on loopback form one Orleans cluster through PostgreSQL (node A's
+/// embedded one), both serve the same inventory, node A is killed (SIGKILL), node B notices within the configured probe time,
+/// goes on enrolling, and nothing committed before the kill is lost. Node A then restarts on its data directory and rejoins.
+/// </summary>
+public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Key = "cluster-test-key-0123456789";
+
+    // Membership tuned for a test (production keeps Orleans' defaults): probes every second, two missed probes to suspect.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private const int NumMissedProbesLimit = 2;
+    private static readonly TimeSpan TableRefreshTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "gateway-cluster-" + Guid.NewGuid().ToString("N")[..12]);
+
+    private static string[] ClusterArgs(int siloPort) =>
+    [
+        "--Gateway:Cluster:Mode=postgres",
+        $"--Gateway:Cluster:SiloPort={siloPort}",
+        $"--Gateway:Cluster:Membership:ProbeTimeout={ProbeTimeout:c}",
+        $"--Gateway:Cluster:Membership:NumMissedProbesLimit={NumMissedProbesLimit}",
+        $"--Gateway:Cluster:Membership:TableRefreshTimeout={TableRefreshTimeout:c}",
+        "--Gateway:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
+    ];
+
+    /// <summary>Worst case of Orleans' detection with the settings above: every probe of the limit at its longest effective timeout
+    /// (4 × ProbeTimeout), then one table refresh, plus slack for two busy cores.</summary>
+    private static TimeSpan DetectionBound => (ProbeTimeout * 4 * NumMissedProbesLimit) + TableRefreshTimeout + TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Two_node_cluster_survives_the_kill_of_a_node_without_losing_a_committed_certificate()
+    {
+        Directory.CreateDirectory(_dir);
+        var dataA = Path.Combine(_dir, "node-a");
+        var dataB = Path.Combine(_dir, "node-b");
+        var env = new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = Key };
+        var siloA = GatewayProcess.FreePort();
+        GatewayProcess? a = null, b = null;
+        try
+        {
+            a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(siloA));
+            output.WriteLine($"node A (embedded PostgreSQL, silo {siloA}) ready in {a.ReadyAfter.TotalSeconds:F1} s");
+
+            // Node B: A's PostgreSQL through ConnectionStrings:Gateway, A's CA directory, its own data directory and ports.
+            var pg = Path.Combine(dataA, "pg");
+            var connection = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
+                $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}";
+            b = await GatewayProcess.StartAsync(dataB, new Dictionary<string, string>(env) { ["ConnectionStrings__Gateway"] = connection },
+                [.. ClusterArgs(GatewayProcess.FreePort()), $"--Gateway:Ca:Directory={Path.Combine(dataA, "ca")}"]);
+            output.WriteLine($"node B ready in {b.ReadyAfter.TotalSeconds:F1} s");
+
+            using var clientA = Client(a);
+            using var clientB = Client(b);
+            var view = await ClusterViewAsync(clientB);
+            Assert.Equal(2, view.GetProperty("active").GetInt32());
+            Assert.Equal(await clientA.GetStringAsync("/ca/root.pem"), await clientB.GetStringAsync("/ca/root.pem"));
+            Assert.Equal(await clientA.GetStringAsync("/ca/chain.pem"), await clientB.GetStringAsync("/ca/chain.pem"));
+
+            // Enroll through both nodes; each sees the other's certificates.
+            var committed = new List<string>();
+            for (var i = 0; i < 6; i++) committed.Add(await EnrollAsync(clientA, $"a{i}"));
+            for (var i = 0; i < 3; i++) committed.Add(await EnrollAsync(clientB, $"b{i}"));
+            foreach (var serial in committed)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await clientB.GetAsync($"/api/v1/certificates/{serial}")).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await clientA.GetAsync($"/api/v1/certificates/{serial}")).StatusCode);
+            }
+
+            // Crash node A.
+            await a.KillAsync();
+            var killed = Stopwatch.StartNew();
+
+            // Right after the crash B answers either normally or 503 + Retry-After while Orleans detects the death: never a 500.
+            var early = await clientB.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = Csr("early.example.test") });
+            var earlyBody = await early.Content.ReadAsStringAsync();
+            output.WriteLine($"enrollment through B right after the kill: {(int)early.StatusCode} after {killed.Elapsed.TotalSeconds:F1} s");
+            if (early.StatusCode == HttpStatusCode.Created)
+            {
+                committed.Add(JsonDocument.Parse(earlyBody).RootElement.GetProperty("serial").GetString()!);
+            }
+            else
+            {
+                Assert.True(early.StatusCode == HttpStatusCode.ServiceUnavailable, earlyBody);
+                Assert.NotNull(early.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", early.Content.Headers.ContentType?.MediaType);
+            }
+
+            // B's membership declares A dead within the configured probe time.
+            JsonElement dead = default;
+            while (killed.Elapsed < DetectionBound + TimeSpan.FromSeconds(30))
+            {
+                var response = await clientB.GetAsync("/api/v1/cluster");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var silos = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("silos");
+                    dead = silos.EnumerateArray().FirstOrDefault(s => s.GetProperty("port").GetInt32() == siloA && s.GetProperty("status").GetString() == "dead");
+                    if (dead.ValueKind == JsonValueKind.Object) break;
+                }
+                await Task.Delay(250);
+            }
+            var detectedAfter = killed.Elapsed;
+            output.WriteLine($"node A declared dead by the cluster {detectedAfter.TotalSeconds:F1} s after the kill (bound {DetectionBound.TotalSeconds:F0} s)");
+            Assert.True(dead.ValueKind == JsonValueKind.Object, $"node A (silo port {siloA}) was not declared dead within {detectedAfter.TotalSeconds:F0} s:\n{b.Log[^Math.Min(b.Log.Length, 4000)..]}");
+            Assert.True(detectedAfter <= DetectionBound, $"death detected after {detectedAfter.TotalSeconds:F1} s, bound {DetectionBound.TotalSeconds:F0} s");
+
+            // B goes on enrolling; grains that lived on A re-activate on B.
+            var afterKill = new List<string>();
+            for (var i = 0; i < 6; i++) afterKill.Add(await EnrollAsync(clientB, $"c{i}"));
+
+            // Nothing committed before the kill is lost.
+            foreach (var serial in committed.Concat(afterKill))
+            {
+                var response = await clientB.GetAsync($"/api/v1/certificates/{serial}");
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{serial}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                Assert.Equal(serial, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("serial").GetString());
+            }
+
+            // A restarts on its data directory (adopting the PostgreSQL its previous process left running) and rejoins.
+            a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(siloA));
+            output.WriteLine($"node A restarted and rejoined in {a.ReadyAfter.TotalSeconds:F1} s");
+            using var clientA2 = Client(a);
+            var rejoined = await ClusterViewAsync(clientA2);
+            Assert.Equal(2, rejoined.GetProperty("active").GetInt32());
+            Assert.Contains(rejoined.GetProperty("silos").EnumerateArray(), s => s.GetProperty("port").GetInt32() == siloA && s.GetProperty("status").GetString() == "dead");
+            Assert.Equal(HttpStatusCode.OK, (await clientA2.GetAsync($"/api/v1/certificates/{afterKill[^1]}")).StatusCode);
+            var total = JsonDocument.Parse(await clientA2.GetStringAsync("/api/v1/certificates?pageSize=1")).RootElement.GetProperty("total").GetInt64();
+            Assert.Equal(committed.Count + afterKill.Count, total);
+        }
+        finally
+        {
+            // B first: A owns the PostgreSQL both use and stops it.
+            if (b is not null) await b.DisposeAsync();
+            if (a is not null) await a.DisposeAsync();
+            StopOrphanedPostgres(Path.Combine(dataA, "pg"));
+        }
+    }
+
+    private static HttpClient Client(GatewayProcess node)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
+    }
+
+    private static async Task<JsonElement> ClusterViewAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/api/v1/cluster");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static string Csr(string dnsName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSigningRequestPem();
+    }
+
+    /// <summary>Enrolls through the admin API; a 503 (cluster still settling) is retried after its Retry-After, as a client would.</summary>
+    private static async Task<string> EnrollAsync(HttpClient client, string name)
+    {
+        var csr = Csr($"{name}.cluster.test");
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr });
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{name}: {(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("serial").GetString()!;
+        }
+    }
+
+    /// <summary>If a failed run left the embedded PostgreSQL running (its owner was killed), fast-shut it down (SIGINT).</summary>
+    private static void StopOrphanedPostgres(string pgDir)
+    {
+        var pidFile = Path.Combine(pgDir, "postmaster.pid");
+        if (!File.Exists(pidFile)) return;
+        if (!int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return;
+        using var kill = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit();
+        for (var i = 0; i < 100 && File.Exists(pidFile); i++) Thread.Sleep(100);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
