@@ -93,11 +93,29 @@ internal static partial class ClusterSetup
         var hosts = (builder.Host ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return hosts.Length > 0 && hosts.All(h =>
         {
-            var host = h.Split(':')[0];
+            var host = HostPart(h);
             return host.StartsWith('/')
                 || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-                || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+                || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
         });
+    }
+
+    /// <summary>The host of one Npgsql host entry: <c>host</c>, <c>host:port</c>, <c>[v6]:port</c>, a bare IPv6 address, or a socket directory.</summary>
+    private static string HostPart(string entry)
+    {
+        if (entry.StartsWith('/') || IPAddress.TryParse(entry, out _))
+        {
+            return entry;
+        }
+
+        if (entry.StartsWith('['))
+        {
+            var close = entry.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? entry[1..close] : entry;
+        }
+
+        var colon = entry.LastIndexOf(':');
+        return colon > 0 ? entry[..colon] : entry;
     }
 
     private static string RequireId(string? value, string name)

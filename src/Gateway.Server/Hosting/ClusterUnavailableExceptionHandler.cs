@@ -44,15 +44,15 @@ internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetails
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SiloUnavailableException or OrleansMessageRejectionException
-                || e.GetType().FullName == "Orleans.Runtime.Messaging.ConnectionFailedException")
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException)
             {
                 return true;
             }
 
-            if (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            if (e is AggregateException aggregate)
             {
-                return IsClusterUnavailable(aggregate.InnerExceptions[0]);
+                // Several failures at once: only when there is one cause is it known to be the cluster's.
+                return aggregate.InnerExceptions.Count == 1 && IsClusterUnavailable(aggregate.InnerExceptions[0]);
             }
         }
 
