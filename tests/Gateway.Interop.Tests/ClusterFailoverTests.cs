@@ -58,7 +58,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             var pg = Path.Combine(dataA, "pg");
             var connection = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
                 $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}";
-            b = await GatewayProcess.StartAsync(dataB, new Dictionary<string, string>(env) { ["ConnectionStrings__Gateway"] = connection },
+            var nodeEnv = new Dictionary<string, string>(env) { ["ConnectionStrings__Gateway"] = connection };
+
+            // A node that forgot to share the CA would generate its own: it must refuse to join, saying how to fix it.
+            var stray = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                GatewayProcess.StartAsync(Path.Combine(_dir, "node-stray"), nodeEnv, ClusterArgs(GatewayProcess.FreePort())));
+            Assert.Contains("exited during start (code 1)", stray.Message);
+            Assert.Contains("is not the one of cluster 'gateway'", stray.Message);
+            Assert.Contains("Gateway:Ca:Directory", stray.Message);
+
+            b = await GatewayProcess.StartAsync(dataB, nodeEnv,
                 [.. ClusterArgs(GatewayProcess.FreePort()), $"--Gateway:Ca:Directory={Path.Combine(dataA, "ca")}"]);
             output.WriteLine($"node B ready in {b.ReadyAfter.TotalSeconds:F1} s");
 

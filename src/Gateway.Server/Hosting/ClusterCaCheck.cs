@@ -50,8 +50,7 @@ internal static class ClusterCaCheck
                         $"This node's {material.Description} is not the one of cluster '{plan.ClusterId}' ({check.Registered!.Description}, registered by " +
                         $"{check.RegisteredBy} at {check.RegisteredAt:u}). Every node of a cluster must sign with one CA: point Gateway:Ca:Directory at " +
                         "the CA directory of the first node (one machine or a shared volume), or import the same CA on every node with " +
-                        "Gateway:Ca:Import:* (with Gateway:Ca:Passphrase or Gateway:Ca:Import:KeyPassword from a secret). " +
-                        "To start a separate cluster on this database instead, use another Gateway:Cluster:ClusterId.");
+                        "Gateway:Ca:Import:* (with Gateway:Ca:Passphrase or Gateway:Ca:Import:KeyPassword from a secret).");
             }
         }
     }
