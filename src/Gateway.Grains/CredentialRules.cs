@@ -34,7 +34,10 @@ internal static class CredentialRules
         {
             return Check(r, CredentialCheckStatus.WrongProfile, $"the credential is for profile '{r.Profile}', not '{profile}'");
         }
-        if (status == CredentialStatus.Exhausted) return Check(r, CredentialCheckStatus.Exhausted, $"all {r.MaxUses} uses of the credential are used");
+        if (status == CredentialStatus.Exhausted)
+        {
+            return Check(r, CredentialCheckStatus.Exhausted, r.MaxUses == 1 ? "the credential's single use is spent" : $"all {r.MaxUses} uses of the credential are spent");
+        }
         return null;
     }
 

@@ -154,7 +154,7 @@ public sealed class CredentialApiTests(GatewayFixture gateway)
     [InlineData("maxuses-overflow.json", "maxUses")]
     [InlineData("expiresat-past.json", "expiresAt")]
     [InlineData("expiresat-not-a-date.json", "expiresAt")]
-    [InlineData("unknown-field.json", null)]
+    [InlineData("unknown-field.json", "maxUse")]
     [InlineData("no-profile.json", "profile")]
     [InlineData("blank-profile.json", "profile")]
     [InlineData("profile-number.json", "profile")]

@@ -218,7 +218,7 @@ public sealed class CredentialGrainTests(GatewayFixture gateway)
         var rejected = Assert.IsType<RejectedOutcome>(await Grains.GetGrain<IEnrollmentGrain>(second.EnrollmentKey).EnrollAsync(second));
         Assert.Equal(RejectionReason.Unauthorized, rejected.Reason);
         Assert.Contains(rejected.FiredRules, r => r.Rule == "credential.exhausted" && r.Effect == DecisionEffect.Deny);
-        Assert.Contains("uses", rejected.Message);
+        Assert.Contains("single use is spent", rejected.Message);
 
         // A retry of the first enrollment still gets its certificate, and counts nothing.
         var retry = Assert.IsType<IssuedOutcome>(await Grains.GetGrain<IEnrollmentGrain>(first.EnrollmentKey).EnrollAsync(first));

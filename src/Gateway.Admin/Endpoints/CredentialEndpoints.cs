@@ -140,24 +140,25 @@ public static class CredentialEndpoints
         }
         catch (JsonException ex)
         {
+            // Name the field when the JSON is well formed but a value is not what the field takes; else point at the syntax error.
             var field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
-            if (field is not null)
+            if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
             {
-                return (null, Invalid(field.Split('[', '.')[0], $"'{field}' {Describe(field)}"));
+                return (null, field is null
+                    ? AdminProblems.BadRequest("The body has a field this API does not know; known fields: profile, maxUses, expiresAt, subjects, description.")
+                    : Invalid(field, $"'{field}' is not a known field; known fields: profile, maxUses, expiresAt, subjects, description."));
+            }
+            if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
+            {
+                return (null, field is null
+                    ? AdminProblems.BadRequest("The body must be a JSON object {\"profile\": \"...\", \"maxUses\": n, \"expiresAt\": \"...\", \"subjects\": [...]}.")
+                    : Invalid(field.Split('[', '.')[0], $"'{field}' {Describe(field)}"));
             }
             if (ex.LineNumber is 0 && ex.BytePositionInLine is 0 && http.Request.ContentLength is null or 0)
             {
                 return (null, AdminProblems.BadRequest("A JSON object {\"profile\": \"...\", \"maxUses\": n, \"expiresAt\": \"...\", \"subjects\": [...]} is required."));
             }
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
-            {
-                return (null, AdminProblems.BadRequest($"The body has a field this API does not know{where}; known fields: profile, maxUses, expiresAt, subjects, description."));
-            }
-            if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
-            {
-                return (null, AdminProblems.BadRequest("The body must be a JSON object {\"profile\": \"...\", \"maxUses\": n, \"expiresAt\": \"...\", \"subjects\": [...]}."));
-            }
             return (null, AdminProblems.BadRequest($"The body is not valid JSON{where}."));
         }
     }
@@ -169,7 +170,7 @@ public static class CredentialEndpoints
         "expiresAt" => "must be an ISO 8601 date-time, e.g. 2030-01-31T00:00:00Z.",
         "subjects" => "must be a list of strings.",
         "description" => "must be a string.",
-        _ => "is not a known field; known fields: profile, maxUses, expiresAt, subjects, description.",
+        _ => "has a value of the wrong type.",
     };
 
     private static ProblemHttpResult Invalid(string field, string detail) =>
