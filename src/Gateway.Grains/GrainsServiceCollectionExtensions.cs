@@ -14,6 +14,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<PolicyCatalogProvider>();
         services.AddSingleton(TimeProvider.System);
+        services.AddGatewayCredentials(configuration);
         return services;
     }
 }

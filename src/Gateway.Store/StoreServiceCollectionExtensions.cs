@@ -31,6 +31,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.AddSingleton<CredentialQueries>();
         return services;
     }
 
@@ -49,5 +50,10 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.IssuedAt);
+        opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<CredentialRecord>()
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.CreatedAt);
     }
 }
