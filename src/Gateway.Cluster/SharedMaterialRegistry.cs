@@ -12,10 +12,11 @@ public sealed class SharedMaterialRegistry(ClusterDatabase database)
     /// <summary>
     /// Registers <paramref name="material"/> for <paramref name="clusterId"/> if nothing is registered under its name, else
     /// compares. Registered material whose <see cref="SharedMaterial.ValidUntil"/> has passed (at <paramref name="now"/>) is
-    /// replaced, so an expired issuing CA can be rotated; anything else that differs is a <see cref="SharedMaterialOutcome.Conflict"/>.
+    /// replaced, so an expired issuing CA can be rotated; anything else that differs is a <see cref="SharedMaterialOutcome.Conflict"/>,
+    /// unless <paramref name="replace"/> says the operator is moving the whole cluster to new material on purpose.
     /// </summary>
     public async Task<SharedMaterialCheck> RegisterOrCompareAsync(
-        string clusterId, SharedMaterial material, string node, DateTimeOffset now, CancellationToken cancellationToken = default)
+        string clusterId, SharedMaterial material, string node, DateTimeOffset now, bool replace = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         ArgumentNullException.ThrowIfNull(material);
@@ -67,14 +68,15 @@ public sealed class SharedMaterialRegistry(ClusterDatabase database)
             return new SharedMaterialCheck(SharedMaterialOutcome.Matched, material, registered, registeredBy, registeredAt);
         }
 
-        if (registered.ValidUntil is { } until && until <= now && (material.ValidUntil is null || material.ValidUntil > now))
+        var expired = registered.ValidUntil is { } until && until <= now && (material.ValidUntil is null || material.ValidUntil > now);
+        if (expired || replace)
         {
-            await using var replace = new NpgsqlCommand(
+            await using var update = new NpgsqlCommand(
                 $"UPDATE {ClusterDatabase.Schema}.shared_material SET fingerprint = $3, description = $4, valid_until = $5, registered_by = $6, " +
                 "registered_at = $7 WHERE cluster_id = $1 AND name = $2",
                 connection, transaction);
-            AddRow(replace, clusterId, material, node, now);
-            await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            AddRow(update, clusterId, material, node, now);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new SharedMaterialCheck(SharedMaterialOutcome.Replaced, material, registered, registeredBy, registeredAt);
         }

@@ -62,6 +62,18 @@ public sealed class SharedMaterialRegistryTests(PostgresFixture fixture) : IAsyn
     }
 
     [Fact]
+    public async Task Deliberate_replacement_overrides_valid_material()
+    {
+        await registry.RegisterOrCompareAsync(clusterId, Ca("aa"), "node-a", Now);
+
+        var replaced = await registry.RegisterOrCompareAsync(clusterId, Ca("bb"), "node-b", Now, replace: true);
+        Assert.Equal(SharedMaterialOutcome.Replaced, replaced.Outcome);
+        Assert.Equal("aa", replaced.Registered!.Fingerprint);
+        Assert.Equal(SharedMaterialOutcome.Conflict, (await registry.RegisterOrCompareAsync(clusterId, Ca("aa"), "node-a", Now)).Outcome);
+        Assert.Equal(SharedMaterialOutcome.Matched, (await registry.RegisterOrCompareAsync(clusterId, Ca("bb"), "node-c", Now, replace: true)).Outcome);
+    }
+
+    [Fact]
     public async Task Concurrent_first_starts_register_one_material()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>

@@ -54,11 +54,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(siloA));
             output.WriteLine($"node A (embedded PostgreSQL, silo {siloA}) ready in {a.ReadyAfter.TotalSeconds:F1} s");
 
-            // Node B: A's PostgreSQL through ConnectionStrings:Gateway, A's CA directory, its own data directory and ports.
+            // Node B: A's PostgreSQL through ConnectionStrings:Gateway, A's CA directory and credential key, its own data directory and ports.
             var pg = Path.Combine(dataA, "pg");
             var connection = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
                 $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}";
-            var nodeEnv = new Dictionary<string, string>(env) { ["ConnectionStrings__Gateway"] = connection };
+            var nodeEnv = new Dictionary<string, string>(env)
+            {
+                ["ConnectionStrings__Gateway"] = connection,
+                // A's generated dev key, given to B as configuration: both decrypt the same credential secrets.
+                ["Gateway__Credentials__EncryptionKey"] = File.ReadAllText(Path.Combine(dataA, "credential-key")).Trim(),
+            };
 
             // A node that forgot to share the CA would generate its own: it must refuse to join, saying how to fix it.
             var stray = await Assert.ThrowsAsync<InvalidOperationException>(() =>

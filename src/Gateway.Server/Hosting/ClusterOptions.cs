@@ -31,4 +31,10 @@ public sealed class GatewayClusterOptions
     /// <c>ConnectionStrings:Gateway</c>), otherwise the first IPv4 address of an up, non-loopback network interface.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Cluster mode: the first node registers fingerprints of its CA and credential key in PostgreSQL and every later node must
+    /// match them. <c>true</c> makes this node's material the cluster's instead (a deliberate, cluster-wide change of CA or key).
+    /// </summary>
+    public bool ReplaceSharedMaterial { get; set; }
 }

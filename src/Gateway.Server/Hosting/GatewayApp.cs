@@ -136,8 +136,10 @@ public static class GatewayApp
         {
             try
             {
-                await ClusterCaCheck.RunAsync(app.Services.GetRequiredService<SharedMaterialRegistry>(), app.Services.GetRequiredService<ICertificateAuthority>(),
-                    cluster, app.Services.GetRequiredService<TimeProvider>(), log);
+                await ClusterSharedMaterialCheck.RunAsync(
+                    app.Services.GetRequiredService<SharedMaterialRegistry>(), app.Services.GetRequiredService<ICertificateAuthority>(),
+                    app.Services.GetRequiredService<CredentialSecretProtector>().KeyId, cluster,
+                    configuration.GetValue<bool>(GatewayClusterOptions.Section + ":ReplaceSharedMaterial"), app.Services.GetRequiredService<TimeProvider>(), log);
             }
             catch (GatewayStartupException)
             {
