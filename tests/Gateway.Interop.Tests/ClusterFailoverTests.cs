@@ -12,8 +12,9 @@ namespace Gateway.Interop.Tests;
 
 /// <summary>
 /// Issue 7's acceptance test: two gateway processes on loopback form one Orleans cluster through PostgreSQL (node A's
-/// embedded one), both serve the same inventory, node A is killed (SIGKILL), node B notices within the configured probe time,
-/// goes on enrolling, and nothing committed before the kill is lost. Node A then restarts on its data directory and rejoins.
+/// embedded one), both serve the same inventory and the same credentials (made on A, used for EST on B), a node without the
+/// shared CA is refused, node A is killed (SIGKILL), node B notices within the configured probe time, goes on enrolling (admin
+/// API and EST), and nothing committed before the kill is lost. Node A then restarts on its data directory and rejoins.
 /// </summary>
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 {
@@ -93,6 +94,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(HttpStatusCode.OK, (await clientA.GetAsync($"/api/v1/certificates/{serial}")).StatusCode);
             }
 
+            // Per-account state is in grains, reachable from any node: credentials made through A enroll over EST on B.
+            await File.WriteAllTextAsync(Path.Combine(_dir, "root.pem"), await clientB.GetStringAsync("/ca/root.pem"));
+            var (beforeId, beforeSecret) = await CreateCredentialAsync(clientA, "meter-1.cluster.test");
+            var (afterId, afterSecret) = await CreateCredentialAsync(clientA, "meter-2.cluster.test");
+            committed.Add(EstEnroll(b, $"{beforeId}:{beforeSecret}", "meter-1.cluster.test"));
+
             // Crash node A.
             await a.KillAsync();
             var killed = Stopwatch.StartNew();
@@ -133,6 +140,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             // B goes on enrolling; grains that lived on A re-activate on B.
             var afterKill = new List<string>();
             for (var i = 0; i < 6; i++) afterKill.Add(await EnrollAsync(clientB, $"c{i}"));
+
+            afterKill.Add(EstEnroll(b, $"{afterId}:{afterSecret}", "meter-2.cluster.test"));
 
             // Nothing committed before the kill is lost.
             foreach (var serial in committed.Concat(afterKill))
@@ -203,6 +212,31 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{name}: {(int)response.StatusCode} {body}");
             return JsonDocument.Parse(body).RootElement.GetProperty("serial").GetString()!;
         }
+    }
+
+    private static async Task<(string Id, string Secret)> CreateCredentialAsync(HttpClient admin, string subject)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "iot-device", subjects = new[] { subject } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+        var created = JsonDocument.Parse(body).RootElement;
+        return (created.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>curl enrolls over EST (HTTP Basic, RFC 7030 §3.2.3) on <paramref name="node"/>'s HTTPS port; returns the serial.</summary>
+    private string EstEnroll(GatewayProcess node, string user, string dnsName)
+    {
+        var dir = Path.Combine(_dir, "est-" + dnsName);
+        Directory.CreateDirectory(dir);
+        Tools.Ok(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + dnsName,
+            "-addext", "subjectAltName=DNS:" + dnsName, "-keyout", "key.pem", "-outform", "DER", "-out", "csr.der");
+        Tools.Ok(dir, "openssl", "base64", "-in", "csr.der", "-out", "csr.b64");
+        var status = Tools.Curl(dir, "cert.b64", "--cacert", Path.Combine(_dir, "root.pem"), "-u", user, "-H", "Content-Type: application/pkcs10",
+            "--data-binary", "@csr.b64", $"{node.HttpsUrl}/.well-known/est/simpleenroll");
+        Assert.True(status == 200, $"EST simpleenroll on {node.HttpsUrl}: {status} {File.ReadAllText(Path.Combine(dir, "cert.b64"))}");
+        Tools.Ok(dir, "openssl", "base64", "-d", "-in", "cert.b64", "-out", "cert.p7");
+        Tools.Ok(dir, "openssl", "pkcs7", "-inform", "DER", "-in", "cert.p7", "-print_certs", "-out", "cert.pem");
+        return Tools.Ok(dir, "openssl", "x509", "-in", "cert.pem", "-noout", "-serial").Trim().Split('=')[1].ToLowerInvariant();
     }
 
     /// <summary>If a failed run left the embedded PostgreSQL running (its owner was killed), fast-shut it down (SIGINT).</summary>
