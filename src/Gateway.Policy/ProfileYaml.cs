@@ -22,6 +22,16 @@ public static class ProfileYaml
         return false;
     }
 
+    /// <summary>Whether a plain scalar with this text would read as something other than a string (null, a boolean, a number), so its quotes must stay.</summary>
+    private static bool LooksTyped(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value != value.Trim()) return true;
+        var lower = value.ToLowerInvariant();
+        if (lower is "~" or "null" or "true" or "false" or "yes" or "no" or "on" or "off" or "y" or "n") return true;
+        var first = value[0];
+        return char.IsAsciiDigit(first) || first is '-' or '+' or '.';
+    }
+
     /// <summary>
     /// The same single document in block style (mappings and lists one entry a line; scalars keep their quoting), or
     /// null when <paramref name="document"/> is not one well-formed YAML (or JSON) document. Comments are not kept.
@@ -47,6 +57,10 @@ public static class ProfileYaml
             {
                 case YamlMappingNode mapping:
                     mapping.Style = YamlDotNet.Core.Events.MappingStyle.Block;
+                    break;
+                case YamlScalarNode { Style: ScalarStyle.DoubleQuoted or ScalarStyle.SingleQuoted } scalar when !LooksTyped(scalar.Value):
+                    // JSON quotes every string; the emitter quotes again only where YAML needs it (e.g. "*.example.test").
+                    scalar.Style = ScalarStyle.Any;
                     break;
                 case YamlSequenceNode sequence:
                     // Short lists of plain values read best on one line, as the shipped profiles write them.
