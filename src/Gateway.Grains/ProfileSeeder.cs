@@ -28,7 +28,16 @@ public sealed class ProfileSeeder(PolicyCatalogProvider catalog, ProfileStore st
             logger.LogWarning("Reload of {Path} by {Author} refused, nothing changed: {Errors}", path, author, string.Join("; ", errors));
             return new ProfileReloadResult([], [], [], [], [.. errors.Select(e => PolicyDirectory.ToContract(e, withSource: true))], path);
         }
-        var result = await store.SeedAsync(documents, reload: true, author, ct).ConfigureAwait(false);
+        ProfileSeedResult result;
+        try
+        {
+            result = await store.SeedAsync(documents, reload: true, author, ct).ConfigureAwait(false);
+        }
+        catch (ProfileConflictException ex)
+        {
+            logger.LogWarning(ex, "Reload of {Path} by {Author} collided with concurrent changes; nothing changed", path, author);
+            return new ProfileReloadResult([], [], [], [], [new ProfileError(1, 1, "", ex.Message + " Try again.")], path);
+        }
         Log(result, path);
         try
         {
