@@ -35,6 +35,7 @@ public static class AdminServiceCollectionExtensions
         api.MapEnrollmentEndpoints();
         api.MapCertificateEndpoints();
         api.MapProfileEndpoints();
+        api.MapCredentialEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

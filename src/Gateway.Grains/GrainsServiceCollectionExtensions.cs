@@ -19,6 +19,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ProfileSeeder>();
         services.AddHostedService<ProfileCatalogRefresher>();
         services.AddSingleton(TimeProvider.System);
+        services.AddGatewayCredentials(configuration);
         return services;
     }
 }

@@ -34,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<InventoryQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
+        services.AddSingleton<CredentialQueries>();
         return services;
     }
 
@@ -53,5 +54,10 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.IssuedAt);
+        opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<CredentialRecord>()
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.CreatedAt);
     }
 }
