@@ -114,6 +114,7 @@ public static class GatewayApp
         });
 
         services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
         services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         var app = builder.Build();
