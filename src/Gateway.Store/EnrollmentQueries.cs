@@ -49,8 +49,8 @@ public sealed class EnrollmentQueries(IDocumentStore store)
         }
         if (!string.IsNullOrWhiteSpace(filter.San))
         {
-            var s = filter.San;
-            q = q.Where(x => x.SubjectAltNames.Any(n => n.Contains(s, StringComparison.OrdinalIgnoreCase)));
+            var s = filter.San.ToLowerInvariant();
+            q = q.Where(x => x.SanText.Contains(s));
         }
         if (filter.RequestedFrom is { } from) q = q.Where(x => x.RequestedAt >= from);
         if (filter.RequestedBefore is { } before) q = q.Where(x => x.RequestedAt < before);

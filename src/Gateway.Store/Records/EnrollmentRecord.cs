@@ -12,6 +12,8 @@ public sealed class EnrollmentRecord
     public string TransactionId { get; set; } = "";
     public string Subject { get; set; } = "";
     public string[] SubjectAltNames { get; set; } = [];
+    /// <summary>SANs joined in lower case, for substring search.</summary>
+    public string SanText { get; set; } = "";
     /// <summary>The requested key, described ("EC P-256", "RSA 2048").</summary>
     public string Key { get; set; } = "";
     public string? RenewalOf { get; set; }
@@ -40,6 +42,7 @@ public sealed class EnrollmentRecord
         TransactionId = e.TransactionId,
         Subject = e.Subject,
         SubjectAltNames = e.SubjectAltNames,
+        SanText = string.Join(' ', e.SubjectAltNames).ToLowerInvariant(),
         Key = e.Key,
         RenewalOf = e.RenewalOf,
         RequestedAt = e.At,
