@@ -21,7 +21,7 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
             // Valid certificates expiring within the span, soonest first (ExpiringBefore, when also given, narrows it).
             query = query with { Status = CertificateStatus.Valid, ExpiringBefore = Min(now + within, query.ExpiringBefore) };
         }
-        // "Expired" is derived from the clock; stored status says Valid/Revoked/OnHold.
+        // "Expired" is derived from the clock (the expiry job also stores it, later): a valid certificate past notAfter is expired.
         var filter = new CertificateFilter(
             Subject: query.Subject,
             San: query.San,
