@@ -32,6 +32,7 @@ public static class AdminServiceCollectionExtensions
         var api = app.MapGroup("/api/v1");
         api.MapEnrollmentEndpoints();
         api.MapCertificateEndpoints();
+        api.MapCredentialEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

@@ -53,6 +53,12 @@ internal sealed partial class EnrollmentGrain(
         var requested = Requested(id, request, profileName, input, csrDer, now);
         var verdict = await DecideAsync(id, input, profile, request.Profile, approving: false);
         var decision = verdict.Decision;
+        if (decision.Effect != DecisionEffect.Deny && await CredentialUseCheck.ConsumeAsync(GrainFactory, id, request, input) is { } refusedUse)
+        {
+            if (verdict.Slots is { } slots) await slots.ReleaseAsync();
+            return _outcome = await RecordRejectionAsync(id, requested, request, RejectionReason.Unauthorized, refusedUse.Reason,
+                [.. decision.FiredRules, refusedUse], "credential", refusedUse.Rule, decision.ProfileVersion, now);
+        }
         switch (decision.Effect)
         {
             case DecisionEffect.Deny:

@@ -21,6 +21,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddHostedService<CertificateExpiryService>();
         services.AddSingleton(TimeProvider.System);
+        services.AddGatewayCredentials(configuration);
         return services;
     }
 }

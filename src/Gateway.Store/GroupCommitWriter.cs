@@ -91,7 +91,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                 }
                 else if (append.ExpectedVersion is { } expected)
                 {
-                    // Marten checks the version the stream reaches with these events.
+                    // Marten checks the version the stream will have after the append.
                     session.Events.Append(append.StreamId, expected + append.Events.Count, append.Events.ToArray());
                 }
                 else
@@ -109,7 +109,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     /// </summary>
     private async Task<Exception> MapAsync(Exception ex, IReadOnlyList<StreamAppend> unit)
     {
-        if (ex is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
+        if (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
             && unit.FirstOrDefault(a => a.ExpectedVersion is not null) is { } versioned)
         {
             return new StreamVersionConflictException(versioned.StreamId, ex);

@@ -32,6 +32,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
         services.AddSingleton<EnrollmentQueries>();
+        services.AddSingleton<CredentialQueries>();
         return services;
     }
 
@@ -57,5 +58,10 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.Requester);
+        opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<CredentialRecord>()
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.CreatedAt);
     }
 }

@@ -16,7 +16,8 @@ public static class GatewayApp
 {
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships next to the binaries; relative paths (DataDir, policies) stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         using var bootLogs = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Information));
         var log = bootLogs.CreateLogger("Gateway.Startup");
@@ -106,6 +107,7 @@ public static class GatewayApp
             app.Services.GetRequiredService<ICertificateAuthority>();
             app.Services.GetRequiredService<ApiKeyStore>();
             app.Services.GetRequiredService<PolicyCatalogProvider>();
+            app.Services.GetRequiredService<CredentialSecretProtector>();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {
