@@ -209,3 +209,51 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
         Assert.Equal(["est:q1", "est:q2"], (await _queries.IssuedBetweenAsync(lower, null, T0.AddMinutes(1), T0.AddMinutes(3))).Select(e => e.EnrollmentId));
     }
 }
+
+/// <summary>A store created before the enrollment pipeline's indexed columns keeps answering after the upgrade.</summary>
+[Collection(EmbeddedPostgresCollection.Name)]
+public sealed class EnrollmentColumnsUpgradeTests(EmbeddedPostgresFixture postgres)
+{
+    [Fact]
+    public async Task Columns_added_to_an_existing_store_are_filled_from_the_stored_documents()
+    {
+        var schema = "u_" + Guid.NewGuid().ToString("N")[..10];
+        var id = "est:" + Guid.NewGuid().ToString("N");
+        var serial = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var spki = new string('c', 64);
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        using (var before = DocumentStore.For(o =>
+        {
+            // The configuration before the enrollment pipeline's columns.
+            o.Connection(postgres.Server.ConnectionString);
+            o.DatabaseSchemaName = schema;
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.CreateOrUpdate;
+            o.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+            o.Projections.Snapshot<Records.CertificateRecord>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+            o.Projections.Snapshot<Records.EnrollmentRecord>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+            o.Schema.For<Records.CertificateRecord>().Duplicate(x => x.NotAfter).Duplicate(x => x.Status).Duplicate(x => x.Profile).Duplicate(x => x.IssuedAt);
+        }))
+        {
+            await before.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var session = before.LightweightSession();
+            session.Events.StartStream(id,
+                new EnrollmentRequested(id, "est", "iot-device", "http-basic", "dev-9", id, "CN=dev-9.test", ["DNS:dev-9.test"], "EC P-256", null, null, at),
+                new EnrollmentRejected(id, "policy", "BadName", "refused", "san.dns.allow", [], at));
+            session.Events.StartStream(serial, new CertificateIssued(serial, id, "iot-device", "est", "http-basic:dev-9", "CN=dev-9.test", ["DNS:dev-9.test"],
+                "default", "CN=Issuing", at, at.AddDays(365), new string('a', 64), [0x30, 0x00], null, at, spki));
+            await session.SaveChangesAsync();
+        }
+
+        using var after = DocumentStore.For(o =>
+        {
+            o.Connection(postgres.Server.ConnectionString);
+            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
+        });
+        await after.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var queries = new EnrollmentQueries(after);
+        var (items, total) = await queries.QueryAsync(new EnrollmentFilter(Statuses: ["Rejected"], Profile: "iot-device", Requester: "http-basic:dev-9"));
+        Assert.Equal(1, total);
+        Assert.Equal(id, items[0].Id);
+        Assert.Equal([serial], (await queries.FindValidByKeyAsync(spki, at.AddDays(1))).Select(c => c.Serial));
+    }
+}
