@@ -5,6 +5,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Store;
 
@@ -32,6 +33,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
         services.AddSingleton<EnrollmentQueries>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
         return services;
     }
@@ -46,6 +49,7 @@ public static class StoreServiceCollectionExtensions
         opts.Events.UseAdvisoryLockTransaction = true;
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)

@@ -98,6 +98,7 @@ public static class GatewayApp
         });
 
         services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
 
         var app = builder.Build();
 
