@@ -31,6 +31,10 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.AddSingleton<RevocationQueries>();
+        services.AddSingleton(sp => new RevocationFeed(connectionString, RevocationFeed.ChannelFor(schema),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RevocationFeed>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationFeed>());
         return services;
     }
 
@@ -44,6 +48,8 @@ public static class StoreServiceCollectionExtensions
         opts.Events.UseAdvisoryLockTransaction = true;
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<CrlRecord>(SnapshotLifecycle.Inline);
+        opts.Listeners.Add(new RevocationNotifyListener(RevocationFeed.ChannelFor(schema)));
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)
