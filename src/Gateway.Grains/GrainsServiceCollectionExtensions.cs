@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Gateway.Grains.Revocation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Grains;
@@ -14,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<PolicyCatalogProvider>();
         services.AddSingleton(TimeProvider.System);
+        services.AddGatewayRevocation(configuration);
         return services;
     }
 }

@@ -89,6 +89,10 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                 {
                     session.Events.StartStream(append.StreamId, append.Events.ToArray());
                 }
+                else if (append.ExpectedVersion is { } expected)
+                {
+                    session.Events.Append(append.StreamId, expected, append.Events.ToArray());
+                }
                 else
                 {
                     session.Events.Append(append.StreamId, append.Events.ToArray());

@@ -129,6 +129,23 @@ public sealed class RevocationStoreTests(EmbeddedPostgresFixture postgres) : IAs
     }
 
     [Fact]
+    public async Task ExpectedVersion_lets_only_one_writer_take_a_crl_number()
+    {
+        var issuer = "ca-" + Guid.NewGuid().ToString("N")[..6];
+        var stream = RevocationQueries.CrlStreamId(issuer);
+        await _writer.AppendAsync([new StreamAppend(stream, true, [new CrlPublished(issuer, 1, T0, T0.AddDays(1), 0, T0)])]);
+
+        await _writer.AppendAsync([new StreamAppend(stream, false, [new CrlPublished(issuer, 2, T0, T0.AddDays(1), 0, T0)], ExpectedVersion: 2)]);
+        // A second node that also read number 1 and tries to publish number 2 loses.
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            _writer.AppendAsync([new StreamAppend(stream, false, [new CrlPublished(issuer, 2, T0, T0.AddDays(1), 5, T0)], ExpectedVersion: 2)]));
+
+        var last = await _revocations.GetLastCrlAsync(issuer);
+        Assert.Equal(2, last!.Number);
+        Assert.Equal(0, last.Entries);
+    }
+
+    [Fact]
     public async Task Committed_revocations_and_releases_are_notified_to_the_feed()
     {
         using var feed = new RevocationFeed(postgres.Server.ConnectionString, RevocationFeed.ChannelFor(_schema), NullLogger<RevocationFeed>.Instance);
