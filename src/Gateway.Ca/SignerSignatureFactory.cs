@@ -19,7 +19,8 @@ internal sealed class SignerSignatureFactory(ISigner signer) : ISignatureFactory
 
         public Stream Stream => _buffer;
 
-        public IBlockResult GetResult() => new Result(signer.Sign(_buffer.GetBuffer().AsSpan(0, (int)_buffer.Length)));
+        /// <remarks>BouncyCastle disposes <see cref="Stream"/> before asking for the result; ToArray still works then.</remarks>
+        public IBlockResult GetResult() => new Result(signer.Sign(_buffer.ToArray()));
     }
 
     private sealed class Result(byte[] signature) : IBlockResult

@@ -26,8 +26,7 @@ public static class OcspEndpoints
     public static IEndpointRouteBuilder MapOcspEndpoints(this IEndpointRouteBuilder app)
     {
         var ocsp = app.MapGroup(Prefix).WithTags("OCSP").AllowAnonymous().ExcludeFromDescription();
-        ocsp.MapPost("", PostAsync);
-        ocsp.MapPost("/", PostAsync);
+        ocsp.MapPost("/", PostAsync); // matches /ocsp and /ocsp/
         ocsp.MapGet("/{**request}", GetAsync);
         return app;
     }
