@@ -111,9 +111,9 @@ internal sealed class CrlGrain(
                 {
                     await writer.AppendAsync([number == 1
                         ? new StreamAppend(stream, true, [published])
-                        : new StreamAppend(stream, false, [published], ExpectedVersion: number)]);
+                        : new StreamAppend(stream, false, [published], ExpectedVersion: number - 1)]);
                 }
-                catch (Exception ex) when (attempt < 3)
+                catch (Exception ex) when (ex is StreamVersionConflictException or StreamCollisionException && attempt < 3)
                 {
                     // Another activation (a node that thought it owned this grain) took the number: catch up and sign again.
                     var stored = (await queries.GetLastCrlAsync(_issuerId))?.Number ?? 0;
