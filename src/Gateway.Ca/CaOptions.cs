@@ -18,6 +18,13 @@ public sealed class CaOptions
     public string DataDir { get; set; } = DefaultDataDir;
 
     /// <summary>
+    /// Directory of the generated CA material (certificates, encrypted keys, dev passphrase). Unset: <c>&lt;DataDir&gt;/ca</c>.
+    /// Nodes of one cluster point this at one shared directory (or import one CA with <see cref="Import"/>), so the first node
+    /// generates the CA and the others load it; a lock file in the directory keeps two nodes from generating at once.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
     /// Encrypts the CA private keys (and the server TLS PKCS#12) at rest. Unset or empty: dev mode, a random passphrase
     /// is generated into <c>&lt;DataDir&gt;/ca/passphrase</c>.
     /// </summary>

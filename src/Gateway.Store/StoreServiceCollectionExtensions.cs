@@ -32,6 +32,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.AddSingleton<EnrollmentQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
@@ -59,7 +60,14 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
-            .Duplicate(x => x.IssuedAt);
+            .Duplicate(x => x.IssuedAt)
+            .Duplicate(x => x.SpkiSha256!);
+        // Explainability: enrollments listed newest first and filtered by status, profile and requester.
+        opts.Schema.For<EnrollmentRecord>()
+            .Duplicate(x => x.RequestedAt)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Requester);
         opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CredentialRecord>()
             .Duplicate(x => x.Profile)

@@ -18,7 +18,7 @@ public static class CertificateEndpoints
     public sealed record CertificateView(
         string Serial, string Subject, IReadOnlyList<string> SubjectAltNames, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
         string Status, string Profile, string Protocol, string Requester, string Sha256Fingerprint, DateTimeOffset? RevokedAt,
-        string? RevocationReason, string EnrollmentId, string Certificate);
+        string? RevocationReason, string EnrollmentId, string Certificate, string? RenewalOf = null, string? SupersededBy = null);
 
     public sealed record CertificateList(IReadOnlyList<CertificateView> Items, long Total, int Page, int PageSize);
 
@@ -27,6 +27,8 @@ public static class CertificateEndpoints
     public sealed record RevokeRequest(string? Reason, DateTimeOffset? InvalidityDate);
 
     public sealed record RevokeResponse(string Serial, string Status, DateTimeOffset? RevokedAt, string? Reason);
+
+    public const int MaxExpiringWithinDays = 36_500;
 
     public sealed record ReleaseResponse(string Serial, string Status, DateTimeOffset? ReleasedAt);
 
@@ -43,7 +45,7 @@ public static class CertificateEndpoints
 
     public static async Task<Results<Ok<CertificateList>, ProblemHttpResult>> ListAsync(
         IGrainFactory grains, string? subject, string? san, string? status, string? profile, string? protocol,
-        string? expiringBefore, int? page, int? pageSize)
+        string? expiringBefore, string? expiringWithinDays, int? page, int? pageSize)
     {
         CertificateStatus? parsedStatus = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -66,10 +68,20 @@ public static class CertificateEndpoints
                 return AdminProblems.BadRequest("'expiringBefore' must be an ISO 8601 date-time.");
             before = b;
         }
+        TimeSpan? within = null;
+        if (!string.IsNullOrWhiteSpace(expiringWithinDays))
+        {
+            // Valid certificates expiring within N days, soonest first.
+            if (!int.TryParse(expiringWithinDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > MaxExpiringWithinDays)
+                return AdminProblems.BadRequest($"'expiringWithinDays' must be a whole number of days from 0 to {MaxExpiringWithinDays}.");
+            if (parsedStatus is not (null or CertificateStatus.Valid))
+                return AdminProblems.BadRequest("'expiringWithinDays' lists valid certificates; it cannot be combined with another 'status'.");
+            within = TimeSpan.FromDays(days);
+        }
         if (page is < 1) return AdminProblems.BadRequest("'page' starts at 1.");
         if (pageSize is < 1 or > 500) return AdminProblems.BadRequest("'pageSize' must be between 1 and 500.");
         var result = await grains.GetGrain<IInventoryGrain>(0).QueryCertificatesAsync(
-            new CertificateQuery(subject, san, parsedStatus, profile, parsedProtocol, before, page ?? 1, pageSize ?? 50));
+            new CertificateQuery(subject, san, parsedStatus, profile, parsedProtocol, before, page ?? 1, pageSize ?? 50, within));
         return TypedResults.Ok(new CertificateList(result.Items.Select(ToView).ToList(), result.Total, result.Page, result.PageSize));
     }
 
@@ -134,5 +146,5 @@ public static class CertificateEndpoints
     private static CertificateView ToView(CertificateInfo c) => new(
         c.Serial, c.Subject, c.SubjectAltNames, c.Issuer, c.NotBefore, c.NotAfter, c.Status.ToString().ToLowerInvariant(), c.Profile,
         c.Protocol.ToString().ToLowerInvariant(), c.Requester, c.Sha256Fingerprint, c.RevokedAt, c.RevocationReason?.ToRfcName(),
-        c.EnrollmentId, Pem.Certificate(c.Der));
+        c.EnrollmentId, Pem.Certificate(c.Der), c.RenewalOf, c.SupersededBy);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Admin;
 using Gateway.Admin.Authentication;
 using Gateway.Ca;
+using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
@@ -35,6 +36,9 @@ public static class GatewayApp
         configuration["Gateway:DataDir"] = dataDir;
 
         var connectionString = configuration.GetConnectionString("Gateway");
+        // Resolved before any PostgreSQL starts, so a bad cluster setting stops the start with nothing to clean up.
+        var cluster = ClusterSetup.Resolve(
+            configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions(), connectionString);
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -67,16 +71,28 @@ public static class GatewayApp
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
 
-        var cluster = configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
-        if (!string.Equals(cluster.Mode, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new GatewayStartupException($"Gateway:Cluster:Mode '{cluster.Mode}' is not supported (supported: localhost).");
-        }
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
-            silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            if (cluster.IsPostgres)
+            {
+                // Membership in the gateway's PostgreSQL: every node on this database with this ClusterId forms one cluster.
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort);
+                silo.Services.AddGatewayPostgresClustering(connectionString);
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection(GatewayClusterOptions.MembershipSection));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            }
         });
+        log.LogInformation(
+            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo {Address}:{SiloPort}", cluster.Mode, cluster.ClusterId, cluster.AdvertisedAddress, cluster.SiloPort);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -101,6 +117,7 @@ public static class GatewayApp
 
         services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
         services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
+        services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         var app = builder.Build();
 
@@ -116,6 +133,23 @@ public static class GatewayApp
         {
             if (embedded is not null) await embedded.StopAsync();
             throw new GatewayStartupException(ex.Message, ex);
+        }
+
+        if (cluster.IsPostgres)
+        {
+            try
+            {
+                await ClusterSharedMaterialCheck.RunAsync(
+                    app.Services.GetRequiredService<SharedMaterialRegistry>(), app.Services.GetRequiredService<ICertificateAuthority>(),
+                    app.Services.GetRequiredService<CredentialSecretProtector>().KeyId, cluster,
+                    configuration.GetValue<bool>(GatewayClusterOptions.Section + ":ReplaceSharedMaterial"), app.Services.GetRequiredService<TimeProvider>(), log);
+            }
+            catch (GatewayStartupException)
+            {
+                if (embedded is not null) await embedded.StopAsync();
+                throw;
+            }
+            ClusterSecretsAdvice.Warn(configuration, log);
         }
 
         app.UseExceptionHandler();
