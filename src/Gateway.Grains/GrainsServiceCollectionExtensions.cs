@@ -1,3 +1,4 @@
+using Gateway.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService<ProfileCatalogRefresher>();
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayCredentials(configuration);
+        services.AddGatewayRevocation(configuration);
         return services;
     }
 }

@@ -36,6 +36,10 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
+        services.AddSingleton<RevocationQueries>();
+        services.AddSingleton(sp => new RevocationFeed(connectionString, RevocationFeed.ChannelFor(schema),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RevocationFeed>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationFeed>());
         return services;
     }
 
@@ -50,6 +54,8 @@ public static class StoreServiceCollectionExtensions
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<CrlRecord>(SnapshotLifecycle.Inline);
+        opts.Listeners.Add(new RevocationNotifyListener(RevocationFeed.ChannelFor(schema)));
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)

@@ -30,6 +30,8 @@ public static class CertificateEndpoints
 
     public const int MaxExpiringWithinDays = 36_500;
 
+    public sealed record ReleaseResponse(string Serial, string Status, DateTimeOffset? ReleasedAt);
+
     public static RouteGroupBuilder MapCertificateEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/certificates").WithTags("Certificates");
@@ -37,6 +39,7 @@ public static class CertificateEndpoints
         group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write);
         return api;
     }
 
@@ -101,7 +104,7 @@ public static class CertificateEndpoints
     }
 
     public static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> RevokeAsync(
-        string serial, RevokeRequest? body, ClaimsPrincipal user, IGrainFactory grains)
+        string serial, RevokeRequest? body, ClaimsPrincipal user, IGrainFactory grains, [Microsoft.AspNetCore.Mvc.FromServices] TimeProvider time)
     {
         if (!Serials.TryNormalise(serial, out var s)) return AdminProblems.BadRequest("The serial must be hexadecimal.");
         var reason = RevocationReason.Unspecified;
@@ -110,13 +113,33 @@ public static class CertificateEndpoints
             return AdminProblems.BadRequest(
                 $"'reason' must be an RFC 5280 reason name: {string.Join(", ", Enum.GetValues<RevocationReason>().Where(r => r != RevocationReason.RemoveFromCrl).Select(r => r.ToRfcName()))}.");
         }
-        if (reason == RevocationReason.RemoveFromCrl) return AdminProblems.BadRequest("'removeFromCRL' is not a revocation reason.");
+        if (reason == RevocationReason.RemoveFromCrl)
+            return AdminProblems.BadRequest($"'removeFromCRL' is not a revocation reason: POST /api/v1/certificates/{s}/release releases a hold.");
+        if (body?.InvalidityDate is { } invalidity && invalidity > time.GetUtcNow().AddMinutes(5))
+            return AdminProblems.BadRequest("'invalidityDate' is when the key was (or is suspected to have been) compromised: it cannot be in the future.");
         var result = await grains.GetGrain<ICertificateGrain>(s).RevokeAsync(reason, "api-key:" + (user.Identity?.Name ?? "unknown"), body?.InvalidityDate);
         return result.Status switch
         {
             RevocationStatus.NotFound => AdminProblems.NotFound($"No certificate with serial {s}."),
+            RevocationStatus.HoldNotAllowed => AdminProblems.Problem(StatusCodes.Status409Conflict, "hold-not-allowed", "Hold not allowed",
+                $"The profile of certificate {s} does not allow certificateHold (revocation.allowHold); revoke it with a final reason instead."),
             _ => TypedResults.Ok(new RevokeResponse(s, result.Status == RevocationStatus.Revoked ? "revoked" : "already-revoked",
                 result.RevokedAt, result.Reason?.ToRfcName())),
+        };
+    }
+
+    /// <summary>Releases a certificate from certificateHold (removeFromCRL): valid again, off the next CRL, OCSP good at once.</summary>
+    public static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> ReleaseAsync(string serial, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Serials.TryNormalise(serial, out var s)) return AdminProblems.BadRequest("The serial must be hexadecimal.");
+        var result = await grains.GetGrain<ICertificateGrain>(s).ReleaseHoldAsync("api-key:" + (user.Identity?.Name ?? "unknown"));
+        return result.Status switch
+        {
+            HoldReleaseStatus.Released => TypedResults.Ok(new ReleaseResponse(s, "released", result.ReleasedAt)),
+            HoldReleaseStatus.NotOnHold => TypedResults.Ok(new ReleaseResponse(s, "not-on-hold", null)),
+            HoldReleaseStatus.Revoked => AdminProblems.Problem(StatusCodes.Status409Conflict, "revoked", "Revoked for good",
+                $"Certificate {s} is revoked with a final reason; only a certificateHold can be released."),
+            _ => AdminProblems.NotFound($"No certificate with serial {s}."),
         };
     }
 

@@ -5,6 +5,7 @@ using Gateway.Ca;
 using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
+using Gateway.Protocols.Ocsp;
 using Gateway.Store;
 using Gateway.Store.Embedded;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -63,6 +64,7 @@ public static class GatewayApp
         services.AddSingleton(new GatewayConnection(connectionString, embedded is not null));
         services.AddHostedService(_ => new EmbeddedPostgresLifetime(embedded));
 
+        services.AddSingleton<IPublicBaseUrlSource, ListeningAddressBaseUrl>();
         services.AddGatewayCa(configuration);
         services.AddGatewayStore(configuration, connectionString);
         services.AddGatewayGrains(configuration);
@@ -158,6 +160,8 @@ public static class GatewayApp
         app.MapGatewayAdmin();
         app.MapCaEndpoints();
         app.MapEstEndpoints();
+        app.MapOcspEndpoints();
+        app.MapCrlEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;

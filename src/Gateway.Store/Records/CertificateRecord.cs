@@ -79,4 +79,12 @@ public sealed class CertificateRecord
         RevocationReason = e.Reason;
         InvalidityDate = e.InvalidityDate;
     }
+
+    public void Apply(CertificateHoldReleased e)
+    {
+        Status = "Valid";
+        RevokedAt = null;
+        RevocationReason = null;
+        InvalidityDate = null;
+    }
 }
