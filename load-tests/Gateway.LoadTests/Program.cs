@@ -6,6 +6,7 @@ using Gateway.LoadTests.Csr;
 using Gateway.LoadTests.Reporting;
 using Gateway.LoadTests.Running;
 using Gateway.LoadTests.Scenarios;
+using Gateway.LoadTests.Tls;
 
 namespace Gateway.LoadTests;
 
@@ -112,6 +113,7 @@ internal static class Program
                 times.LoadAverageAtEnd,
                 Math.Round(times.GeneratorCpuInWindow.TotalSeconds, 2),
                 seconds > 0 ? Math.Round(times.GeneratorCpuInWindow.TotalSeconds / seconds, 2) : 0),
+            ServerCpuReport.From(times.ServerCpuSeconds, seconds, succeeded),
             times.Timeline);
 
         var path = options.OutPath ?? DefaultOutPath(scenario.Name, times.StartedAt);
@@ -134,10 +136,7 @@ internal static class Program
             UseCookies = false,
             UseProxy = false,
         };
-        if (options.Insecure)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
+        TlsSetup.Configure(handler.SslOptions, options);
         return handler;
     }
 

@@ -61,6 +61,6 @@ internal sealed class CsrPool
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
         request.CertificateExtensions.Add(san.Build());
-        return new GeneratedCsr(index, name, request.CreateSigningRequest());
+        return new GeneratedCsr(index, name, request.CreateSigningRequest(), key.ExportSubjectPublicKeyInfo());
     }
 }
