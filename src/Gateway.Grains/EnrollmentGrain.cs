@@ -12,6 +12,7 @@ namespace Gateway.Grains;
 /// the CA sign, and commits the events before answering. A retry with the same key returns the same outcome, also
 /// after the grain was deactivated (the enrollment stream can only be started once).
 /// </summary>
+[CollectionAgeLimit(Minutes = 2)] // one activation per enrollment: idle ones go soon (a retry after that is answered from the store)
 internal sealed class EnrollmentGrain(
     ICertificateAuthority ca,
     IEventWriter writer,
@@ -61,7 +62,7 @@ internal sealed class EnrollmentGrain(
                     new StreamAppend(id, true, [requested, approved, new EnrollmentFulfilled(id, issued.Serial, now)]),
                     new StreamAppend(issued.Serial, true, [certificateIssued]),
                 ]);
-                logger.LogInformation("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester})",
+                logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester})",
                     issued.Serial, id, request.Profile, request.Requester);
                 return _outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer);
             }
