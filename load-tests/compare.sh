@@ -5,13 +5,13 @@
 # meanwhile), and print a side-by-side table with the ratio ours/cfssl. Everything it starts is stopped on exit,
 # Ctrl-C included; reports and logs stay in OUT_DIR.
 #
-#   load-tests/compare.sh                                   # 32 workers, 5 s warmup, 30 s measured
+#   load-tests/compare.sh                                   # 32 workers, 15 s warmup, 30 s measured
 #   SHAPE="--rate 800" DURATION=60 load-tests/compare.sh    # open loop at 800/s instead
 #   ROUNDS=3 load-tests/compare.sh                          # alternate the scenarios 3 times (noisy machines)
 #
 # Environment (all optional):
 #   SHAPE="--concurrency 32"   load shape for every run (any of the harness's --concurrency/--rate/--ramp)
-#   WARMUP=5 DURATION=30       seconds
+#   WARMUP=15 DURATION=30      seconds (the warmup covers .NET tiered JIT settling on a 2-core machine)
 #   SCENARIOS="est-enroll admin-enroll cfssl-sign"   which runs, in this order
 #   ROUNDS=1                   repeat the whole sequence
 #   EXTRA_ARGS=""              more harness options for every run (e.g. "--pool 200000")
@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SHAPE="${SHAPE:---concurrency 32}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-15}"
 DURATION="${DURATION:-30}"
 SCENARIOS="${SCENARIOS:-est-enroll admin-enroll cfssl-sign}"
 ROUNDS="${ROUNDS:-1}"

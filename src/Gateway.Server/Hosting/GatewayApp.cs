@@ -18,6 +18,7 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
+        ShippedSettings.AddDefaults(configuration, builder.Environment.ContentRootPath);
         using var bootLogs = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Information));
         var log = bootLogs.CreateLogger("Gateway.Startup");
 
