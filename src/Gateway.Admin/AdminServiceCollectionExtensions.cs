@@ -21,6 +21,8 @@ public static class AdminServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicies.Read, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Admin, AdminRoles.Auditor, AdminRoles.PolicyAdmin))
             .AddPolicy(AdminPolicies.Write, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Admin));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicies.PolicyWrite, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Admin, AdminRoles.PolicyAdmin));
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         return services;
@@ -32,6 +34,8 @@ public static class AdminServiceCollectionExtensions
         var api = app.MapGroup("/api/v1");
         api.MapEnrollmentEndpoints();
         api.MapCertificateEndpoints();
+        api.MapProfileEndpoints();
+        api.MapCredentialEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

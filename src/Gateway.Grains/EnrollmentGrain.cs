@@ -37,6 +37,11 @@ internal sealed class EnrollmentGrain(
 
         var decision = await GrainFactory.GetGrain<IPolicyGrain>(request.Profile).EvaluateAsync(input);
         var requested = Requested(id, request, input, csrDer, now);
+        if (decision.Effect != DecisionEffect.Deny && await CredentialUseCheck.ConsumeAsync(GrainFactory, id, request, input) is { } refusedUse)
+        {
+            return _outcome = await RecordRejectionAsync(id, request, input, csrDer, now, RejectionReason.Unauthorized, refusedUse.Reason,
+                [.. decision.FiredRules, refusedUse], "credential", refusedUse.Rule);
+        }
         switch (decision.Effect)
         {
             case DecisionEffect.Deny:

@@ -13,7 +13,13 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => Directory.Exists(o.ResolvePath()), $"{PolicyOptions.Section}:Path: the policies directory does not exist")
             .ValidateOnStart();
         services.AddSingleton<PolicyCatalogProvider>();
+        services.AddOptions<PolicyOptions>()
+            .Validate(o => o.RefreshInterval >= TimeSpan.FromMilliseconds(100) && o.RefreshInterval <= TimeSpan.FromMinutes(1),
+                $"{PolicyOptions.Section}:RefreshInterval must be between 00:00:00.1 and 00:01:00");
+        services.AddSingleton<ProfileSeeder>();
+        services.AddHostedService<ProfileCatalogRefresher>();
         services.AddSingleton(TimeProvider.System);
+        services.AddGatewayCredentials(configuration);
         return services;
     }
 }

@@ -5,8 +5,11 @@ public sealed class PolicyOptions
 {
     public const string Section = "Gateway:Policies";
 
-    /// <summary>Directory of <c>*.yaml</c> profiles. Default: <c>./policies</c> if it exists, else the copy shipped next to the binaries.</summary>
+    /// <summary>Directory of <c>*.yaml</c> profiles that seed the store. Default: <c>./policies</c> if it exists, else the copy shipped next to the binaries.</summary>
     public string? Path { get; set; }
+
+    /// <summary>How often each silo asks the store whether a profile changed (default 1 s; 100 ms to 1 min).</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public string ResolvePath()
     {

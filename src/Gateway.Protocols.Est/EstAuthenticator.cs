@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
+using Gateway.Contracts.Credentials;
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Inventory;
 using Microsoft.AspNetCore.Http;
@@ -48,14 +49,32 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
         if (BasicCredentials.TryRead(http.Request, out var username, out var password, out var malformed))
         {
             if (malformed) return Challenge("The Authorization header is not valid HTTP Basic.");
+            // Anything that is not a credential id cannot be one: answer without activating a grain for it.
+            if (!CredentialSecrets.IsWellFormedId(username)) return Challenge(WrongCredential);
             var check = await grains.GetGrain<ICredentialGrain>(username).VerifySecretAsync(password, profile.Name);
-            if (!check.Valid) return Challenge("The enrollment credential is not valid" + (check.Reason is { Length: > 0 } r ? ": " + r : "."));
-            return new Result(new EstCaller(new Requester(AuthenticationMethods.HttpBasic, username), null, null), null);
+            switch (check.Status)
+            {
+                case CredentialCheckStatus.Valid:
+                // The secret is right and only the uses are spent: let the enrollment grain answer. It returns the earlier
+                // outcome to a retry of an enrollment already counted (RFC 7030 §4.2.3: a client repeats its request after
+                // a 202), and refuses a new one (403) when it cannot count the use.
+                case CredentialCheckStatus.Exhausted:
+                    return new Result(new EstCaller(new Requester(AuthenticationMethods.HttpBasic, username), null, null), null);
+                case CredentialCheckStatus.NotFound or CredentialCheckStatus.WrongSecret:
+                    // RFC 9110 §15.5.2: the credentials are not valid, so challenge again (and do not tell which part was wrong).
+                    return Challenge(WrongCredential);
+                default:
+                    // RFC 9110 §15.5.4: the credential is genuine but does not grant this (revoked, expired, other profile);
+                    // repeating the request with it will not help, so 403 rather than a new challenge.
+                    return Fail(StatusCodes.Status403Forbidden, "The enrollment credential may not be used: " + check.Reason + ".");
+            }
         }
         return Challenge(certificate is null
             ? "Authentication required: a TLS client certificate or HTTP Basic with an enrollment credential."
             : "The TLS client certificate is not trusted for this profile; authenticate with HTTP Basic instead.");
     }
+
+    private const string WrongCredential = "The enrollment credential's id or secret is wrong.";
 
     private static Result Challenge(string message) => new(null, new EstTextResult(StatusCodes.Status401Unauthorized, message, challenge: true));
 

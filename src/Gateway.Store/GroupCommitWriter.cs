@@ -89,6 +89,11 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                 {
                     session.Events.StartStream(append.StreamId, append.Events.ToArray());
                 }
+                else if (append.ExpectedVersion is { } expected)
+                {
+                    // Marten checks the version the stream will have after the append.
+                    session.Events.Append(append.StreamId, expected + append.Events.Count, append.Events.ToArray());
+                }
                 else
                 {
                     session.Events.Append(append.StreamId, append.Events.ToArray());
@@ -104,6 +109,11 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     /// </summary>
     private async Task<Exception> MapAsync(Exception ex, IReadOnlyList<StreamAppend> unit)
     {
+        if (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
+            && unit.FirstOrDefault(a => a.ExpectedVersion is not null) is { } versioned)
+        {
+            return new StreamVersionConflictException(versioned.StreamId, ex);
+        }
         if (ex is not (ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)) return ex;
         try
         {

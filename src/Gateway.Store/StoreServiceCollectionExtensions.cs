@@ -5,6 +5,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Store;
 
@@ -31,6 +32,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProfileStore>();
+        services.AddSingleton<CredentialQueries>();
         return services;
     }
 
@@ -44,10 +48,16 @@ public static class StoreServiceCollectionExtensions
         opts.Events.UseAdvisoryLockTransaction = true;
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.IssuedAt);
+        opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<CredentialRecord>()
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.CreatedAt);
     }
 }

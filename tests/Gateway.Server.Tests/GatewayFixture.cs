@@ -18,6 +18,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789";
     public const string AuditorKey = "test-auditor-key-0123456789";
+    public const string PolicyAdminKey = "test-policy-admin-key-0123456789";
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "gateway-tests-" + Guid.NewGuid().ToString("N")[..12]);
     public WebApplication App { get; private set; } = null!;
@@ -36,6 +37,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             "--Gateway:Admin:ApiKeys:0:Name=auditor-1",
             $"--Gateway:Admin:ApiKeys:0:Key={AuditorKey}",
             "--Gateway:Admin:ApiKeys:0:Roles:0=auditor",
+            "--Gateway:Admin:ApiKeys:1:Name=policy-admin-1",
+            $"--Gateway:Admin:ApiKeys:1:Key={PolicyAdminKey}",
+            "--Gateway:Admin:ApiKeys:1:Roles:0=policy-admin",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await App.StartAsync();

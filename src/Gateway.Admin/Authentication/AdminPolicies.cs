@@ -5,4 +5,6 @@ public static class AdminPolicies
 {
     public const string Read = "gateway-read";
     public const string Write = "gateway-write";
+    /// <summary>Changing policy profiles: <c>policy-admin</c> or <c>admin</c>.</summary>
+    public const string PolicyWrite = "gateway-policy-write";
 }

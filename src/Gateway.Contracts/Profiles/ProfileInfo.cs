@@ -1,7 +1,8 @@
 namespace Gateway.Contracts.Profiles;
 
 /// <summary>A profile as stored: its current version and document, and where that version came from.</summary>
-/// <param name="Source"><c>seed</c> (a file in the policies directory), <c>api</c> or <c>rollback</c>.</param>
+/// <param name="Source">Where the current version came from: <c>seed:&lt;file&gt;</c> (seeded at start from the policies
+/// directory), <c>reload</c> (re-read through the API), <c>api</c> or <c>rollback:&lt;version&gt;</c>.</param>
 [GenerateSerializer, Immutable, Alias("Gateway.ProfileInfo")]
 public sealed record ProfileInfo(
     [property: Id(0)] string Name,

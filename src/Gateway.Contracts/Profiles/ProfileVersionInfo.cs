@@ -10,4 +10,5 @@ public sealed record ProfileVersionInfo(
     [property: Id(4)] string Diff,
     [property: Id(5)] string Document,
     [property: Id(6)] int? RolledBackTo,
-    [property: Id(7)] string? SeedFile);
+    [property: Id(7)] string? SeedFile,
+    [property: Id(8)] string? Sha256 = null);

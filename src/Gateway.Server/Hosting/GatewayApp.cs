@@ -16,7 +16,8 @@ public static class GatewayApp
 {
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships next to the binaries; relative paths (DataDir, policies) stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         ShippedSettings.AddDefaults(configuration, builder.Environment.ContentRootPath);
         using var bootLogs = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Information));
@@ -98,6 +99,7 @@ public static class GatewayApp
         });
 
         services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
 
         var app = builder.Build();
 
@@ -107,6 +109,7 @@ public static class GatewayApp
             app.Services.GetRequiredService<ICertificateAuthority>();
             app.Services.GetRequiredService<ApiKeyStore>();
             app.Services.GetRequiredService<PolicyCatalogProvider>();
+            app.Services.GetRequiredService<CredentialSecretProtector>();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {

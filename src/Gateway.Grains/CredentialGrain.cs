@@ -1,0 +1,179 @@
+using Gateway.Contracts;
+using Gateway.Contracts.Credentials;
+using Gateway.Contracts.Grains;
+using Gateway.Contracts.Inventory;
+using Gateway.Store;
+using Gateway.Store.Events;
+using Gateway.Store.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Grains;
+
+/// <summary>
+/// One enrollment credential (key = credential id). The activation holds the record, calls run one at a time, and each
+/// use is committed (with the stream version it was decided on) before the answer: so uses are counted exactly, also
+/// if a second activation ever appeared during a cluster change (its append would fail the version check and re-read).
+/// </summary>
+internal sealed class CredentialGrain(
+    CredentialSecretProtector protector,
+    IEventWriter writer,
+    CredentialQueries queries,
+    TimeProvider time,
+    ILogger<CredentialGrain> logger) : Grain, ICredentialGrain
+{
+    private const int Attempts = 3;
+    private CredentialRecord? _record;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (CredentialSecrets.IsWellFormedId(Id)) _record = await queries.GetAsync(Id, cancellationToken);
+    }
+
+    public async Task<CreatedCredential?> CreateAsync(CredentialSpec spec, string actor)
+    {
+        if (!CredentialSecrets.IsWellFormedId(Id)) throw new ArgumentException($"'{Id}' is not a credential id.");
+        if (_record is not null) return null;
+        var now = time.GetUtcNow();
+        if (CredentialRules.Validate(spec, now, out var valid) is { } problem) throw new ArgumentException(problem, nameof(spec));
+
+        var secret = CredentialSecrets.NewSecret(Id);
+        var salt = CredentialSecretHash.NewSalt();
+        var created = new CredentialCreated(Id, valid.Profile, valid.MaxUses, valid.ExpiresAt, [.. valid.Subjects ?? []], valid.Description,
+            CredentialSecretHash.Algorithm, salt, CredentialSecretHash.Compute(salt, secret), protector.KeyId, protector.Protect(Id, secret), actor, now);
+        try
+        {
+            await writer.AppendAsync([new StreamAppend(CredentialStreams.For(Id), true, [created])]);
+        }
+        catch (StreamCollisionException)
+        {
+            _record = await queries.GetAsync(Id);
+            return null;
+        }
+        _record = CredentialRecord.Create(created);
+        logger.LogInformation("Created credential {CredentialId} for profile {Profile} (max uses {MaxUses}, expires {ExpiresAt}, {SubjectCount} subjects) by {Actor}",
+            Id, valid.Profile, valid.MaxUses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", valid.ExpiresAt, created.Subjects.Length, actor);
+        return new CreatedCredential(CredentialRules.ToInfo(_record, now), secret);
+    }
+
+    public Task<CredentialInfo?> GetAsync() =>
+        Task.FromResult(_record is null ? Unknown<CredentialInfo>() : CredentialRules.ToInfo(_record, time.GetUtcNow()));
+
+    public Task<CredentialCheck> VerifySecretAsync(string secret, string profile)
+    {
+        if (_record is null) return Task.FromResult(NotFound());
+        if (!SecretMatches(secret))
+        {
+            logger.LogInformation("Credential {CredentialId}: a wrong secret was presented", Id);
+            return Task.FromResult(CredentialRules.Check(_record, CredentialCheckStatus.WrongSecret, "wrong secret"));
+        }
+        return Task.FromResult(CredentialRules.Refusal(_record, profile, time.GetUtcNow()) ?? CredentialRules.Valid(_record));
+    }
+
+    public Task<byte[]?> GetMacKeyAsync(string profile) =>
+        Task.FromResult(RawSecret(profile) is { } secret ? CredentialSecrets.MacKey(secret) : null);
+
+    public Task<byte[]?> GetEabHmacKeyAsync(string profile) =>
+        Task.FromResult(RawSecret(profile) is { } secret ? CredentialSecrets.HmacKey(secret) : null);
+
+    public async Task<CredentialCheck> ConsumeAsync(CredentialUse use)
+    {
+        if (_record is null) return NotFound();
+        var names = (use.Names ?? []).ToArray();
+        var protocol = EnrollmentGrain.ProtocolName(use.Protocol);
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = _record;
+            var now = time.GetUtcNow();
+            if (use.Reference is { Length: > 0 } reference && record.RecentReferences.Contains(reference, StringComparer.Ordinal)
+                && (use.Secret is null || SecretMatches(use.Secret)))
+            {
+                // The same enrollment again (a retry after a deactivation or a crash): counted once already.
+                return CredentialRules.Valid(record);
+            }
+            var refusal = use.Secret is not null && !SecretMatches(use.Secret)
+                ? CredentialRules.Check(record, CredentialCheckStatus.WrongSecret, "wrong secret")
+                : CredentialRules.Refusal(record, use.Profile, now) ?? CredentialRules.SubjectRefusal(record, names);
+            object @event = refusal is null
+                ? new CredentialUsed(Id, ProfileKeys.For(use.Profile), protocol, use.Reference, names, record.Uses + 1, now)
+                : new CredentialUseRefused(Id, ProfileKeys.For(use.Profile), protocol, use.Reference, names, CredentialRules.Slug(refusal.Status), refusal.Reason, now);
+            try
+            {
+                await writer.AppendAsync([new StreamAppend(CredentialStreams.For(Id), false, [@event], ExpectedVersion: record.Version)]);
+            }
+            catch (StreamVersionConflictException) when (attempt < Attempts)
+            {
+                logger.LogWarning("Credential {CredentialId} changed under this activation (another writer); re-reading", Id);
+                _record = await queries.GetAsync(Id) ?? record;
+                continue;
+            }
+            if (refusal is null)
+            {
+                record.Apply((CredentialUsed)@event);
+                logger.LogInformation("Credential {CredentialId} used ({Uses}/{MaxUses}) for {Protocol} {Reference}",
+                    Id, record.Uses, record.MaxUses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", protocol, use.Reference);
+                return CredentialRules.Valid(record);
+            }
+            record.Apply((CredentialUseRefused)@event);
+            logger.LogInformation("Credential {CredentialId} use refused ({Status}: {Reason}) for {Protocol} {Reference}",
+                Id, refusal.Status, refusal.Reason, protocol, use.Reference);
+            return CredentialRules.Check(record, refusal.Status, refusal.Reason);
+        }
+    }
+
+    public async Task<CredentialInfo?> RevokeAsync(string actor)
+    {
+        if (_record is null) return Unknown<CredentialInfo>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = _record;
+            if (record.Status == "Revoked") return CredentialRules.ToInfo(record, time.GetUtcNow());
+            var revoked = new CredentialRevoked(Id, actor, time.GetUtcNow());
+            try
+            {
+                await writer.AppendAsync([new StreamAppend(CredentialStreams.For(Id), false, [revoked], ExpectedVersion: record.Version)]);
+            }
+            catch (StreamVersionConflictException) when (attempt < Attempts)
+            {
+                _record = await queries.GetAsync(Id) ?? record;
+                continue;
+            }
+            record.Apply(revoked);
+            logger.LogInformation("Revoked credential {CredentialId} by {Actor}", Id, actor);
+            return CredentialRules.ToInfo(record, revoked.At);
+        }
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>?> GetHistoryAsync()
+    {
+        if (_record is null) return Unknown<IReadOnlyList<HistoryEntry>>();
+        var items = await queries.GetHistoryAsync(Id);
+        return items?.Select(i => new HistoryEntry(i.Type, i.Time, i.Actor, i.StreamId, i.Version, i.DetailsJson)).ToList();
+    }
+
+    private bool SecretMatches(string presented) =>
+        _record is { } r && CredentialSecretHash.Matches(r.SecretSalt, r.SecretHash, presented, r.SecretHashAlgorithm);
+
+    private string? RawSecret(string profile)
+    {
+        if (_record is not { } r) return Unknown<string>();
+        if (CredentialRules.Refusal(r, profile, time.GetUtcNow()) is not null) return null;
+        var secret = protector.Unprotect(Id, r.EncryptionKeyId, r.EncryptedSecret, out var problem);
+        if (secret is null) logger.LogError("Credential {CredentialId}: the raw secret cannot be decrypted: {Problem}", Id, problem);
+        return secret;
+    }
+
+    private CredentialCheck NotFound()
+    {
+        DeactivateOnIdle();
+        return CredentialRules.Check(null, CredentialCheckStatus.NotFound, "unknown credential");
+    }
+
+    /// <summary>No such credential: let the activation go soon (anyone can name ids), and answer null.</summary>
+    private T? Unknown<T>() where T : class
+    {
+        DeactivateOnIdle();
+        return null;
+    }
+}
