@@ -171,7 +171,9 @@ run() {  # round scenario
     --warmup "$WARMUP" --duration "$DURATION" --out "$OUT_DIR/$name.json" $EXTRA_ARGS \
     2> >(tee "$OUT_DIR/$name.progress.log" >&2) >"$OUT_DIR/$name.txt" || rc=$?
   cat "$OUT_DIR/$name.txt" >&2
-  if [ "$rc" -eq 2 ]; then
+  if [ "$rc" -eq 130 ]; then
+    log "$name: interrupted"; exit 130   # the harness handled Ctrl-C itself (partial report written); stop here too
+  elif [ "$rc" -eq 2 ]; then
     log "$name: the durability check found issued serials missing from the store"; STATUS=2
   elif [ "$rc" -ne 0 ]; then
     log "$name: the harness exited with $rc"
