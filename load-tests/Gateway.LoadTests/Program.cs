@@ -6,12 +6,19 @@ using Gateway.LoadTests.Csr;
 using Gateway.LoadTests.Reporting;
 using Gateway.LoadTests.Running;
 using Gateway.LoadTests.Scenarios;
+using Gateway.LoadTests.Tls;
 
 namespace Gateway.LoadTests;
 
-/// <summary>Entry point: parse, prepare the key pool, run, verify, report. Exit 0 ran, 1 usage/setup error, 2 verification found missing items.</summary>
+/// <summary>
+/// Entry point: parse, prepare the key pool, run, verify, report. Exit 0 ran, 1 usage/setup error, 2 verification found
+/// missing items, 130 stopped by Ctrl+C (after writing what was measured).
+/// </summary>
 internal static class Program
 {
+    /// <summary>128 + SIGINT, as a shell reports a process ended by Ctrl+C.</summary>
+    private const int ExitInterrupted = 130;
+
     public static async Task<int> Main(string[] args)
     {
         if (args.Contains("--list"))
@@ -61,7 +68,16 @@ internal static class Program
         var poolSize = options.PoolSize ?? DefaultPoolSize(options);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gateway-load: {scenario.Name} against {string.Join(", ", options.BaseUrls)}; generating {poolSize} P-256 keys and CSRs on {Environment.ProcessorCount} cores"));
-        var pool = CsrPool.Generate(poolSize, options.NameSuffix, scenario, context, options.Quiet ? null : m => Console.Error.WriteLine("gateway-load: " + m));
+        CsrPool pool;
+        try
+        {
+            pool = CsrPool.Generate(poolSize, options.NameSuffix, scenario, context, options.Quiet ? null : m => Console.Error.WriteLine("gateway-load: " + m), abort.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("gateway-load: stopped while generating keys; no report");
+            return ExitInterrupted;
+        }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gateway-load: {pool.Size} CSRs in {pool.GenerationTime.TotalSeconds:0.0} s; warmup {options.WarmupSeconds} s, then {options.EffectiveDurationSeconds} s measured"));
 
@@ -112,11 +128,14 @@ internal static class Program
                 times.LoadAverageAtEnd,
                 Math.Round(times.GeneratorCpuInWindow.TotalSeconds, 2),
                 seconds > 0 ? Math.Round(times.GeneratorCpuInWindow.TotalSeconds / seconds, 2) : 0),
+            ServerCpuReport.From(times.ServerCpuSeconds, seconds, succeeded),
             times.Timeline);
 
         var path = options.OutPath ?? DefaultOutPath(scenario.Name, times.StartedAt);
         ReportWriter.WriteJson(report, path);
         ReportWriter.WriteText(report, Console.Out, path);
+        // Stopped by Ctrl+C: the partial report is written, and the exit code tells a calling script to stop as well.
+        if (abort.IsCancellationRequested) return ExitInterrupted;
         return verify is { AllPresent: false } ? 2 : 0;
     }
 
@@ -134,10 +153,7 @@ internal static class Program
             UseCookies = false,
             UseProxy = false,
         };
-        if (options.Insecure)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
+        TlsSetup.Configure(handler.SslOptions, options);
         return handler;
     }
 

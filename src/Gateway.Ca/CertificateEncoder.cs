@@ -70,7 +70,7 @@ internal static class CertificateEncoder
         Span<byte> serial = stackalloc byte[16];
         do
         {
-            RandomNumberGenerator.Fill(serial);
+            SerialRandom.Fill(serial);
             serial[0] &= 0x7F; // positive
         }
         while (serial[0] == 0); // minimal DER INTEGER content and always 32 hex digits: 127 random bits

@@ -17,6 +17,7 @@ namespace Gateway.Grains;
 /// enrollment stream can only be started once); a pending outcome is read again from the store, since an
 /// administrator may have decided it meanwhile (see EnrollmentGrain.Approval.cs).
 /// </summary>
+[CollectionAgeLimit(Minutes = 2)] // one activation per enrollment: idle ones go soon (a retry after that is answered from the store)
 internal sealed partial class EnrollmentGrain(
     ICertificateAuthority ca,
     IEventWriter writer,
@@ -146,7 +147,7 @@ internal sealed partial class EnrollmentGrain(
                 try
                 {
                     await writer.AppendAsync(unit);
-                    logger.LogInformation("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
+                    logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
                     outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer);
                     return (outcome, true);

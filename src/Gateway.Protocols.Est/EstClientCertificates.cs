@@ -6,8 +6,22 @@ namespace Gateway.Protocols.Est;
 /// <summary>Checks a TLS client certificate against a set of anchors (chain only; the caller checks revocation where it can).</summary>
 internal static class EstClientCertificates
 {
+    /// <summary>
+    /// Whether <paramref name="certificate"/> chains to one of <paramref name="anchors"/> at <paramref name="now"/>. The answer
+    /// is remembered for the TLS connection (see <see cref="ClientChainCache"/>): a device's keep-alive connection pays for
+    /// one chain build, not one per request.
+    /// </summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection anchors, X509Certificate2Collection intermediates, DateTimeOffset now)
     {
+        if (anchors.Count == 0) return false;
+        return ClientChainCache.GetOrBuild(certificate, anchors, intermediates, now);
+    }
+
+    /// <summary>Builds the chain (no cache): the valid-until of the answer is the earliest notAfter in the built chain.</summary>
+    internal static bool Build(X509Certificate2 certificate, X509Certificate2Collection anchors, X509Certificate2Collection intermediates, DateTimeOffset now,
+        out DateTimeOffset chainNotAfter)
+    {
+        chainNotAfter = DateTimeOffset.MinValue;
         if (anchors.Count == 0) return false;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -19,7 +33,14 @@ internal static class EstClientCertificates
         // A device certificate need not carry clientAuth (IDevIDs often don't); the TLS layer already proved key possession.
         try
         {
-            return chain.Build(certificate);
+            if (!chain.Build(certificate)) return false;
+            chainNotAfter = DateTimeOffset.MaxValue;
+            foreach (var element in chain.ChainElements)
+            {
+                var notAfter = new DateTimeOffset(element.Certificate.NotAfter.ToUniversalTime());
+                if (notAfter < chainNotAfter) chainNotAfter = notAfter;
+            }
+            return true;
         }
         finally
         {

@@ -1,9 +1,6 @@
 using System.Formats.Asn1;
 using System.Text;
 using Gateway.Contracts;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Utilities.Collections;
-using Org.BouncyCastle.X509;
 
 namespace Gateway.Protocols.Est;
 
@@ -48,15 +45,44 @@ internal static class EstEncoding
         return true;
     }
 
-    /// <summary>A degenerate (certs-only) CMS SignedData holding <paramref name="certificates"/>, DER.</summary>
+    /// <summary>
+    /// A degenerate (certs-only) CMS SignedData holding <paramref name="certificates"/>, DER (RFC 5652 §5 with no signers,
+    /// RFC 7030 §4.1.3): version 1, no digest algorithms, id-data without content, the certificates, no signerInfos.
+    /// Written with <see cref="AsnWriter"/>: this runs once per enrollment, and BouncyCastle's generator would parse
+    /// every certificate into objects only to write the same bytes back. Each certificate must be one DER value.
+    /// </summary>
     public static byte[] CertsOnly(IEnumerable<byte[]> certificates)
     {
-        var parser = new X509CertificateParser();
-        var store = CollectionUtilities.CreateStore(certificates.Select(c => parser.ReadCertificate(c)).ToList());
-        var generator = new CmsSignedDataGenerator();
-        generator.AddCertificates(store);
-        return generator.Generate(new CmsAbsentContent(), false).GetEncoded("DER");
+        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 2048);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(SignedDataOid);
+            using (writer.PushSequence(ContentTag0))
+            using (writer.PushSequence())
+            {
+                writer.WriteInteger(1);
+                using (writer.PushSetOf())
+                {
+                }
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(DataOid);
+                }
+                using (writer.PushSetOf(ContentTag0))
+                {
+                    foreach (var certificate in certificates) writer.WriteEncodedValue(certificate);
+                }
+                using (writer.PushSetOf())
+                {
+                }
+            }
+        }
+        return writer.Encode();
     }
+
+    private const string SignedDataOid = "1.2.840.113549.1.7.2";
+    private const string DataOid = "1.2.840.113549.1.7.1";
+    private static readonly Asn1Tag ContentTag0 = new(TagClass.ContextSpecific, 0, isConstructed: true);
 
     /// <summary>Base64 with CRLF every 64 characters, as RFC 7030's Content-Transfer-Encoding: base64 bodies.</summary>
     public static string Base64Lines(byte[] data)

@@ -24,7 +24,7 @@ public static class StoreServiceCollectionExtensions
 
         services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                opts.Connection(StoreConnectionString.WithDefaults(connectionString));
                 ConfigureMarten(opts, schema);
             })
             .UseLightweightSessions()

@@ -44,7 +44,7 @@ internal sealed class HarnessOptions
     public int? PoolSize { get; set; }
 
     /// <summary>Closed loop and ramp: the request rate the default pool size is made for.</summary>
-    public double ExpectedRate { get; set; } = 2500;
+    public double ExpectedRate { get; set; } = 5000;
 
     public int VerifySample { get; set; } = 20;
 
@@ -55,7 +55,22 @@ internal sealed class HarnessOptions
 
     public string? EstPassword { get; set; }
 
+    /// <summary>EST: PEM file of the TLS client certificate (a manufacturer/IDevID certificate the gateway trusts).</summary>
+    public string? EstClientCert { get; set; }
+
+    /// <summary>EST: PEM file of the client certificate's private key (defaults to <see cref="EstClientCert"/> itself).</summary>
+    public string? EstClientKey { get; set; }
+
+    /// <summary>EST: the path label after <c>/.well-known/est/</c> (selects a profile); null = the default profile.</summary>
+    public string? EstLabel { get; set; }
+
+    /// <summary>PEM file of the root(s) the server's TLS certificate must chain to (instead of the system store).</summary>
+    public string? CaCertFile { get; set; }
+
     public bool Quiet { get; set; }
+
+    /// <summary>Server processes on this machine whose CPU time (with their descendants') the report accounts per request.</summary>
+    public List<int> ServerPids { get; } = [];
 
     public double EffectiveDurationSeconds =>
         DurationSeconds ?? (Shape == LoadShapeKind.Ramp ? RampSeconds : 30);

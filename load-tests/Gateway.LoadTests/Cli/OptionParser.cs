@@ -12,14 +12,26 @@ internal static class OptionParser
                (or --scenario <name>; --list shows the scenarios)
 
         target
-          --base-url URL        server base URL; repeat it to spread requests round-robin over several nodes
-                                (default http://127.0.0.1:5000)
-          --api-key KEY         admin API key (default: env GATEWAY_API_KEY)
-          --profile NAME        enrollment profile (default web-server)
-          --est-user U          EST HTTP Basic user (default: env GATEWAY_EST_USER)
-          --est-password P      EST HTTP Basic password (default: env GATEWAY_EST_PASSWORD)
-          --insecure            accept any TLS server certificate (self-signed gateways)
+          --target URL          server base URL; repeat it to spread requests round-robin over several nodes
+                                (a cluster without a load balancer); default http://127.0.0.1:5000
+                                (--base-url is the same option)
+          --insecure            accept any TLS server certificate
+          --cacert FILE         PEM root(s) the server's TLS certificate must chain to (e.g. the gateway's
+                                /ca/root.pem); without it and without --insecure the system store decides
           --timeout S           per-request timeout in seconds (default 30)
+
+        admin-enroll
+          --api-key KEY         admin API key (default: env GATEWAY_API_KEY); est-enroll uses it, when
+                                given, only to check a sample of the issued serials afterwards
+          --profile NAME        enrollment profile (default web-server)
+
+        est-enroll (HTTPS; authenticate with a client certificate, HTTP Basic, or both)
+          --est-client-cert F   PEM TLS client certificate, e.g. a device (IDevID) certificate under a
+                                manufacturer CA the gateway trusts (--Gateway:Est:TrustAnchors:0=<ca.pem>)
+          --est-client-key F    its PEM private key (default: read from the --est-client-cert file)
+          --est-basic ID:SECRET HTTP Basic with an enrollment credential (or --est-user/--est-password,
+                                env GATEWAY_EST_USER/GATEWAY_EST_PASSWORD)
+          --est-label LABEL     POST /.well-known/est/LABEL/simpleenroll (default: the unlabelled path)
 
         load shape (pick one; default --concurrency 32)
           --concurrency N       closed loop: N workers, each sends when its previous request answered
@@ -35,7 +47,7 @@ internal static class OptionParser
           --pool N              number of CSRs to generate (default: rate x (warmup+duration), with
                                 --expected-rate for closed loops); if the run needs more, the pool wraps
                                 around and the report says so
-          --expected-rate R     closed loop / ramp: requests/s the default pool is sized for (default 2500)
+          --expected-rate R     closed loop / ramp: requests/s the default pool is sized for (default 5000)
           --name-suffix S       names are d<n>.<S> (default load.test)
 
         report
@@ -43,6 +55,8 @@ internal static class OptionParser
                                 results/... when not started from the repository root)
           --verify-sample N     admin-enroll: afterwards GET N random issued serials (default 20; 0 = off)
           --quiet               no per-second progress line
+          --server-pid PID      (same machine) report the CPU time of PID and its descendants in the measured
+                                window, by command name, per successful request; repeatable
         """;
 
     public static bool IsHelp(string[] args) =>
@@ -82,12 +96,23 @@ internal static class OptionParser
             switch (name)
             {
                 case "scenario": o.Scenario = Value(); break;
-                case "base-url": o.BaseUrls.Add(ParseBaseUrl(Value())); break;
+                case "target" or "base-url": o.BaseUrls.Add(ParseBaseUrl(name, Value())); break;
                 case "api-key": o.ApiKey = Value(); break;
                 case "profile": o.Profile = Value(); break;
                 case "est-user": o.EstUser = Value(); break;
                 case "est-password": o.EstPassword = Value(); break;
                 case "insecure": o.Insecure = true; break;
+                case "cacert": o.CaCertFile = ExistingFile(name, Value()); break;
+                case "est-client-cert": o.EstClientCert = ExistingFile(name, Value()); break;
+                case "est-client-key": o.EstClientKey = ExistingFile(name, Value()); break;
+                case "est-label": o.EstLabel = ParseLabel(Value()); break;
+                case "est-basic":
+                    var basic = Value();
+                    var colon = basic.IndexOf(':', StringComparison.Ordinal);
+                    if (colon <= 0) throw new UsageException("--est-basic must be id:secret");
+                    o.EstUser = basic[..colon];
+                    o.EstPassword = basic[(colon + 1)..];
+                    break;
                 case "timeout": o.TimeoutSeconds = PositiveDouble(name, Value()); break;
                 case "concurrency":
                     o.Shape = LoadShapeKind.Concurrency; o.Concurrency = PositiveInt(name, Value()); shapes++; break;
@@ -108,10 +133,13 @@ internal static class OptionParser
                         ? v : throw new UsageException("--verify-sample must be a whole number >= 0");
                     break;
                 case "quiet": o.Quiet = true; break;
+                case "server-pid": o.ServerPids.Add(PositiveInt(name, Value())); break;
                 default: throw new UsageException($"unknown option --{name} (see --help)");
             }
         }
         if (shapes > 1) throw new UsageException("give one load shape: --concurrency, --rate or --ramp");
+        if (o.Insecure && o.CaCertFile is not null) throw new UsageException("give either --insecure or --cacert, not both");
+        if (o.EstClientKey is not null && o.EstClientCert is null) throw new UsageException("--est-client-key needs --est-client-cert");
         if (o.Scenario.Length == 0) throw new UsageException("name a scenario (see --list)");
         if (o.BaseUrls.Count == 0) o.BaseUrls.Add(new Uri("http://127.0.0.1:5000/"));
         o.ApiKey ??= NullIfEmpty(Environment.GetEnvironmentVariable("GATEWAY_API_KEY"));
@@ -122,14 +150,28 @@ internal static class OptionParser
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private static Uri ParseBaseUrl(string text)
+    private static Uri ParseBaseUrl(string name, string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new UsageException($"--base-url '{text}' is not an absolute http(s) URL");
+            throw new UsageException($"--{name} '{text}' is not an absolute http(s) URL without query or fragment");
         }
         // A trailing slash makes relative paths ("api/v1/...") append to a path base instead of replacing its last segment.
         return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+
+    private static string ExistingFile(string name, string path) =>
+        File.Exists(path) ? path : throw new UsageException($"--{name}: file '{path}' does not exist");
+
+    private static string ParseLabel(string label)
+    {
+        label = label.Trim('/');
+        if (label.Length == 0 || label.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw new UsageException($"--est-label '{label}' must be a non-empty path segment of letters, digits, '-', '_' or '.'");
+        }
+        return label;
     }
 
     private static void ParseRamp(string text, HarnessOptions o)

@@ -36,7 +36,8 @@ internal sealed class CsrPool
         return items[(int)(n % items.Length)];
     }
 
-    public static CsrPool Generate(int size, string nameSuffix, Scenario scenario, ScenarioContext context, Action<string>? progress)
+    /// <exception cref="OperationCanceledException"><paramref name="abort"/> was cancelled (Ctrl+C) before the pool was complete.</exception>
+    public static CsrPool Generate(int size, string nameSuffix, Scenario scenario, ScenarioContext context, Action<string>? progress, CancellationToken abort)
     {
         var items = new PreparedRequest[size];
         var done = 0;
@@ -44,7 +45,7 @@ internal sealed class CsrPool
         using var timer = progress is null
             ? null
             : new Timer(_ => progress($"generating keys and CSRs: {Volatile.Read(ref done)}/{size}"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = abort }, i =>
         {
             items[i] = scenario.Prepare(Create(i, nameSuffix), context);
             Interlocked.Increment(ref done);
@@ -61,6 +62,6 @@ internal sealed class CsrPool
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
         request.CertificateExtensions.Add(san.Build());
-        return new GeneratedCsr(index, name, request.CreateSigningRequest());
+        return new GeneratedCsr(index, name, request.CreateSigningRequest(), key.ExportSubjectPublicKeyInfo());
     }
 }

@@ -57,6 +57,11 @@ internal static class ReportWriter
             w.WriteLine(string.Create(c, $"verify       {v.Present}/{v.Sampled} sampled of {v.Available} issued present ({v.What}){extra}"));
         }
         w.WriteLine(string.Create(c, $"generator    {r.Machine.GeneratorCpuSeconds:0.0} CPU s in the window = {r.Machine.GeneratorCores:0.00} of {r.Machine.ProcessorCount} cores"));
+        if (r.ServerCpu.Count > 0)
+        {
+            w.WriteLine("server cpu   " + string.Join(", ", r.ServerCpu.Select(s => string.Create(c,
+                $"{s.Process} {s.MsPerOkRequest:0.000} ms/ok request ({s.Cores:0.00} cores)"))));
+        }
         w.WriteLine($"loadavg      at measure start {r.Machine.LoadAverageAtMeasureStart ?? "?"}, at end {r.Machine.LoadAverageAtEnd ?? "?"}");
         if (jsonPath is not null) w.WriteLine($"report       {jsonPath}");
     }

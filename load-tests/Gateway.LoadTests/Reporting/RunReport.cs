@@ -31,4 +31,5 @@ internal sealed record RunReport(
     PoolReport Pool,
     VerificationResult? Verify,
     MachineReport Machine,
+    IReadOnlyList<ServerCpuReport> ServerCpu,
     IReadOnlyList<TimelinePoint> Timeline);

@@ -43,6 +43,7 @@ internal sealed class LoadRunner
     {
         var startedAt = DateTimeOffset.UtcNow;
         var cpuAtMeasureStart = TimeSpan.Zero;
+        var serverCpuAtMeasureStart = new Dictionary<string, double>();
         string? loadAtMeasureStart = null;
         using var progressStop = new CancellationTokenSource();
         var timeline = new List<TimelinePoint>();
@@ -55,6 +56,7 @@ internal sealed class LoadRunner
                 try { await Task.Delay(wait, abort); } catch (TaskCanceledException) { return; }
             }
             cpuAtMeasureStart = Process.GetCurrentProcess().TotalProcessorTime;
+            serverCpuAtMeasureStart = ProcessCpu.Snapshot(options.ServerPids);
             loadAtMeasureStart = ReadLoadAverage();
         }, CancellationToken.None);
 
@@ -71,6 +73,7 @@ internal sealed class LoadRunner
         var stoppedAt = Stopwatch.GetTimestamp();
         var aborted = abort.IsCancellationRequested;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtMeasureStart;
+        var serverCpu = ProcessCpu.Delta(serverCpuAtMeasureStart, ProcessCpu.Snapshot(options.ServerPids));
         var loadAtEnd = ReadLoadAverage();
         await progressStop.CancelAsync();
         await progress;
@@ -80,7 +83,7 @@ internal sealed class LoadRunner
         var windowEnd = aborted ? Math.Min(stoppedAt, end) : end;
         windowEnd = Math.Max(windowEnd, Metrics.LastMeasuredDone);
         var measuredSeconds = Math.Max(0, Stopwatch.GetElapsedTime(warmupEnd, windowEnd).TotalSeconds);
-        return new RunTimes(startedAt, measuredSeconds, aborted, cpu, loadAtMeasureStart, loadAtEnd, timeline);
+        return new RunTimes(startedAt, measuredSeconds, aborted, cpu, loadAtMeasureStart, loadAtEnd, serverCpu, timeline);
     }
 
     private int TargetWorkers(long now)
@@ -163,6 +166,9 @@ internal sealed class LoadRunner
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         long lastCompleted = 0, lastFailed = 0;
+        // On a terminal the line is redrawn in place (a phase change keeps the last line of the phase before); in a log, one line a second.
+        var liveLine = !Console.IsErrorRedirected;
+        string? lastPhase = null;
         while (true)
         {
             try
@@ -193,12 +199,23 @@ internal sealed class LoadRunner
                 var shape = options.Shape == LoadShapeKind.Rate
                     ? "rate " + options.Rate.ToString("0.#", CultureInfo.InvariantCulture)
                     : "workers " + workers.ToString(CultureInfo.InvariantCulture);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{elapsed,6:0.0}s] {phase,-7} {shape}  {completed - lastCompleted,6} req/s  p99 so far {p99,8:0.00} ms  errors {failed}  in flight {point.InFlight}"));
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"[{elapsed,6:0.0}s] {phase,-7} {shape}  {completed - lastCompleted,6} req/s  p99 so far {p99,8:0.00} ms  errors {failed}  in flight {point.InFlight}");
+                if (liveLine)
+                {
+                    if (lastPhase is not null && lastPhase != phase) Console.Error.WriteLine();
+                    Console.Error.Write("\r" + line + "\u001b[K");
+                }
+                else
+                {
+                    Console.Error.WriteLine(line);
+                }
+                lastPhase = phase;
             }
             lastCompleted = completed;
             lastFailed = failed;
         }
+        if (liveLine && lastPhase is not null) Console.Error.WriteLine();
     }
 
     private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);

@@ -8,4 +8,5 @@ internal sealed record RunTimes(
     TimeSpan GeneratorCpuInWindow,
     string? LoadAverageAtMeasureStart,
     string? LoadAverageAtEnd,
+    IReadOnlyDictionary<string, double> ServerCpuSeconds,
     IReadOnlyList<TimelinePoint> Timeline);

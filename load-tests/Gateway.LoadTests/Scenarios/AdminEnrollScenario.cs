@@ -8,7 +8,7 @@ namespace Gateway.LoadTests.Scenarios;
 
 /// <summary>
 /// <c>POST {base}/api/v1/enrollments</c> <c>{"profile", "csr": PEM}</c> with a bearer API key; expects 201 and a
-/// JSON body with <c>serial</c>. Afterwards, <c>GET /api/v1/certificates/{serial}</c> for a random sample.
+/// JSON body with <c>serial</c> and a PEM <c>certificate</c> for the CSR's key. Afterwards, <c>GET /api/v1/certificates/{serial}</c> for a random sample.
 /// </summary>
 internal sealed class AdminEnrollScenario : Scenario
 {
@@ -32,7 +32,7 @@ internal sealed class AdminEnrollScenario : Scenario
             json.WriteString("csr", csr.ToPem());
             json.WriteEndObject();
         }
-        return new PreparedRequest(csr.DnsName, buffer.ToArray());
+        return new PreparedRequest(csr.DnsName, buffer.ToArray(), csr.SubjectPublicKeyInfo);
     }
 
     public override async Task<ScenarioOutcome> ExecuteAsync(ScenarioContext context, Uri baseUrl, PreparedRequest request, CancellationToken ct)
@@ -47,14 +47,20 @@ internal sealed class AdminEnrollScenario : Scenario
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("serial", out var serial)
-                && serial.ValueKind == JsonValueKind.String
-                && serial.GetString() is { Length: > 0 } s)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("serial", out var serial) || serial.ValueKind != JsonValueKind.String || serial.GetString() is not { Length: > 0 } s
+                || !root.TryGetProperty("certificate", out var certificate) || certificate.ValueKind != JsonValueKind.String)
             {
-                return ScenarioOutcome.Success(s);
+                return ScenarioOutcome.Failure("bad-response", "201 without \"serial\" and \"certificate\": " + System.Text.Encoding.UTF8.GetString(body));
             }
-            return ScenarioOutcome.Failure("bad-response", "201 without a \"serial\": " + System.Text.Encoding.UTF8.GetString(body));
+            if (!CertificateCheck.TryCheckPem(certificate.GetString(), request.SubjectPublicKeyInfo, out var certSerial, out var error))
+            {
+                return ScenarioOutcome.Failure("wrong-certificate", "201 with " + error);
+            }
+            return string.Equals(certSerial, s, StringComparison.OrdinalIgnoreCase)
+                ? ScenarioOutcome.Success(s)
+                : ScenarioOutcome.Failure("wrong-certificate", $"201 whose \"serial\" {s} is not the certificate's {certSerial}");
         }
         catch (JsonException ex)
         {
@@ -62,47 +68,6 @@ internal sealed class AdminEnrollScenario : Scenario
         }
     }
 
-    public override async Task<VerificationResult?> VerifyAsync(ScenarioContext context, IReadOnlyList<IssuedItem> issued, int sampleSize, CancellationToken ct)
-    {
-        var sample = RandomSample(issued, sampleSize);
-        var present = 0;
-        var missing = new List<string>();
-        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var item in sample)
-        {
-            ScenarioOutcome outcome;
-            try
-            {
-                using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(item.BaseUrl, "api/v1/certificates/" + Uri.EscapeDataString(item.Id)));
-                message.Headers.Authorization = context.Bearer;
-                using var response = await context.Client.SendAsync(message, ct);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    present++;
-                    continue;
-                }
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    missing.Add(item.Id);
-                    continue;
-                }
-                outcome = await ScenarioOutcome.UnexpectedStatusAsync(response, ct);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                outcome = ScenarioOutcome.FromException(ex, ct.IsCancellationRequested);
-            }
-            var kind = outcome.ErrorKind ?? "unknown";
-            errors[kind] = errors.GetValueOrDefault(kind) + 1;
-        }
-        return new VerificationResult("GET /api/v1/certificates/{serial}", issued.Count, sample.Count, present, missing, errors);
-    }
-
-    private static List<IssuedItem> RandomSample(IReadOnlyList<IssuedItem> issued, int size)
-    {
-        if (size >= issued.Count) return [.. issued];
-        var picked = new HashSet<int>();
-        while (picked.Count < size) picked.Add(Random.Shared.Next(issued.Count));
-        return [.. picked.Select(i => issued[i])];
-    }
+    public override Task<VerificationResult?> VerifyAsync(ScenarioContext context, IReadOnlyList<IssuedItem> issued, int sampleSize, CancellationToken ct) =>
+        IssuedSample.VerifyAsync(context, issued, sampleSize, ct);
 }

@@ -21,6 +21,7 @@ public static class GatewayApp
         // appsettings.json ships next to the binaries; relative paths (DataDir, policies) stay relative to the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
+        ShippedSettings.AddDefaults(configuration, builder.Environment.ContentRootPath);
         using var bootLogs = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Information));
         var log = bootLogs.CreateLogger("Gateway.Startup");
 
