@@ -13,8 +13,9 @@ namespace Gateway.Interop.Tests;
 /// <summary>
 /// Issue 7's acceptance test: two gateway processes on loopback form one Orleans cluster through PostgreSQL (node A's
 /// embedded one), both serve the same inventory and the same credentials (made on A, used for EST on B), a node without the
-/// shared CA is refused, node A is killed (SIGKILL), node B notices within the configured probe time, goes on enrolling (admin
-/// API and EST), and nothing committed before the kill is lost. Node A then restarts on its data directory and rejoins.
+/// shared CA is refused, an EST enrollment pending on A is approved through B, node A is killed (SIGKILL), node B notices
+/// within the configured probe time, goes on enrolling (admin API and EST), approves what was left pending on A, and nothing
+/// committed before the kill is lost. Node A then restarts on its data directory and rejoins.
 /// </summary>
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 {
@@ -35,6 +36,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         $"--Gateway:Cluster:Membership:NumMissedProbesLimit={NumMissedProbesLimit}",
         $"--Gateway:Cluster:Membership:TableRefreshTimeout={TableRefreshTimeout:c}",
         "--Gateway:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
+        // The shipped profiles plus est-manual-device (approval: manual), reachable as EST label "manual".
+        $"--Gateway:Policies:Path={InteropFixture.PoliciesDir}",
+        $"--Gateway:Est:Labels:{InteropFixture.ManualLabel}=est-manual-device",
     ];
 
     /// <summary>Worst case of Orleans' detection with the settings above: every probe of the limit at its longest effective timeout
@@ -100,6 +104,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             var (afterId, afterSecret) = await CreateCredentialAsync(clientA, "meter-2.cluster.test");
             committed.Add(EstEnroll(b, $"{beforeId}:{beforeSecret}", "meter-1.cluster.test"));
 
+            // Manual approval across nodes: the device asks A (202, pending), an administrator approves through B, the device's
+            // repeat on A gets the certificate. A second device's request stays pending on A until after A's death.
+            var door1 = await PendingThroughAsync(a, clientA, "door-1.cluster.test");
+            var approvedSerial = await ApproveAsync(clientB, door1.EnrollmentId);
+            Assert.Equal(approvedSerial.TrimStart('0'), EstRepeat(a, door1, expectedStatus: 200).TrimStart('0'));
+            committed.Add(approvedSerial);
+            var door2 = await PendingThroughAsync(a, clientA, "door-2.cluster.test");
+
             // Crash node A.
             await a.KillAsync();
             var killed = Stopwatch.StartNew();
@@ -142,6 +154,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             for (var i = 0; i < 6; i++) afterKill.Add(await EnrollAsync(clientB, $"c{i}"));
 
             afterKill.Add(EstEnroll(b, $"{afterId}:{afterSecret}", "meter-2.cluster.test"));
+
+            // The enrollment left pending on the dead node is approved through B; the device, now routed to B, gets it.
+            var door2Serial = await ApproveAsync(clientB, door2.EnrollmentId);
+            Assert.Equal(door2Serial.TrimStart('0'), EstRepeat(b, door2, expectedStatus: 200).TrimStart('0'));
+            afterKill.Add(door2Serial);
 
             // Nothing committed before the kill is lost.
             foreach (var serial in committed.Concat(afterKill))
@@ -223,20 +240,75 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         return (created.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);
     }
 
+    private sealed record PendingDevice(string Dir, string User, string EnrollmentId);
+
+    /// <summary>A device with a credential for est-manual-device asks <paramref name="node"/>: 202; returns its pending enrollment.</summary>
+    private async Task<PendingDevice> PendingThroughAsync(GatewayProcess node, HttpClient admin, string dnsName)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "est-manual-device", subjects = new[] { dnsName } });
+        var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(response.StatusCode == HttpStatusCode.Created, created.ToString());
+        var dir = Path.Combine(_dir, "est-" + dnsName);
+        Directory.CreateDirectory(dir);
+        NewCsr(dir, dnsName);
+        var device = new PendingDevice(dir, $"{created.GetProperty("id").GetString()}:{created.GetProperty("secret").GetString()}", "");
+        EstRepeat(node, device, expectedStatus: 202);
+        var list = JsonDocument.Parse(await admin.GetStringAsync(
+            $"/api/v1/enrollments?status=pending&profile=est-manual-device&san={Uri.EscapeDataString(dnsName)}")).RootElement;
+        return device with { EnrollmentId = Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("id").GetString()! };
+    }
+
+    private static async Task<string> ApproveAsync(HttpClient admin, string enrollmentId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await admin.PostAsync($"/api/v1/enrollments/{Uri.EscapeDataString(enrollmentId)}/approve", null);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"approve {enrollmentId}: {(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("serial").GetString()!;
+        }
+    }
+
+    /// <summary>The device's very same simpleenroll (label "manual") on <paramref name="node"/>; returns the serial on 200.</summary>
+    private string EstRepeat(GatewayProcess node, PendingDevice device, int expectedStatus)
+    {
+        var status = Tools.Curl(device.Dir, "answer.b64", "--cacert", Path.Combine(_dir, "root.pem"), "-u", device.User,
+            "-H", "Content-Type: application/pkcs10", "--data-binary", "@csr.b64",
+            $"{node.HttpsUrl}/.well-known/est/{InteropFixture.ManualLabel}/simpleenroll");
+        Assert.True(status == expectedStatus, $"EST on {node.HttpsUrl}: {status} (expected {expectedStatus}) {File.ReadAllText(Path.Combine(device.Dir, "answer.b64"))}");
+        return status == 200 ? SerialOf(device.Dir, "answer.b64") : "";
+    }
+
+    private static void NewCsr(string dir, string dnsName)
+    {
+        Tools.Ok(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + dnsName,
+            "-addext", "subjectAltName=DNS:" + dnsName, "-keyout", "key.pem", "-outform", "DER", "-out", "csr.der");
+        Tools.Ok(dir, "openssl", "base64", "-in", "csr.der", "-out", "csr.b64");
+    }
+
+    /// <summary>The serial of the certs-only PKCS#7 (base64) EST answered with.</summary>
+    private static string SerialOf(string dir, string b64File)
+    {
+        Tools.Ok(dir, "openssl", "base64", "-d", "-in", b64File, "-out", b64File + ".p7");
+        Tools.Ok(dir, "openssl", "pkcs7", "-inform", "DER", "-in", b64File + ".p7", "-print_certs", "-out", b64File + ".pem");
+        return Tools.Ok(dir, "openssl", "x509", "-in", b64File + ".pem", "-noout", "-serial").Trim().Split('=')[1].ToLowerInvariant();
+    }
+
     /// <summary>curl enrolls over EST (HTTP Basic, RFC 7030 §3.2.3) on <paramref name="node"/>'s HTTPS port; returns the serial.</summary>
     private string EstEnroll(GatewayProcess node, string user, string dnsName)
     {
         var dir = Path.Combine(_dir, "est-" + dnsName);
         Directory.CreateDirectory(dir);
-        Tools.Ok(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + dnsName,
-            "-addext", "subjectAltName=DNS:" + dnsName, "-keyout", "key.pem", "-outform", "DER", "-out", "csr.der");
-        Tools.Ok(dir, "openssl", "base64", "-in", "csr.der", "-out", "csr.b64");
+        NewCsr(dir, dnsName);
         var status = Tools.Curl(dir, "cert.b64", "--cacert", Path.Combine(_dir, "root.pem"), "-u", user, "-H", "Content-Type: application/pkcs10",
             "--data-binary", "@csr.b64", $"{node.HttpsUrl}/.well-known/est/simpleenroll");
         Assert.True(status == 200, $"EST simpleenroll on {node.HttpsUrl}: {status} {File.ReadAllText(Path.Combine(dir, "cert.b64"))}");
-        Tools.Ok(dir, "openssl", "base64", "-d", "-in", "cert.b64", "-out", "cert.p7");
-        Tools.Ok(dir, "openssl", "pkcs7", "-inform", "DER", "-in", "cert.p7", "-print_certs", "-out", "cert.pem");
-        return Tools.Ok(dir, "openssl", "x509", "-in", "cert.pem", "-noout", "-serial").Trim().Split('=')[1].ToLowerInvariant();
+        return SerialOf(dir, "cert.b64");
     }
 
     /// <summary>If a failed run left the embedded PostgreSQL running (its owner was killed), fast-shut it down (SIGINT).</summary>
