@@ -54,6 +54,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var env = new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = Key };
         var siloA = GatewayProcess.FreePort();
         GatewayProcess? a = null, b = null;
+        var passed = false;
         try
         {
             a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(siloA));
@@ -178,9 +179,19 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await clientA2.GetAsync($"/api/v1/certificates/{afterKill[^1]}")).StatusCode);
             var total = JsonDocument.Parse(await clientA2.GetStringAsync("/api/v1/certificates?pageSize=1")).RootElement.GetProperty("total").GetInt64();
             Assert.Equal(committed.Count + afterKill.Count, total);
+            passed = true;
         }
         finally
         {
+            if (!passed)
+            {
+                // The nodes' own words, for a failure that only shows on a busy machine.
+                foreach (var (name, node) in new[] { ("A", a), ("B", b) })
+                {
+                    if (node is not null) output.WriteLine($"----- node {name} log (tail) -----\n{node.Log[^Math.Min(node.Log.Length, 20_000)..]}");
+                }
+            }
+
             // B first: A owns the PostgreSQL both use and stops it.
             if (b is not null) await b.DisposeAsync();
             if (a is not null) await a.DisposeAsync();

@@ -79,7 +79,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (stopwatch.Elapsed < TimeSpan.FromSeconds(150))
         {
-            if (process.HasExited) throw new InvalidOperationException($"The gateway exited during start (code {process.ExitCode}):\n{gateway.Log}");
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // without a timeout it also waits for the redirected output to be read to the end
+                throw new InvalidOperationException($"The gateway exited during start (code {process.ExitCode}):\n{gateway.Log}");
+            }
             try
             {
                 var ready = await probe.GetAsync($"http://127.0.0.1:{http}/health/ready");
