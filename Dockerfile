@@ -8,10 +8,13 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 COPY policies /app/policies
-ENV ASPNETCORE_URLS="http://+:8080;https://+:8443" \
+# "Urls", not ASPNETCORE_URLS: appsettings.json sets Urls (localhost:5000/5001 for dotnet run) and would win over the
+# ASPNETCORE_-prefixed variable; a plain environment variable is read after appsettings.json.
+ENV Urls="http://+:8080;https://+:8443" \
     Gateway__DataDir=/data \
     Gateway__Policies__Path=/app/policies
 VOLUME /data
-EXPOSE 8080 8443
+# 8080 HTTP, 8443 HTTPS (EST client certificates), 11111 Orleans silo-to-silo (cluster mode), 30000 Orleans client gateway.
+EXPOSE 8080 8443 11111 30000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"]
 ENTRYPOINT ["dotnet", "Gateway.Server.dll"]

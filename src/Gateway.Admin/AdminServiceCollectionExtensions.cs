@@ -36,6 +36,7 @@ public static class AdminServiceCollectionExtensions
         api.MapCertificateEndpoints();
         api.MapProfileEndpoints();
         api.MapCredentialEndpoints();
+        api.MapClusterEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

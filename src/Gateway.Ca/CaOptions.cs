@@ -9,12 +9,20 @@ public sealed class CaOptions
     public const string SectionName = "Gateway:Ca";
     public const string DataDirKey = "Gateway:DataDir";
     public const string DefaultDataDir = "./data";
+    public const string PublicBaseUrlKey = "Gateway:PublicBaseUrl";
 
     /// <summary>
     /// Holds <c>ca/</c> (CA certificates, encrypted keys, the dev passphrase) and <c>tls/</c> (the server certificate).
     /// Bound from <c>Gateway:DataDir</c>.
     /// </summary>
     public string DataDir { get; set; } = DefaultDataDir;
+
+    /// <summary>
+    /// Directory of the generated CA material (certificates, encrypted keys, dev passphrase). Unset: <c>&lt;DataDir&gt;/ca</c>.
+    /// Nodes of one cluster point this at one shared directory (or import one CA with <see cref="Import"/>), so the first node
+    /// generates the CA and the others load it; a lock file in the directory keeps two nodes from generating at once.
+    /// </summary>
+    public string? Directory { get; set; }
 
     /// <summary>
     /// Encrypts the CA private keys (and the server TLS PKCS#12) at rest. Unset or empty: dev mode, a random passphrase
@@ -39,6 +47,13 @@ public sealed class CaOptions
 
     /// <summary>Lifetime of a generated issuing CA in years (1–RootLifetimeYears).</summary>
     public int IssuingLifetimeYears { get; set; } = 10;
+
+    /// <summary>
+    /// The URL relying parties reach the gateway at, e.g. <c>https://pki.example.com</c>: issued certificates point to
+    /// <c>&lt;base&gt;/crl/&lt;issuer&gt;.crl</c>, <c>&lt;base&gt;/ocsp</c> and <c>&lt;base&gt;/ca/&lt;issuer&gt;.crt</c>.
+    /// Bound from <c>Gateway:PublicBaseUrl</c>; unset: the first <c>http://</c> URL the server listens on.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>Use an existing CA instead of generating one.</summary>
     public CaImportOptions Import { get; set; } = new();

@@ -42,10 +42,31 @@ internal sealed class CaOptionsValidator : IValidateOptions<CaOptions>
                 $"{Prefix}{nameof(CaOptions.RootLifetimeYears)} ({options.RootLifetimeYears}).");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && DescribeBaseUrlProblem(options.PublicBaseUrl) is { } problem)
+        {
+            errors.Add($"{CaOptions.PublicBaseUrlKey} '{options.PublicBaseUrl}' {problem}.");
+        }
+
         ValidateImport(errors, options.Import ?? new CaImportOptions());
         ValidateServerTls(errors, options.ServerTls ?? new ServerTlsOptions());
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Null when <paramref name="value"/> can prefix CRL, OCSP and CA URLs written into certificates (IA5String URIs).</summary>
+    internal static string? DescribeBaseUrlProblem(string value)
+    {
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "is not an absolute http:// or https:// URL";
+        }
+
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "must not have a query, a fragment or user information";
+        }
+
+        return value.Trim().Any(c => c is < '!' or > '~') ? "must be printable ASCII without spaces (write international names in punycode)" : null;
     }
 
     private static void ValidateDistinguishedName(List<string> errors, string option, string? value)

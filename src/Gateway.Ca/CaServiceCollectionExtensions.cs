@@ -12,8 +12,9 @@ public static class CaServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="CaOptions"/> from <c>Gateway:Ca</c> (and <c>Gateway:DataDir</c>) with validation at start, and registers
     /// <see cref="ICertificateAuthority"/> (singleton <see cref="CertificateAuthority"/>, its material loaded or generated when
-    /// first resolved), <see cref="ServerCertificateProvider"/>, and a hosted service that resolves both at host start so a
-    /// bad configuration or passphrase stops the start. Needs logging registered (the host does that).
+    /// first resolved), <see cref="ServerCertificateProvider"/>, <see cref="OcspResponseSigner"/> (options from
+    /// <c>Gateway:Ocsp</c>), and a hosted service that resolves them at host start so a bad configuration or passphrase
+    /// stops the start. Needs logging registered (the host does that).
     /// </summary>
     /// <param name="configuration">The root configuration.</param>
     public static IServiceCollection AddGatewayCa(this IServiceCollection services, IConfiguration configuration)
@@ -30,6 +31,12 @@ public static class CaServiceCollectionExtensions
                 {
                     options.DataDir = dataDir;
                 }
+
+                string? publicBaseUrl = configuration[CaOptions.PublicBaseUrlKey];
+                if (!string.IsNullOrWhiteSpace(publicBaseUrl))
+                {
+                    options.PublicBaseUrl = publicBaseUrl.Trim();
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaOptions>, CaOptionsValidator>());
@@ -38,9 +45,14 @@ public static class CaServiceCollectionExtensions
         services.TryAddSingleton(sp => new CertificateAuthority(
             sp.GetRequiredService<IOptions<CaOptions>>(),
             sp.GetRequiredService<ILogger<CertificateAuthority>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IPublicBaseUrlSource>()));
         services.TryAddSingleton<ICertificateAuthority>(sp => sp.GetRequiredService<CertificateAuthority>());
         services.TryAddSingleton<ServerCertificateProvider>();
+
+        services.AddOptions<OcspOptions>().Bind(configuration.GetSection(OcspOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());
+        services.TryAddSingleton<OcspResponseSigner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaStartupService>());
         return services;
     }

@@ -16,11 +16,15 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
     private readonly FrozenDictionary<string, IssuingCa> _issuers;
     private readonly TimeProvider _timeProvider;
     private readonly bool _ownsIssuers;
+    private readonly string? _publicBaseUrl;
+    private readonly IPublicBaseUrlSource? _publicBaseUrlSource;
 
     /// <summary>Loads, generates or imports the CA material described by <paramref name="options"/>.</summary>
     /// <exception cref="OptionsValidationException">An option is invalid.</exception>
     /// <exception cref="CaConfigurationException">The material cannot be used (wrong passphrase, missing or mismatched files).</exception>
-    public CertificateAuthority(IOptions<CaOptions> options, ILogger<CertificateAuthority> logger, TimeProvider timeProvider)
+    /// <param name="publicBaseUrlSource">Where the status URLs point when <see cref="CaOptions.PublicBaseUrl"/> is unset.</param>
+    public CertificateAuthority(
+        IOptions<CaOptions> options, ILogger<CertificateAuthority> logger, TimeProvider timeProvider, IPublicBaseUrlSource? publicBaseUrlSource = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -38,18 +42,27 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
         RootCertificateDer = rootDer;
         _timeProvider = timeProvider;
         _ownsIssuers = true;
+        _publicBaseUrl = string.IsNullOrWhiteSpace(value.PublicBaseUrl) ? null : value.PublicBaseUrl.Trim();
+        _publicBaseUrlSource = publicBaseUrlSource;
         logger.LogInformation(
             "Gateway CA ready: issuer '{IssuerId}' {Subject}, valid until {NotAfter:u}.", issuer.Id, issuer.SubjectName, issuer.NotAfter);
     }
 
     /// <summary>A CA over material held elsewhere (an HSM-backed signer, a test fixture). It does not dispose <paramref name="issuer"/>.</summary>
-    public CertificateAuthority(IssuingCa issuer, byte[] rootCertificateDer, TimeProvider? timeProvider = null)
+    /// <param name="publicBaseUrl">Base of the CRL, OCSP and caIssuers URLs written into certificates; null: none are written.</param>
+    public CertificateAuthority(IssuingCa issuer, byte[] rootCertificateDer, TimeProvider? timeProvider = null, string? publicBaseUrl = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(rootCertificateDer);
+        if (publicBaseUrl is not null && CaOptionsValidator.DescribeBaseUrlProblem(publicBaseUrl) is { } problem)
+        {
+            throw new ArgumentException($"The public base URL '{publicBaseUrl}' {problem}.", nameof(publicBaseUrl));
+        }
+
         _issuers = new Dictionary<string, IssuingCa> { [issuer.Id] = issuer }.ToFrozenDictionary(StringComparer.Ordinal);
         RootCertificateDer = rootCertificateDer;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _publicBaseUrl = publicBaseUrl?.Trim();
     }
 
     public string DefaultIssuerId => DefaultIssuer;
@@ -73,7 +86,18 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
             throw new InvalidOperationException($"The issuing CA '{issuer.Id}' ({issuer.SubjectName}) expired on {issuer.NotAfter:u}.");
         }
 
-        return CertificateEncoder.Encode(issuer, template);
+        return CertificateEncoder.Encode(issuer, template, StatusExtensionsOf(issuer));
+    }
+
+    public byte[] SignCrl(string issuerId, long crlNumber, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<CrlEntry> entries) =>
+        CrlSigner.Sign(GetIssuer(issuerId), crlNumber, thisUpdate, nextUpdate, entries);
+
+    public IssuerUrls? GetIssuerUrls(string issuerId) => StatusExtensionsOf(GetIssuer(issuerId))?.Urls;
+
+    private StatusExtensions? StatusExtensionsOf(IssuingCa issuer)
+    {
+        string? baseUrl = _publicBaseUrl ?? _publicBaseUrlSource?.GetPublicBaseUrl();
+        return baseUrl is null ? null : issuer.GetStatusExtensions(baseUrl);
     }
 
     public void Dispose()

@@ -26,7 +26,8 @@ internal static class CertificateEncoder
     /// <summary>basicConstraints, critical, cA FALSE (DEFAULT, so an empty SEQUENCE).</summary>
     private static readonly byte[] EndEntityBasicConstraints = EncodeEndEntityBasicConstraints();
 
-    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template)
+    /// <param name="statusExtensions">The issuer's cRLDistributionPoints and authorityInfoAccess, or null to write none.</param>
+    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template, StatusExtensions? statusExtensions = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(template);
@@ -124,12 +125,19 @@ internal static class CertificateEncoder
 
                 writer.WriteEncodedValue(issuer.AuthorityKeyIdentifierExtension);
 
+                if (statusExtensions is not null)
+                {
+                    writer.WriteEncodedValue(statusExtensions.CrlDistributionPoints);
+                    writer.WriteEncodedValue(statusExtensions.AuthorityInfoAccess);
+                }
+
                 if (policies.Count > 0)
                 {
                     WriteCertificatePolicies(writer, policies);
                 }
 
-                WriteAdditionalExtensions(writer, additional, template, extendedKeyUsages.Count > 0, subjectAltNames.Count > 0, policies.Count > 0);
+                WriteAdditionalExtensions(
+                    writer, additional, template, extendedKeyUsages.Count > 0, subjectAltNames.Count > 0, policies.Count > 0, statusExtensions is not null);
             }
         }
 
@@ -391,10 +399,12 @@ internal static class CertificateEncoder
     /// <summary>
     /// Writes the template's extra extensions verbatim. Skipped: basicConstraints, subjectKeyIdentifier and
     /// authorityKeyIdentifier (always the CA's), keyUsage / extKeyUsage / subjectAltName / certificatePolicies when the
-    /// template's own fields produced them, and any repeat of an OID already written.
+    /// template's own fields produced them, cRLDistributionPoints / authorityInfoAccess when the CA wrote its own, and
+    /// any repeat of an OID already written.
     /// </summary>
     private static void WriteAdditionalExtensions(
-        AsnWriter writer, IReadOnlyList<ExtensionData> extensions, CertificateTemplate template, bool wroteEku, bool wroteSan, bool wrotePolicies)
+        AsnWriter writer, IReadOnlyList<ExtensionData> extensions, CertificateTemplate template, bool wroteEku, bool wroteSan, bool wrotePolicies,
+        bool wroteStatus)
     {
         if (extensions.Count == 0)
         {
@@ -413,6 +423,7 @@ internal static class CertificateEncoder
                 Oids.ExtendedKeyUsage => wroteEku,
                 Oids.SubjectAltName => wroteSan,
                 Oids.CertificatePolicies => wrotePolicies,
+                Oids.CrlDistributionPoints or Oids.AuthorityInfoAccess => wroteStatus,
                 _ => false,
             };
             if (ours || (written?.Contains(oid, StringComparer.Ordinal) ?? false))

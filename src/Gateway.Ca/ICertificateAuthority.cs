@@ -27,4 +27,19 @@ public interface ICertificateAuthority
     /// <exception cref="KeyNotFoundException">The template names an unknown issuer.</exception>
     /// <exception cref="InvalidOperationException">The issuer has expired.</exception>
     IssuedCertificate Issue(CertificateTemplate template);
+
+    /// <summary>
+    /// The CRL, OCSP and caIssuers URLs <see cref="Issue"/> writes into the issuer's certificates now; null while no
+    /// public base URL is known (then certificates carry none).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No issuer has this id.</exception>
+    IssuerUrls? GetIssuerUrls(string issuerId);
+
+    /// <summary>
+    /// Signs a full RFC 5280 v2 CRL of issuer <paramref name="issuerId"/> (DER) with cRLNumber
+    /// <paramref name="crlNumber"/>, authorityKeyIdentifier, and the given entries.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No issuer has this id.</exception>
+    /// <exception cref="ArgumentException">An entry is malformed, or nextUpdate is not after thisUpdate.</exception>
+    byte[] SignCrl(string issuerId, long crlNumber, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<CrlEntry> entries);
 }

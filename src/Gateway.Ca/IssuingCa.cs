@@ -45,6 +45,7 @@ public sealed class IssuingCa
         SubjectPublicKeyInfo = certificateSpki;
         KeyIdentifier = GetSubjectKeyIdentifier(Certificate);
         AuthorityKeyIdentifierExtension = EncodeAuthorityKeyIdentifier(KeyIdentifier);
+        PublicKeyBits = Certificate.PublicKey.EncodedKeyValue.RawData;
     }
 
     public string Id { get; }
@@ -75,6 +76,26 @@ public sealed class IssuingCa
 
     /// <summary>The complete authorityKeyIdentifier Extension written into every certificate this CA signs.</summary>
     internal byte[] AuthorityKeyIdentifierExtension { get; }
+
+    /// <summary>The subjectPublicKey BIT STRING's bytes: what an OCSP CertID's issuerKeyHash hashes.</summary>
+    internal byte[] PublicKeyBits { get; }
+
+    /// <summary>CRL distribution point, OCSP and caIssuers URLs under the last base URL asked for (changes are rare).</summary>
+    private volatile StatusExtensions? _statusExtensions;
+
+    /// <summary>The issuer's status URLs under <paramref name="baseUrl"/>, and their encoded extensions (cached).</summary>
+    internal StatusExtensions GetStatusExtensions(string baseUrl)
+    {
+        StatusExtensions? current = _statusExtensions;
+        if (current is not null && string.Equals(current.BaseUrl, baseUrl, StringComparison.Ordinal))
+        {
+            return current;
+        }
+
+        current = new StatusExtensions(baseUrl, IssuerUrls.For(baseUrl, Id));
+        _statusExtensions = current;
+        return current;
+    }
 
     private static byte[] GetSubjectKeyIdentifier(X509Certificate2 certificate)
     {

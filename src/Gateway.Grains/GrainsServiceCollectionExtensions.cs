@@ -1,3 +1,4 @@
+using Gateway.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,13 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => Directory.Exists(o.ResolvePath()), $"{PolicyOptions.Section}:Path: the policies directory does not exist")
             .ValidateOnStart();
         services.AddSingleton<PolicyCatalogProvider>();
+        services.AddSingleton<Enrollment.PolicyFactsCollector>();
+        services.AddOptions<ExpiryOptions>()
+            .Bind(configuration.GetSection(ExpiryOptions.Section))
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimeSpan.FromDays(1), $"{ExpiryOptions.Section}:Interval must be between 00:00:01 and 1.00:00:00")
+            .Validate(o => o.BatchSize is > 0 and <= 10_000, $"{ExpiryOptions.Section}:BatchSize must be between 1 and 10000")
+            .ValidateOnStart();
+        services.AddHostedService<CertificateExpiryService>();
         services.AddOptions<PolicyOptions>()
             .Validate(o => o.RefreshInterval >= TimeSpan.FromMilliseconds(100) && o.RefreshInterval <= TimeSpan.FromMinutes(1),
                 $"{PolicyOptions.Section}:RefreshInterval must be between 00:00:00.1 and 00:01:00");
@@ -20,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService<ProfileCatalogRefresher>();
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayCredentials(configuration);
+        services.AddGatewayRevocation(configuration);
         return services;
     }
 }

@@ -16,13 +16,19 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
         var now = time.GetUtcNow();
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.PageSize, 1, 500);
-        // "Expired" is derived from the clock; stored status says Valid/Revoked/OnHold.
+        if (query.ExpiringWithin is { } within)
+        {
+            // Valid certificates expiring within the span, soonest first (ExpiringBefore, when also given, narrows it).
+            query = query with { Status = CertificateStatus.Valid, ExpiringBefore = Min(now + within, query.ExpiringBefore) };
+        }
+        // "Expired" is derived from the clock (the expiry job also stores it, later): a valid certificate past notAfter is expired.
         var filter = new CertificateFilter(
             Subject: query.Subject,
             San: query.San,
             Statuses: query.Status switch
             {
-                CertificateStatus.Valid or CertificateStatus.Expired => ["Valid"],
+                CertificateStatus.Valid => ["Valid"],
+                CertificateStatus.Expired => ["Valid", "Expired"],
                 CertificateStatus.Revoked => ["Revoked"],
                 CertificateStatus.OnHold => ["OnHold"],
                 _ => null,
@@ -32,7 +38,8 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
             Profile: query.Profile,
             Protocol: query.Protocol?.ToString().ToLowerInvariant(),
             Skip: (page - 1) * size,
-            Take: size);
+            Take: size,
+            SoonestExpiryFirst: query.ExpiringWithin is not null);
         var (items, total) = await queries.QueryCertificatesAsync(filter);
         return new CertificatePage(items.Select(r => ToInfo(r, now)).ToList(), total, page, size);
     }
@@ -57,12 +64,13 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
         {
             "Revoked" => CertificateStatus.Revoked,
             "OnHold" => CertificateStatus.OnHold,
+            "Expired" => CertificateStatus.Expired,
             _ when r.NotAfter <= now => CertificateStatus.Expired,
             _ => CertificateStatus.Valid,
         };
         RevocationReason? reason = RevocationReasons.TryParse(r.RevocationReason, out var rr) ? rr : null;
         var protocol = Enum.TryParse<EnrollmentProtocol>(r.Protocol, true, out var p) ? p : EnrollmentProtocol.Admin;
         return new CertificateInfo(r.Serial, r.Subject, r.SubjectAltNames, r.Issuer, r.NotBefore, r.NotAfter, status, r.Profile,
-            protocol, r.Requester, r.Sha256Fingerprint, r.Der, r.RevokedAt, reason, r.EnrollmentId);
+            protocol, r.Requester, r.Sha256Fingerprint, r.Der, r.RevokedAt, reason, r.EnrollmentId, r.RenewalOf, r.SupersededBy);
     }
 }

@@ -66,6 +66,9 @@ public sealed class CompiledProfile
 
     public bool RequiresManualApproval => definition.ManualApproval;
 
+    /// <summary><c>revocation.allowHold</c>: certificates of this profile may be suspended (certificateHold) and released (removeFromCRL).</summary>
+    public bool AllowsCertificateHold => definition.AllowHold;
+
     /// <summary><c>quotas.perRequester</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedToRequesterInWindow"/> over.</summary>
     public QuotaLimit? PerRequesterQuota => definition.PerRequesterQuota;
 

@@ -30,6 +30,9 @@ internal sealed class ProfileDefinition
 
     public required bool ManualApproval { get; init; }
 
+    /// <summary><c>revocation.allowHold</c>: whether certificates of this profile may be put on certificateHold (and released).</summary>
+    public bool AllowHold { get; init; }
+
     public QuotaLimit? PerRequesterQuota { get; init; }
 
     public QuotaLimit? PerProfileQuota { get; init; }

@@ -45,7 +45,10 @@ public sealed class InventoryQueries(IDocumentStore store)
         if (!string.IsNullOrWhiteSpace(filter.Protocol)) { var p = filter.Protocol; q = q.Where(x => x.Protocol == p); }
 
         var total = await q.CountAsync(ct).ConfigureAwait(false);
-        var items = await q.OrderByDescending(x => x.IssuedAt).ThenBy(x => x.Id)
+        var ordered = filter.SoonestExpiryFirst
+            ? q.OrderBy(x => x.NotAfter).ThenBy(x => x.Id)
+            : q.OrderByDescending(x => x.IssuedAt).ThenBy(x => x.Id);
+        var items = await ordered
             .Skip(filter.Skip).Take(filter.Take).ToListAsync(ct).ConfigureAwait(false);
         return (items, total);
     }
@@ -74,6 +77,7 @@ public sealed class InventoryQueries(IDocumentStore store)
         Events.EnrollmentApproved a => a.Actor,
         Events.EnrollmentRejected r => r.Actor,
         Events.CertificateRevoked r => r.Actor,
+        Events.CertificateHoldReleased h => h.Actor,
         Events.CertificateIssued i => i.Requester,
         _ => "gateway",
     };

@@ -32,9 +32,14 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.AddSingleton<EnrollmentQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
+        services.AddSingleton<RevocationQueries>();
+        services.AddSingleton(sp => new RevocationFeed(connectionString, RevocationFeed.ChannelFor(schema),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RevocationFeed>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationFeed>());
         return services;
     }
 
@@ -49,11 +54,20 @@ public static class StoreServiceCollectionExtensions
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<CrlRecord>(SnapshotLifecycle.Inline);
+        opts.Listeners.Add(new RevocationNotifyListener(RevocationFeed.ChannelFor(schema)));
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
-            .Duplicate(x => x.IssuedAt);
+            .Duplicate(x => x.IssuedAt)
+            .Duplicate(x => x.SpkiSha256!);
+        // Explainability: enrollments listed newest first and filtered by status, profile and requester.
+        opts.Schema.For<EnrollmentRecord>()
+            .Duplicate(x => x.RequestedAt)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.Profile)
+            .Duplicate(x => x.Requester);
         opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CredentialRecord>()
             .Duplicate(x => x.Profile)

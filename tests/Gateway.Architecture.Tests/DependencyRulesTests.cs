@@ -18,6 +18,8 @@ public sealed class DependencyRulesTests
         ["Gateway.Store"] = ["Gateway.Contracts"],
         ["Gateway.Grains"] = ["Gateway.Contracts", "Gateway.Policy", "Gateway.Ca", "Gateway.Store"],
         ["Gateway.Admin"] = ["Gateway.Contracts"],
+        // Orleans membership on PostgreSQL: infrastructure for the host, knows nothing of the domain; only Server composes it.
+        ["Gateway.Cluster"] = [],
     };
 
     private static string[] AllowedFor(string project) =>
@@ -68,11 +70,21 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void Only_the_server_references_the_cluster_project()
+    {
+        var referencing = Projects().Where(p => p != "Gateway.Server" && AllowedFor(p).Contains("Gateway.Cluster")).ToList();
+        Assert.Empty(referencing);
+        Assert.Contains("Gateway.Cluster", AllowedFor("Gateway.Server"));
+    }
+
+    [Fact]
     public void Rules_catch_a_forbidden_reference()
     {
         // The check itself can fail: Admin may not reach Store.
         Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Admin"));
         Assert.DoesNotContain("Gateway.Ca", AllowedFor("Gateway.Protocols.Est"));
         Assert.DoesNotContain("Gateway.Grains", AllowedFor("Gateway.Protocols.Acme"));
+        Assert.DoesNotContain("Gateway.Cluster", AllowedFor("Gateway.Grains"));
+        Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Cluster"));
     }
 }

@@ -96,6 +96,11 @@ public sealed class EstInteropTests(InteropFixture fx)
         var history = await AdminGetAsync($"/api/v1/certificates/{serial2}/history");
         var requested = history.EnumerateArray().First(e => e.GetProperty("type").GetString() == "enrollment_requested");
         Assert.Equal(serial.TrimStart('0'), requested.GetProperty("details").GetProperty("renewalOf").GetString()!.TrimStart('0'));
+        // The renewal links both certificates: the new one renews the old, the old one is superseded by the new.
+        Assert.Equal(serial.TrimStart('0'), record.GetProperty("renewalOf").GetString()!.TrimStart('0'));
+        var previous = await AdminGetAsync($"/api/v1/certificates/{serial}");
+        Assert.Equal(serial2.TrimStart('0'), previous.GetProperty("supersededBy").GetString()!.TrimStart('0'));
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("type").GetString() == "certificate_renewed");
     }
 
     [Fact]

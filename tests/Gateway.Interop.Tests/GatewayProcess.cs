@@ -114,6 +114,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, as a crash or an OOM kill would: no shutdown code runs. Only the gateway process dies; an embedded
+    /// PostgreSQL it started runs on (pg_ctl detaches it) and is adopted by the next gateway started on that data directory.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Graceful stop (SIGTERM), as an operator would; the embedded PostgreSQL stops with it.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -17,6 +17,12 @@ public sealed class InteropFixture : IAsyncLifetime
     public string ManufacturerCaPem => Path.Combine(Dir, "mfg-ca.pem");
     public string ManufacturerCaKey => Path.Combine(Dir, "mfg-ca.key");
 
+    /// <summary>The shipped profiles plus test-only ones (testdata/policies).</summary>
+    public static string PoliciesDir => Path.Combine(AppContext.BaseDirectory, "testdata", "policies");
+
+    /// <summary>EST label of the profile that needs manual approval (est-manual-device).</summary>
+    public const string ManualLabel = "manual";
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Dir);
@@ -25,7 +31,11 @@ public sealed class InteropFixture : IAsyncLifetime
             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", ManufacturerCaKey, "-out", ManufacturerCaPem);
         Gateway = await GatewayProcess.StartAsync(Path.Combine(Dir, "data"),
             new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = AdminKey },
-            [$"--Gateway:Est:TrustAnchors:0={ManufacturerCaPem}"]);
+            [
+                $"--Gateway:Est:TrustAnchors:0={ManufacturerCaPem}",
+                $"--Gateway:Policies:Path={PoliciesDir}",
+                $"--Gateway:Est:Labels:{ManualLabel}=est-manual-device",
+            ]);
         using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpUrl) };
         await File.WriteAllTextAsync(RootPem, await http.GetStringAsync("/ca/root.pem"));
         await File.WriteAllTextAsync(ChainPem, await http.GetStringAsync("/ca/chain.pem"));

@@ -230,4 +230,21 @@ public sealed class AdminApiTests(GatewayFixture gateway)
         Assert.NotNull(seen);
         Assert.Contains("127.0.0.1", seen!.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateIPAddresses().Select(i => i.ToString()));
     }
+
+    [Fact]
+    public async Task Cluster_lists_this_single_active_silo_to_readers_only()
+    {
+        using var auditor = gateway.Client(GatewayFixture.AuditorKey);
+        var response = await auditor.GetAsync("/api/v1/cluster");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await Json(response);
+        Assert.Equal(1, view.GetProperty("active").GetInt32());
+        var silo = Assert.Single(view.GetProperty("silos").EnumerateArray());
+        Assert.Equal("127.0.0.1", silo.GetProperty("address").GetString());
+        Assert.Equal("active", silo.GetProperty("status").GetString());
+        Assert.True(silo.GetProperty("generation").GetInt32() > 0);
+
+        using var anonymous = gateway.Client(apiKey: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/cluster")).StatusCode);
+    }
 }

@@ -11,8 +11,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Gateway.Admin.Endpoints;
 
-/// <summary><c>/api/v1/enrollments</c>: issue through the pipeline without a protocol front-end.</summary>
-public static class EnrollmentEndpoints
+/// <summary>
+/// <c>/api/v1/enrollments</c>: issue through the pipeline without a protocol front-end; list and explain enrollments of
+/// every protocol; approve or deny pending ones (EnrollmentEndpoints.Review.cs).
+/// </summary>
+public static partial class EnrollmentEndpoints
 {
     public sealed record EnrollRequest(string? Profile, string? Csr, string? TransactionId);
 
@@ -24,6 +27,11 @@ public static class EnrollmentEndpoints
     {
         var group = api.MapGroup("/enrollments").WithTags("Enrollments");
         group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
+        // {id} is "<protocol>:<transaction id>"; encode it as a path segment (':' may stay, '/' must be %2F).
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicies.Read);
+        group.MapPost("/{id}/approve", ApproveAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapPost("/{id}/deny", DenyAsync).RequireAuthorization(AdminPolicies.Write);
         return api;
     }
 

@@ -10,4 +10,15 @@ public interface IEnrollmentGrain : IGrainWithStringKey
     /// <summary>The outcome so far, or null when this transaction id was never seen.</summary>
     [Alias("GetOutcomeAsync")]
     Task<EnrollmentOutcome?> GetOutcomeAsync();
+
+    /// <summary>
+    /// An administrator approves a pending enrollment: policy is evaluated again (now, with fresh facts), the
+    /// certificate is issued and committed before this returns. Idempotent: approving an approved enrollment reports it.
+    /// </summary>
+    [Alias("ApproveAsync")]
+    Task<EnrollmentDecisionResult> ApproveAsync(string actor);
+
+    /// <summary>An administrator denies a pending enrollment. Idempotent: denying a denied enrollment reports it.</summary>
+    [Alias("DenyAsync")]
+    Task<EnrollmentDecisionResult> DenyAsync(string actor, string reason);
 }

@@ -17,7 +17,9 @@ public sealed record CertificateInfo(
     [property: Id(11)] byte[] Der,
     [property: Id(12)] DateTimeOffset? RevokedAt,
     [property: Id(13)] RevocationReason? RevocationReason,
-    [property: Id(14)] string EnrollmentId);
+    [property: Id(14)] string EnrollmentId,
+    [property: Id(15)] string? RenewalOf = null,
+    [property: Id(16)] string? SupersededBy = null);
 
 [GenerateSerializer, Alias("Gateway.CertificateStatus")]
 public enum CertificateStatus

@@ -1,6 +1,9 @@
 namespace Gateway.Contracts.Inventory;
 
-/// <summary>Filters for listing certificates; every filter is optional. Subject and SAN match by substring, case-insensitive.</summary>
+/// <summary>
+/// Filters for listing certificates; every filter is optional. Subject and SAN match by substring, case-insensitive.
+/// <see cref="ExpiringWithin"/> lists valid certificates whose notAfter is within that time from now, soonest first.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.CertificateQuery")]
 public sealed record CertificateQuery(
     [property: Id(0)] string? Subject = null,
@@ -10,7 +13,8 @@ public sealed record CertificateQuery(
     [property: Id(4)] EnrollmentProtocol? Protocol = null,
     [property: Id(5)] DateTimeOffset? ExpiringBefore = null,
     [property: Id(6)] int Page = 1,
-    [property: Id(7)] int PageSize = 50);
+    [property: Id(7)] int PageSize = 50,
+    [property: Id(8)] TimeSpan? ExpiringWithin = null);
 
 [GenerateSerializer, Immutable, Alias("Gateway.CertificatePage")]
 public sealed record CertificatePage(

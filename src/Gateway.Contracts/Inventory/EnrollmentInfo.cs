@@ -5,6 +5,8 @@ namespace Gateway.Contracts.Inventory;
 /// </summary>
 /// <param name="Csr">The PKCS#10 request as received (DER), when it had one; only filled for a single enrollment, not in lists.</param>
 /// <param name="Certificate">The certificate issued, when <see cref="Status"/> is Issued; only filled for a single enrollment.</param>
+/// <param name="DecidedBy">Who decided: <c>policy</c>, <c>gateway</c> (a malformed request) or the administrator who approved or denied.</param>
+/// <param name="ApprovalRequired">The enrollment waited for an administrator (the profile asks for manual approval).</param>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentInfo")]
 public sealed record EnrollmentInfo(
     [property: Id(0)] string Id,
@@ -27,4 +29,5 @@ public sealed record EnrollmentInfo(
     [property: Id(17)] IReadOnlyList<FiredRule> FiredRules,
     [property: Id(18)] string? Serial,
     [property: Id(19)] CertificateInfo? Certificate,
-    [property: Id(20)] byte[]? Csr);
+    [property: Id(20)] byte[]? Csr,
+    [property: Id(21)] bool ApprovalRequired = false);

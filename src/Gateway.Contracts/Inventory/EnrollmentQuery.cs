@@ -1,6 +1,9 @@
 namespace Gateway.Contracts.Inventory;
 
-/// <summary>Filters for listing enrollments, newest first; every filter is optional. Subject and SAN match by substring, case-insensitive.</summary>
+/// <summary>
+/// Filters for listing enrollments, newest first; every filter is optional. Subject and SAN match by substring,
+/// case-insensitive; <see cref="Requester"/> is <c>method:principal</c> exactly; requested in [<see cref="RequestedFrom"/>, <see cref="RequestedBefore"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentQuery")]
 public sealed record EnrollmentQuery(
     [property: Id(0)] EnrollmentStatus? Status = null,
@@ -10,4 +13,6 @@ public sealed record EnrollmentQuery(
     [property: Id(4)] string? Subject = null,
     [property: Id(5)] string? San = null,
     [property: Id(6)] int Page = 1,
-    [property: Id(7)] int PageSize = 50);
+    [property: Id(7)] int PageSize = 50,
+    [property: Id(8)] DateTimeOffset? RequestedFrom = null,
+    [property: Id(9)] DateTimeOffset? RequestedBefore = null);

@@ -41,6 +41,7 @@ internal sealed partial class ProfileReader(ParseContext context)
         var extensions = ReadExtensions(map);
         var renewal = ReadRenewal(map);
         var manual = ReadApproval(map);
+        var allowHold = ReadRevocation(map);
         QuotaLimit? perRequester = null;
         QuotaLimit? perProfile = null;
         if (map.Mapping("quotas") is { } quotas)
@@ -70,6 +71,7 @@ internal sealed partial class ProfileReader(ParseContext context)
             Extensions = extensions!,
             Renewal = renewal!,
             ManualApproval = manual,
+            AllowHold = allowHold,
             PerRequesterQuota = perRequester,
             PerProfileQuota = perProfile,
         };
@@ -590,6 +592,24 @@ internal sealed partial class ProfileReader(ParseContext context)
         };
         map.Done();
         return rules;
+    }
+
+    /// <summary><c>revocation: {allowHold: bool}</c>; absent: no holds.</summary>
+    private bool ReadRevocation(MappingReader profile)
+    {
+        if (profile.Get("revocation") is not { } node)
+        {
+            return false;
+        }
+
+        if (context.Mapping(node, "revocation") is not { } map)
+        {
+            return false;
+        }
+
+        var allowHold = map.Bool("allowHold") ?? false;
+        map.Done();
+        return allowHold;
     }
 
     private bool ReadApproval(MappingReader profile)

@@ -4,7 +4,10 @@ using Gateway.Ca;
 
 namespace Gateway.Server.Hosting;
 
-/// <summary>Public, unauthenticated CA material: <c>/ca/root.pem</c>, <c>/ca/chain.pem</c> (issuing CA then root).</summary>
+/// <summary>
+/// Public, unauthenticated CA material: <c>/ca/root.pem</c>, <c>/ca/chain.pem</c> (issuing CA then root), and
+/// <c>/ca/{issuer}.crt</c> (the issuing CA certificate, DER: the AIA caIssuers URL of the certificates it issues).
+/// </summary>
 internal static class CaEndpoints
 {
     public static IEndpointRouteBuilder MapCaEndpoints(this IEndpointRouteBuilder app)
@@ -13,6 +16,10 @@ internal static class CaEndpoints
         group.MapGet("/root.pem", (ICertificateAuthority ca) => PemResult(ca.RootCertificateDer));
         group.MapGet("/chain.pem", (ICertificateAuthority ca) =>
             PemResult([.. ca.GetIssuer(ca.DefaultIssuerId).ChainDer]));
+        group.MapGet("/{issuer}.crt", (string issuer, ICertificateAuthority ca) =>
+            ca.Issuers.FirstOrDefault(i => i.Id == issuer) is { } found
+                ? Results.Bytes(found.ChainDer[0], "application/pkix-cert")
+                : Results.Text($"There is no issuing CA '{issuer}'.", "text/plain", statusCode: StatusCodes.Status404NotFound));
         return app;
     }
 

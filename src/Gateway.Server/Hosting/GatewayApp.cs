@@ -2,8 +2,10 @@ using System.Net;
 using Gateway.Admin;
 using Gateway.Admin.Authentication;
 using Gateway.Ca;
+using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
+using Gateway.Protocols.Ocsp;
 using Gateway.Store;
 using Gateway.Store.Embedded;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -35,6 +37,9 @@ public static class GatewayApp
         configuration["Gateway:DataDir"] = dataDir;
 
         var connectionString = configuration.GetConnectionString("Gateway");
+        // Resolved before any PostgreSQL starts, so a bad cluster setting stops the start with nothing to clean up.
+        var cluster = ClusterSetup.Resolve(
+            configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions(), connectionString);
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -60,22 +65,35 @@ public static class GatewayApp
         services.AddSingleton(new GatewayConnection(connectionString, embedded is not null));
         services.AddHostedService(_ => new EmbeddedPostgresLifetime(embedded));
 
+        services.AddSingleton<IPublicBaseUrlSource, ListeningAddressBaseUrl>();
         services.AddGatewayCa(configuration);
         services.AddGatewayStore(configuration, connectionString);
         services.AddGatewayGrains(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
 
-        var cluster = configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
-        if (!string.Equals(cluster.Mode, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new GatewayStartupException($"Gateway:Cluster:Mode '{cluster.Mode}' is not supported (supported: localhost).");
-        }
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
-            silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            if (cluster.IsPostgres)
+            {
+                // Membership in the gateway's PostgreSQL: every node on this database with this ClusterId forms one cluster.
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort);
+                silo.Services.AddGatewayPostgresClustering(connectionString);
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection(GatewayClusterOptions.MembershipSection));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            }
         });
+        log.LogInformation(
+            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo {Address}:{SiloPort}", cluster.Mode, cluster.ClusterId, cluster.AdvertisedAddress, cluster.SiloPort);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -100,6 +118,7 @@ public static class GatewayApp
 
         services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
         services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
+        services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         var app = builder.Build();
 
@@ -117,6 +136,23 @@ public static class GatewayApp
             throw new GatewayStartupException(ex.Message, ex);
         }
 
+        if (cluster.IsPostgres)
+        {
+            try
+            {
+                await ClusterSharedMaterialCheck.RunAsync(
+                    app.Services.GetRequiredService<SharedMaterialRegistry>(), app.Services.GetRequiredService<ICertificateAuthority>(),
+                    app.Services.GetRequiredService<CredentialSecretProtector>().KeyId, cluster,
+                    configuration.GetValue<bool>(GatewayClusterOptions.Section + ":ReplaceSharedMaterial"), app.Services.GetRequiredService<TimeProvider>(), log);
+            }
+            catch (GatewayStartupException)
+            {
+                if (embedded is not null) await embedded.StopAsync();
+                throw;
+            }
+            ClusterSecretsAdvice.Warn(configuration, log);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -125,6 +161,8 @@ public static class GatewayApp
         app.MapGatewayAdmin();
         app.MapCaEndpoints();
         app.MapEstEndpoints();
+        app.MapOcspEndpoints();
+        app.MapCrlEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;

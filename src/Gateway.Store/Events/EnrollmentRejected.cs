@@ -8,4 +8,5 @@ public sealed record EnrollmentRejected(
     string Message,
     string? DecidingRule,
     FiredRuleData[] Rules,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? ProfileVersion = null);

@@ -27,6 +27,13 @@ public sealed class CertificateRecord
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevocationReason { get; set; }
     public DateTimeOffset? InvalidityDate { get; set; }
+    /// <summary>Lowercase hex SHA-256 of the SubjectPublicKeyInfo (indexed); null for certificates recorded before it existed.</summary>
+    public string? SpkiSha256 { get; set; }
+    /// <summary>The certificate that renewed this one, when it was renewed.</summary>
+    public string? SupersededBy { get; set; }
+    public DateTimeOffset? SupersededAt { get; set; }
+    /// <summary>When the expiry job marked it expired (status Valid → Expired; revoked and held certificates keep their status).</summary>
+    public DateTimeOffset? ExpiredAt { get; set; }
 
     public static CertificateRecord Create(CertificateIssued e) => new()
     {
@@ -48,7 +55,22 @@ public sealed class CertificateRecord
         EnrollmentId = e.EnrollmentId,
         RenewalOf = e.RenewalOf,
         IssuedAt = e.At,
+        SpkiSha256 = e.SpkiSha256,
     };
+
+    public void Apply(CertificateRenewed e) => RenewalOf = e.RenewalOf;
+
+    public void Apply(CertificateSuperseded e)
+    {
+        SupersededBy = e.SupersededBy;
+        SupersededAt = e.At;
+    }
+
+    public void Apply(CertificateExpired e)
+    {
+        ExpiredAt ??= e.At;
+        if (Status == "Valid") Status = "Expired";
+    }
 
     public void Apply(CertificateRevoked e)
     {
@@ -56,5 +78,13 @@ public sealed class CertificateRecord
         RevokedAt = e.At;
         RevocationReason = e.Reason;
         InvalidityDate = e.InvalidityDate;
+    }
+
+    public void Apply(CertificateHoldReleased e)
+    {
+        Status = "Valid";
+        RevokedAt = null;
+        RevocationReason = null;
+        InvalidityDate = null;
     }
 }

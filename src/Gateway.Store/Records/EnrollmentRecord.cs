@@ -12,6 +12,10 @@ public sealed class EnrollmentRecord
     public string TransactionId { get; set; } = "";
     public string Subject { get; set; } = "";
     public string[] SubjectAltNames { get; set; } = [];
+    /// <summary>SANs joined in lower case, for substring search.</summary>
+    public string SanText { get; set; } = "";
+    /// <summary>The requested key, described ("EC P-256", "RSA 2048").</summary>
+    public string Key { get; set; } = "";
     public string? RenewalOf { get; set; }
     /// <summary>Requested, Approved, Rejected, Pending, Issued.</summary>
     public string Status { get; set; } = "Requested";
@@ -21,6 +25,13 @@ public sealed class EnrollmentRecord
     public FiredRuleData[] Rules { get; set; } = [];
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The profile version that decided (the last decision's).</summary>
+    public string? ProfileVersion { get; set; }
+    /// <summary>Who decided: <c>policy</c>, <c>gateway</c> (malformed request) or the administrator who approved or denied.</summary>
+    public string? DecidedBy { get; set; }
+    public string? DecidingRule { get; set; }
+    /// <summary>The enrollment waited for an administrator (it was Pending at some point).</summary>
+    public bool ApprovalRequired { get; set; }
 
     public static EnrollmentRecord Create(EnrollmentRequested e) => new()
     {
@@ -31,14 +42,33 @@ public sealed class EnrollmentRecord
         TransactionId = e.TransactionId,
         Subject = e.Subject,
         SubjectAltNames = e.SubjectAltNames,
+        SanText = string.Join(' ', e.SubjectAltNames).ToLowerInvariant(),
+        Key = e.Key,
         RenewalOf = e.RenewalOf,
         RequestedAt = e.At,
         UpdatedAt = e.At,
     };
 
-    public void Apply(EnrollmentApproved e) { Status = "Approved"; Rules = e.Rules; UpdatedAt = e.At; }
+    public void Apply(EnrollmentApproved e)
+    {
+        Status = "Approved";
+        Message = null;
+        Rules = e.Rules;
+        ProfileVersion = e.ProfileVersion;
+        DecidedBy = e.Actor;
+        DecidingRule = e.DecidingRule;
+        UpdatedAt = e.At;
+    }
 
-    public void Apply(EnrollmentPending e) { Status = "Pending"; Message = e.Reason; Rules = e.Rules; UpdatedAt = e.At; }
+    public void Apply(EnrollmentPending e)
+    {
+        Status = "Pending";
+        Message = e.Reason;
+        Rules = e.Rules;
+        ProfileVersion = e.ProfileVersion;
+        ApprovalRequired = true;
+        UpdatedAt = e.At;
+    }
 
     public void Apply(EnrollmentRejected e)
     {
@@ -46,6 +76,9 @@ public sealed class EnrollmentRecord
         RejectionReason = e.Reason;
         Message = e.Message;
         Rules = e.Rules;
+        ProfileVersion = e.ProfileVersion ?? ProfileVersion;
+        DecidedBy = e.Actor;
+        DecidingRule = e.DecidingRule;
         UpdatedAt = e.At;
     }
 

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Contracts;
+using Gateway.Policy;
+using Gateway.Store;
+using Gateway.Store.Records;
+
+namespace Gateway.Grains.Enrollment;
+
+/// <summary>
+/// Gathers the facts only the store knows, and only those the profile needs: whether the key is certified for
+/// another subject (when <c>keys.allowReuse</c> is false) and, for a renewal, the certificate being renewed (which
+/// must exist and be valid) with its expiry, its key and whether the requester authenticated with it. Quota counts
+/// come from <see cref="QuotaSlots"/>. A request that needs no fact costs no query.
+/// </summary>
+internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, InventoryQueries inventory)
+{
+    /// <summary>The facts (null when none applies), the certificate being renewed, or why the renewal is refused outright.</summary>
+    internal sealed record Result(EvaluationFacts? Facts, CertificateRecord? Renewed, FiredRule? RenewalRefusal);
+
+    public async Task<Result> GatherAsync(CompiledProfile? profile, PolicyInput input, string spkiSha256)
+    {
+        bool? keyInUse = null;
+        if (profile is { AllowKeyReuse: false })
+        {
+            keyInUse = await KeyInUseByOtherSubjectAsync(input, spkiSha256);
+        }
+
+        CertificateRecord? renewed = null;
+        DateTimeOffset? renewalNotAfter = null;
+        bool? reusesKey = null;
+        bool? authenticatedWithRenewed = null;
+        if (input.RenewalOf is { } renewalOf)
+        {
+            renewed = await inventory.GetCertificateAsync(renewalOf);
+            if (RefuseRenewal(renewalOf, renewed, input.Now) is { } refusal) return new Result(null, renewed, refusal);
+            renewalNotAfter = renewed!.NotAfter;
+            reusesKey = string.Equals(renewed.SpkiSha256 ?? SpkiSha256Of(renewed.Der), spkiSha256, StringComparison.Ordinal);
+            // Front-ends set RenewalOf from the certificate the requester authenticated with (EST simplereenroll, CMP kur,
+            // SCEP renewal); the requester then carries that certificate's subject.
+            authenticatedWithRenewed = input.Requester.AuthenticationMethod is AuthenticationMethods.ClientCertificate or AuthenticationMethods.Signature
+                && string.Equals(input.Requester.Principal, renewed.Subject, StringComparison.Ordinal);
+        }
+
+        if (keyInUse is null && renewed is null) return new Result(null, null, null);
+        return new Result(new EvaluationFacts(
+            KeyInUseByOtherSubject: keyInUse,
+            RenewalOfNotAfter: renewalNotAfter,
+            RenewalReusesKey: reusesKey,
+            AuthenticatedWithRenewedCertificate: authenticatedWithRenewed), renewed, null);
+    }
+
+    public static string SpkiSha256(byte[] subjectPublicKeyInfo) => Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo));
+
+    /// <summary>A valid certificate with the same public key whose subject differs from the requested one (compared as DER).</summary>
+    private async Task<bool> KeyInUseByOtherSubjectAsync(PolicyInput input, string spkiSha256)
+    {
+        var holders = await enrollments.FindValidByKeyAsync(spkiSha256, input.Now);
+        foreach (var holder in holders)
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(holder.Der);
+            if (!certificate.SubjectName.RawData.AsSpan().SequenceEqual(input.Subject)) return true;
+        }
+        return false;
+    }
+
+    private static FiredRule? RefuseRenewal(string serial, CertificateRecord? renewed, DateTimeOffset now)
+    {
+        var problem = renewed switch
+        {
+            null => $"The certificate {serial} named for renewal is unknown to this gateway",
+            { Status: "Revoked" or "OnHold" } => $"The certificate {serial} named for renewal is {(renewed.Status == "OnHold" ? "on hold" : "revoked")}",
+            _ when renewed.Status == "Expired" || renewed.NotAfter <= now => $"The certificate {serial} named for renewal expired at {renewed.NotAfter:u}; enroll anew",
+            _ => null,
+        };
+        return problem is null ? null : new FiredRule("renewal.certificate", DecisionEffect.Deny, problem);
+    }
+
+    private static string? SpkiSha256Of(byte[] der)
+    {
+        if (der.Length == 0) return null;
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        return SpkiSha256(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+    }
+}

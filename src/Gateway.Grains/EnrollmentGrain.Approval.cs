@@ -1,0 +1,116 @@
+using Gateway.Contracts;
+using Gateway.Contracts.Grains;
+using Gateway.Store;
+using Gateway.Store.Events;
+using Gateway.Store.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Grains;
+
+/// <summary>
+/// Manual approval. State comes from the enrollment's own events every time (not from this activation), and the
+/// decision is appended at the version read, so two administrators — or two silos — cannot both decide: the second
+/// finds the enrollment decided and is told so.
+/// </summary>
+internal sealed partial class EnrollmentGrain
+{
+    public async Task<EnrollmentDecisionResult> ApproveAsync(string actor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var id = this.GetPrimaryKeyString();
+        var stream = await enrollments.GetStreamAsync(id);
+        if (stream is null) return new EnrollmentDecisionResult(EnrollmentDecisionStatus.NotFound, null, $"There is no enrollment {id}.", []);
+        if (stream.Record.Status != "Pending") return await SettledAsync(id, stream.Record, approving: true);
+        var pending = new PendingOutcome(id, PendingRetryAfter, stream.Record.Message ?? "awaiting approval");
+
+        // Decide again, now: the validity starts at issuance, and facts (key in use, quotas, the renewed certificate) may have changed.
+        var now = time.GetUtcNow();
+        if (Rebuild(stream.Requested) is not { } request)
+        {
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending,
+                "The request carried no CSR to issue from; deny it and enroll again.", []);
+        }
+        if (!RequestNormaliser.TryNormalise(request, now, out var input, out _, out var problem))
+        {
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending, problem.Message, []);
+        }
+        var profile = Profile(request.Profile);
+        var verdict = await DecideAsync(id, input, profile, request.Profile, approving: true);
+        var decision = verdict.Decision;
+        if (decision.Effect == DecisionEffect.Deny)
+        {
+            logger.LogInformation("Approval of {EnrollmentId} by {Actor} refused by policy: {Summary}", id, actor, decision.Summary);
+            var status = decision.Reason == RejectionReason.RateLimited ? EnrollmentDecisionStatus.QuotaExceeded : EnrollmentDecisionStatus.RefusedByPolicy;
+            return new EnrollmentDecisionResult(status, pending, decision.Summary, decision.FiredRules);
+        }
+
+        IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
+        var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);
+        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, now);
+        _outcome = outcome;
+        if (issuedNow)
+        {
+            logger.LogInformation("Enrollment {EnrollmentId} approved by {Actor}", id, actor);
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.Approved, outcome, $"Approved by {actor}.", rules);
+        }
+        return await SettledAsync(id, (await enrollments.GetStreamAsync(id))!.Record, approving: true);
+    }
+
+    public async Task<EnrollmentDecisionResult> DenyAsync(string actor, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var id = this.GetPrimaryKeyString();
+        var stream = await enrollments.GetStreamAsync(id);
+        if (stream is null) return new EnrollmentDecisionResult(EnrollmentDecisionStatus.NotFound, null, $"There is no enrollment {id}.", []);
+        if (stream.Record.Status != "Pending") return await SettledAsync(id, stream.Record, approving: false);
+
+        var now = time.GetUtcNow();
+        var message = string.IsNullOrWhiteSpace(reason) ? $"Denied by {actor}" : reason.Trim();
+        IReadOnlyList<FiredRule> rules = [new FiredRule("approval", DecisionEffect.Deny, $"Denied by {actor}: {message}")];
+        var rejected = new EnrollmentRejected(id, actor, nameof(RejectionReason.Denied), message, "approval", Rules(rules), now, stream.Record.ProfileVersion);
+        try
+        {
+            await writer.AppendAsync([new StreamAppend(id, false, [rejected], stream.Version)]);
+        }
+        catch (StreamVersionConflictException)
+        {
+            return await SettledAsync(id, (await enrollments.GetStreamAsync(id))!.Record, approving: false);
+        }
+        logger.LogInformation("Enrollment {EnrollmentId} denied by {Actor}: {Reason}", id, actor, message);
+        _outcome = new RejectedOutcome(id, RejectionReason.Denied, message, rules);
+        return new EnrollmentDecisionResult(EnrollmentDecisionStatus.Denied, _outcome, message, rules);
+    }
+
+    /// <summary>The answer for an enrollment that is no longer pending: the same decision again (idempotent), or not pending.</summary>
+    private async Task<EnrollmentDecisionResult> SettledAsync(string id, EnrollmentRecord record, bool approving)
+    {
+        _outcome = await LoadOutcomeAsync(id) ?? _outcome;
+        var byAdministrator = record.ApprovalRequired;
+        var approvedByAdministrator = byAdministrator && record.Status is "Approved" or "Issued";
+        var deniedByAdministrator = byAdministrator && record.Status == "Rejected" && record.RejectionReason == nameof(RejectionReason.Denied);
+        if (approving && approvedByAdministrator)
+        {
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.AlreadyApproved, _outcome, $"Already approved by {record.DecidedBy}.", []);
+        }
+        if (!approving && deniedByAdministrator)
+        {
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.AlreadyDenied, _outcome, $"Already denied by {record.DecidedBy}.", []);
+        }
+        var what = record.Status switch
+        {
+            "Issued" or "Approved" => "approved",
+            "Rejected" => "rejected",
+            _ => record.Status.ToLowerInvariant(),
+        };
+        return new EnrollmentDecisionResult(EnrollmentDecisionStatus.NotPending, _outcome,
+            $"Enrollment {id} is not pending: it was {what} by {record.DecidedBy ?? "policy"}.", []);
+    }
+
+    /// <summary>The request as the front-end handed it over, from its <see cref="EnrollmentRequested"/> event; null without a CSR.</summary>
+    private static EnrollmentRequest? Rebuild(EnrollmentRequested requested)
+    {
+        if (requested.Csr is null || !Enum.TryParse<EnrollmentProtocol>(requested.Protocol, true, out var protocol)) return null;
+        return new EnrollmentRequest(protocol, requested.Profile, new Requester(requested.AuthenticationMethod, requested.Principal),
+            requested.TransactionId, requested.Csr, null, requested.RenewalOf);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Gateway.Ca;
+using Gateway.Contracts;
+using Gateway.Contracts.Revocation;
+using Gateway.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Grains.Revocation;
+
+/// <summary>
+/// This node's OCSP answers: the status of a serial is read from the store once and kept, with the signed response per
+/// CertID hash algorithm, for half of <see cref="OcspOptions.ResponseValidity"/>; requests with a nonce are signed fresh
+/// over the kept status. Never stale past a revocation:
+/// <list type="bullet">
+/// <item>the revoking node drops the serial before the revocation call returns (<see cref="Invalidate"/>);</item>
+/// <item>every node drops it when PostgreSQL delivers the NOTIFY that was part of the revocation's own transaction
+/// (<see cref="RevocationFeed"/>, milliseconds after commit);</item>
+/// <item>nothing is kept while that feed is not listening, and everything is dropped when it (re)connects;</item>
+/// <item>a status read that raced with an invalidation is not kept (an invalidation epoch).</item>
+/// </list>
+/// </summary>
+public sealed class OcspResponseCache
+{
+    /// <summary>Unknown serials are kept briefly: a certificate issued later must not stay unknown for long.</summary>
+    private static readonly TimeSpan UnknownValidity = TimeSpan.FromMinutes(1);
+
+    private readonly OcspResponseSigner _signer;
+    private readonly RevocationQueries _queries;
+    private readonly RevocationFeed _feed;
+    private readonly ICertificateAuthority _ca;
+    private readonly OcspOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OcspResponseCache> _logger;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _epoch;
+    private long _nextSweepTicks;
+
+    public OcspResponseCache(
+        OcspResponseSigner signer, RevocationQueries queries, RevocationFeed feed, ICertificateAuthority ca, IOptions<OcspOptions> options,
+        TimeProvider time, ILogger<OcspResponseCache> logger)
+    {
+        _signer = signer;
+        _queries = queries;
+        _feed = feed;
+        _ca = ca;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        feed.Changed += Invalidate;
+        feed.Resynchronised += Clear;
+    }
+
+    /// <summary>Serials currently kept (for tests and diagnostics).</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Drops what is kept for <paramref name="serial"/> (lowercase hex): its next request reads the store.</summary>
+    public void Invalidate(string serial)
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.TryRemove(serial, out _);
+    }
+
+    /// <summary>Drops everything kept.</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.Clear();
+    }
+
+    public async ValueTask<OcspAnswer> RespondAsync(OcspCertificateRequest request)
+    {
+        if (!OcspResponseSigner.TryGetHashLength(request.HashAlgorithmOid, out var length)
+            || request.IssuerNameHash?.Length != length || request.IssuerKeyHash?.Length != length || request.SerialNumber is not { Length: > 0 })
+        {
+            return OcspAnswer.Error(OcspResponseStatus.MalformedRequest);
+        }
+
+        if (_signer.FindIssuer(request) is not { } issuerId) return OcspAnswer.Error(OcspResponseStatus.Unauthorized);
+
+        var serial = Convert.ToHexStringLower(request.SerialNumber);
+        var now = _time.GetUtcNow();
+        // While the feed is down, other nodes' revocations may be unheard: kept statuses are not used.
+        if (_feed.IsListening && _entries.TryGetValue(serial, out var entry) && entry.IssuerId == issuerId && now < entry.FreshUntil)
+        {
+            return Answer(entry, request, now);
+        }
+
+        var epoch = Interlocked.Read(ref _epoch);
+        var row = await _queries.GetStatusAsync(serial);
+        entry = new Entry(issuerId, StatusOf(row, issuerId), now);
+        entry.FreshUntil = now + Validity(entry.Status) / 2;
+        var answer = Answer(entry, request, now);
+        if (_options.CacheSize > 0 && _feed.IsListening && Interlocked.Read(ref _epoch) == epoch)
+        {
+            MakeRoom(now);
+            _entries[serial] = entry;
+            // An invalidation between the check and the store above must win.
+            if (Interlocked.Read(ref _epoch) != epoch) _entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
+        }
+
+        return answer;
+    }
+
+    private OcspAnswer Answer(Entry entry, OcspCertificateRequest request, DateTimeOffset now)
+    {
+        if (request.Nonce is null && entry.Responses.TryGetValue(request.HashAlgorithmOid, out var kept) && now < kept.RefreshAt)
+        {
+            return kept.Answer;
+        }
+
+        var signed = _signer.Sign(entry.IssuerId, request, entry.Status, Validity(entry.Status), request.Nonce);
+        var answer = new OcspAnswer(OcspResponseStatus.Successful, signed.Der, signed.ThisUpdate, signed.NextUpdate);
+        if (request.Nonce is null)
+        {
+            entry.Responses[request.HashAlgorithmOid] = new Signed(answer, signed.ThisUpdate + (signed.NextUpdate - signed.ThisUpdate) / 2);
+        }
+
+        return answer;
+    }
+
+    private TimeSpan Validity(OcspCertificateStatus status) =>
+        status.Kind == OcspCertificateStatusKind.Unknown && UnknownValidity < _options.ResponseValidity ? UnknownValidity : _options.ResponseValidity;
+
+    private OcspCertificateStatus StatusOf(CertificateStatusRow? row, string issuerId)
+    {
+        if (row is null) return OcspCertificateStatus.Unknown;
+        var rowIssuer = string.IsNullOrEmpty(row.IssuerId) ? _ca.DefaultIssuerId : row.IssuerId;
+        if (!string.Equals(rowIssuer, issuerId, StringComparison.Ordinal)) return OcspCertificateStatus.Unknown;
+        if (row.Status is not ("Revoked" or "OnHold")) return OcspCertificateStatus.Good;
+
+        var reason = row.Status == "OnHold" ? RevocationReason.CertificateHold
+            : RevocationReasons.TryParse(row.Reason, out var parsed) ? parsed : RevocationReason.Unspecified;
+        // RFC 5280 §5.3.1: unspecified is better left out than stated.
+        return new OcspCertificateStatus(OcspCertificateStatusKind.Revoked, row.RevokedAt ?? _time.GetUtcNow(),
+            reason == RevocationReason.Unspecified ? null : reason);
+    }
+
+    /// <summary>At capacity: drop what is stale; if that is not enough, start over (bounded memory beats a perfect hit rate).</summary>
+    private void MakeRoom(DateTimeOffset now)
+    {
+        if (_entries.Count < _options.CacheSize) return;
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + TimeSpan.TicksPerSecond, next) == next)
+        {
+            foreach (var (serial, entry) in _entries)
+            {
+                if (now >= entry.FreshUntil) _entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
+            }
+        }
+
+        if (_entries.Count >= _options.CacheSize)
+        {
+            _logger.LogInformation("The OCSP response cache reached {CacheSize} serials; starting over", _options.CacheSize);
+            _entries.Clear();
+        }
+    }
+
+    private sealed class Entry(string issuerId, OcspCertificateStatus status, DateTimeOffset readAt)
+    {
+        public string IssuerId { get; } = issuerId;
+
+        public OcspCertificateStatus Status { get; } = status;
+
+        public DateTimeOffset ReadAt { get; } = readAt;
+
+        public DateTimeOffset FreshUntil { get; set; }
+
+        /// <summary>Signed responses without nonce, per CertID hash algorithm OID.</summary>
+        public ConcurrentDictionary<string, Signed> Responses { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed record Signed(OcspAnswer Answer, DateTimeOffset RefreshAt);
+}

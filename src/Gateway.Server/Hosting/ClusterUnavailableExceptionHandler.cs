@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+
+namespace Gateway.Server.Hosting;
+
+/// <summary>
+/// While the cluster is still detecting a dead node (up to the membership probe time), a request whose grain or directory
+/// partition lived there fails inside Orleans. That is a transient condition, not a server bug: answer
+/// 503 Service Unavailable with <c>Retry-After</c> (RFC 9110 §15.6.4) as a problem document, which EST, ACME and admin clients
+/// retry, instead of a 500.
+/// </summary>
+internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsClusterUnavailable(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        LogUnavailable(exception.GetType().Name, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://gateway.example/problems/cluster-unavailable",
+                Title = "Cluster temporarily unavailable",
+                Detail = $"A gateway node is unreachable and the cluster is taking over its work; retry in {RetryAfterSeconds} seconds.",
+            },
+        });
+    }
+
+    /// <summary>Orleans' signs of an unreachable or departed silo, possibly wrapped.</summary>
+    internal static bool IsClusterUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException)
+            {
+                return true;
+            }
+
+            if (e is AggregateException aggregate)
+            {
+                // Several failures at once: only when there is one cause is it known to be the cluster's.
+                return aggregate.InnerExceptions.Count == 1 && IsClusterUnavailable(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: the cluster is unavailable for it ({Exception})")]
+    private partial void LogUnavailable(string exception, string path);
+}

@@ -1,0 +1,105 @@
+using Gateway.Store.Events;
+using Gateway.Store.Records;
+using Marten;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// Reads for the enrollment pipeline and its explanation: enrollments (listed, or one with its request), and the
+/// certificate facts policy needs (key in use, issued counts for quotas, expired certificates).
+/// </summary>
+public sealed class EnrollmentQueries(IDocumentStore store)
+{
+    /// <summary>The enrollment folded from its own events (consistent with <see cref="EnrollmentStream.Version"/>); null when unknown.</summary>
+    public async Task<EnrollmentStream?> GetStreamAsync(string enrollmentId, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(enrollmentId, token: ct).ConfigureAwait(false);
+        if (events.Count == 0 || events[0].Data is not EnrollmentRequested requested) return null;
+        var record = EnrollmentRecord.Create(requested);
+        foreach (var e in events.Skip(1))
+        {
+            switch (e.Data)
+            {
+                case EnrollmentApproved a: record.Apply(a); break;
+                case EnrollmentPending p: record.Apply(p); break;
+                case EnrollmentRejected r: record.Apply(r); break;
+                case EnrollmentFulfilled f: record.Apply(f); break;
+            }
+        }
+        return new EnrollmentStream(record, requested, events[^1].Version);
+    }
+
+    public async Task<(IReadOnlyList<EnrollmentRecord> Items, long Total)> QueryAsync(EnrollmentFilter filter, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        IQueryable<EnrollmentRecord> q = session.Query<EnrollmentRecord>();
+        if (filter.Statuses is { Length: > 0 } statuses) q = q.Where(x => statuses.Contains(x.Status));
+        if (!string.IsNullOrWhiteSpace(filter.Profile))
+        {
+            var p = filter.Profile;
+            q = q.Where(x => x.Profile.Equals(p, StringComparison.OrdinalIgnoreCase));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Protocol)) { var p = filter.Protocol; q = q.Where(x => x.Protocol == p); }
+        if (!string.IsNullOrWhiteSpace(filter.Requester)) { var r = filter.Requester; q = q.Where(x => x.Requester == r); }
+        if (!string.IsNullOrWhiteSpace(filter.Subject))
+        {
+            var s = filter.Subject;
+            q = q.Where(x => x.Subject.Contains(s, StringComparison.OrdinalIgnoreCase));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.San))
+        {
+            var s = filter.San.ToLowerInvariant();
+            q = q.Where(x => x.SanText.Contains(s));
+        }
+        if (filter.RequestedFrom is { } from) q = q.Where(x => x.RequestedAt >= from);
+        if (filter.RequestedBefore is { } before) q = q.Where(x => x.RequestedAt < before);
+
+        var total = await q.CountAsync(ct).ConfigureAwait(false);
+        var items = await q.OrderByDescending(x => x.RequestedAt).ThenBy(x => x.Id)
+            .Skip(filter.Skip).Take(filter.Take).ToListAsync(ct).ConfigureAwait(false);
+        return (items, total);
+    }
+
+    /// <summary>Valid certificates (not revoked, on hold or expired at <paramref name="now"/>) whose public key has this SHA-256.</summary>
+    public async Task<IReadOnlyList<CertificateRecord>> FindValidByKeyAsync(string spkiSha256, DateTimeOffset now, int take = 20, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<CertificateRecord>()
+            .Where(x => x.SpkiSha256 == spkiSha256 && x.Status == "Valid" && x.NotAfter > now)
+            .OrderByDescending(x => x.IssuedAt)
+            .Take(take)
+            .ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Certificates issued under <paramref name="profile"/> (case-insensitive) since <paramref name="since"/> and before
+    /// <paramref name="until"/>, optionally only to <paramref name="requester"/> (<c>method:principal</c>), oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<IssuedEntry>> IssuedBetweenAsync(string profile, string? requester, DateTimeOffset since, DateTimeOffset? until,
+        CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        IQueryable<CertificateRecord> q = session.Query<CertificateRecord>()
+            .Where(x => x.IssuedAt >= since && x.Profile.Equals(profile, StringComparison.OrdinalIgnoreCase));
+        if (until is { } u) q = q.Where(x => x.IssuedAt < u);
+        if (requester is not null) q = q.Where(x => x.Requester == requester);
+        var rows = await q.OrderBy(x => x.IssuedAt)
+            .Select(x => new { x.EnrollmentId, x.IssuedAt })
+            .ToListAsync(ct).ConfigureAwait(false);
+        return rows.Select(r => new IssuedEntry(r.EnrollmentId, r.IssuedAt)).ToList();
+    }
+
+    /// <summary>Certificates still marked Valid whose notAfter is at or before <paramref name="now"/>, soonest first.</summary>
+    public async Task<IReadOnlyList<(string Serial, DateTimeOffset NotAfter)>> FindExpiredAsync(DateTimeOffset now, int take, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        var rows = await session.Query<CertificateRecord>()
+            .Where(x => x.Status == "Valid" && x.NotAfter <= now)
+            .OrderBy(x => x.NotAfter)
+            .Take(take)
+            .Select(x => new { x.Serial, x.NotAfter })
+            .ToListAsync(ct).ConfigureAwait(false);
+        return rows.Select(r => (r.Serial, r.NotAfter)).ToList();
+    }
+}

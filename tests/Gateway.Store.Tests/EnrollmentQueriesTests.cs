@@ -1,0 +1,259 @@
+using Gateway.Store.Events;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Store.Tests;
+
+/// <summary>
+/// The store side of the enrollment pipeline: optimistic appends, enrollment streams and lists, renewal links, expiry,
+/// and the facts policy asks for (key in use, issued counts).
+/// </summary>
+[Collection(EmbeddedPostgresCollection.Name)]
+public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private DocumentStore _store = null!;
+    private GroupCommitWriter _writer = null!;
+    private InventoryQueries _inventory = null!;
+    private EnrollmentQueries _queries = null!;
+
+    public async Task InitializeAsync()
+    {
+        var schema = "e_" + Guid.NewGuid().ToString("N")[..10];
+        _store = DocumentStore.For(o =>
+        {
+            o.Connection(postgres.Server.ConnectionString);
+            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
+        });
+        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        _writer = new GroupCommitWriter(_store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
+        _inventory = new InventoryQueries(_store);
+        _queries = new EnrollmentQueries(_store);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _store.Dispose();
+    }
+
+    private static string NewSerial() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+
+    private static EnrollmentRequested Requested(string id, string profile = "iot-device", string principal = "dev-1", DateTimeOffset? at = null,
+        string protocol = "est", string subject = "CN=dev-1.test") =>
+        new(id, protocol, profile, "http-basic", principal, id, subject, ["DNS:dev-1.test"], "EC P-256", null, [0x30, 0x03, 0x02, 0x01, 0x00], at ?? T0);
+
+    private static CertificateIssued Issued(string serial, string enrollmentId, string profile = "iot-device", string requester = "http-basic:dev-1",
+        string? spki = null, DateTimeOffset? at = null, DateTimeOffset? notAfter = null, string? renewalOf = null) =>
+        new(serial, enrollmentId, profile, "est", requester, "CN=dev-1.test", ["DNS:dev-1.test"], "default", "CN=Issuing",
+            (at ?? T0).AddMinutes(-5), notAfter ?? (at ?? T0).AddDays(365), new string('a', 64), [0x30, 0x00], renewalOf, at ?? T0, spki);
+
+    private static FiredRuleData[] Rules(string rule, string effect) => [new FiredRuleData(rule, effect, rule + " " + effect)];
+
+    private Task Pending(string id, string profile = "iot-device", string principal = "dev-1", DateTimeOffset? at = null) =>
+        _writer.AppendAsync([new StreamAppend(id, true, [
+            Requested(id, profile, principal, at),
+            new EnrollmentPending(id, "needs approval", "3", Rules("approval", "pending"), at ?? T0),
+        ])]);
+
+    [Fact]
+    public async Task Append_with_expected_version_commits_when_the_stream_is_unchanged()
+    {
+        var id = "est:" + Guid.NewGuid().ToString("N");
+        await Pending(id);
+        var stream = await _queries.GetStreamAsync(id);
+        Assert.NotNull(stream);
+        Assert.Equal(2, stream.Version);
+        Assert.Equal("Pending", stream.Record.Status);
+        Assert.Equal([0x30, 0x03, 0x02, 0x01, 0x00], stream.Requested.Csr);
+
+        await _writer.AppendAsync([new StreamAppend(id, false, [
+            new EnrollmentApproved(id, "api-key:alice", "3", "approval", Rules("approval", "allow"), T0.AddMinutes(1)),
+        ], ExpectedVersion: stream.Version)]);
+
+        var record = await _inventory.GetEnrollmentAsync(id);
+        Assert.Equal("Approved", record!.Status);
+        Assert.Equal("api-key:alice", record.DecidedBy);
+        Assert.True(record.ApprovalRequired);
+        Assert.Equal(3, (await _queries.GetStreamAsync(id))!.Version);
+    }
+
+    [Fact]
+    public async Task Append_with_stale_expected_version_fails_and_writes_nothing_of_the_unit()
+    {
+        var id = "est:" + Guid.NewGuid().ToString("N");
+        await Pending(id);
+        var seen = (await _queries.GetStreamAsync(id))!.Version;
+        await _writer.AppendAsync([new StreamAppend(id, false, [
+            new EnrollmentRejected(id, "api-key:bob", "Denied", "no", "approval", Rules("approval", "deny"), T0.AddMinutes(1), "3"),
+        ], ExpectedVersion: seen)]);
+
+        var serial = NewSerial();
+        var ex = await Assert.ThrowsAsync<StreamVersionConflictException>(() => _writer.AppendAsync([
+            new StreamAppend(id, false, [
+                new EnrollmentApproved(id, "api-key:alice", "3", "approval", Rules("approval", "allow"), T0.AddMinutes(2)),
+                new EnrollmentFulfilled(id, serial, T0.AddMinutes(2)),
+            ], ExpectedVersion: seen),
+            new StreamAppend(serial, true, [Issued(serial, id)]),
+        ]));
+        Assert.Equal(id, ex.StreamId);
+        Assert.Null(await _inventory.GetCertificateAsync(serial));
+        var record = await _inventory.GetEnrollmentAsync(id);
+        Assert.Equal("Rejected", record!.Status);
+        Assert.Equal("api-key:bob", record.DecidedBy);
+        Assert.Equal("3", record.ProfileVersion);
+    }
+
+    [Fact]
+    public async Task Query_enrollments_filters_by_status_profile_requester_protocol_and_time_and_pages_newest_first()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var profile = "p-" + marker;
+        for (var i = 0; i < 4; i++) await Pending($"est:{marker}-{i}", profile, i < 3 ? "dev-a" : "dev-b", T0.AddMinutes(i));
+        var rejected = $"est:{marker}-r";
+        await _writer.AppendAsync([new StreamAppend(rejected, true, [
+            Requested(rejected, profile, "dev-a", T0.AddMinutes(10)),
+            new EnrollmentRejected(rejected, "policy", "BadName", "name refused", "san.dns.allow", Rules("san.dns.allow", "deny"), T0.AddMinutes(10), "3"),
+        ])]);
+
+        var (all, total) = await _queries.QueryAsync(new EnrollmentFilter(Profile: profile.ToUpperInvariant()));
+        Assert.Equal(5, total);
+        Assert.Equal(rejected, all[0].Id);
+
+        var (refused, refusedTotal) = await _queries.QueryAsync(new EnrollmentFilter(Statuses: ["Rejected"], Profile: profile));
+        Assert.Equal(1, refusedTotal);
+        Assert.Equal("san.dns.allow", refused[0].DecidingRule);
+        Assert.Equal("policy", refused[0].DecidedBy);
+
+        var (_, byRequester) = await _queries.QueryAsync(new EnrollmentFilter(Profile: profile, Requester: "http-basic:dev-a"));
+        Assert.Equal(4, byRequester);
+        var (_, byTime) = await _queries.QueryAsync(new EnrollmentFilter(Profile: profile, RequestedFrom: T0.AddMinutes(1), RequestedBefore: T0.AddMinutes(3)));
+        Assert.Equal(2, byTime);
+        var (_, otherProtocol) = await _queries.QueryAsync(new EnrollmentFilter(Profile: profile, Protocol: "scep"));
+        Assert.Equal(0, otherProtocol);
+        var (page2, _) = await _queries.QueryAsync(new EnrollmentFilter(Profile: profile, Skip: 2, Take: 2));
+        Assert.Equal([$"est:{marker}-2", $"est:{marker}-1"], page2.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Renewal_link_and_expiry_show_on_both_certificate_records()
+    {
+        var old = NewSerial();
+        var renewed = NewSerial();
+        await _writer.AppendAsync([new StreamAppend(old, true, [Issued(old, "est:old", notAfter: T0.AddDays(1))])]);
+        await _writer.AppendAsync([
+            new StreamAppend(renewed, true, [Issued(renewed, "est:new", renewalOf: old), new CertificateRenewed(renewed, old, "est:new", T0)]),
+            new StreamAppend(old, false, [new CertificateSuperseded(old, renewed, "est:new", T0)]),
+        ]);
+        var oldRecord = await _inventory.GetCertificateAsync(old);
+        Assert.Equal(renewed, oldRecord!.SupersededBy);
+        Assert.Equal(old, (await _inventory.GetCertificateAsync(renewed))!.RenewalOf);
+        Assert.Contains("certificate_superseded", (await _inventory.GetHistoryAsync(old))!.Select(h => h.Type));
+        Assert.Contains("certificate_renewed", (await _inventory.GetHistoryAsync(renewed))!.Select(h => h.Type));
+
+        var expired = await _queries.FindExpiredAsync(T0.AddDays(2), 1000);
+        Assert.Contains(expired, e => e.Serial == old);
+        Assert.DoesNotContain(expired, e => e.Serial == renewed);
+        await _writer.AppendAsync([new StreamAppend(old, false, [new CertificateExpired(old, T0.AddDays(1), T0.AddDays(2))])]);
+        Assert.Equal("Expired", (await _inventory.GetCertificateAsync(old))!.Status);
+        Assert.DoesNotContain(await _queries.FindExpiredAsync(T0.AddDays(2), 1000), e => e.Serial == old);
+    }
+
+    [Fact]
+    public async Task Expired_event_keeps_a_revoked_status()
+    {
+        var serial = NewSerial();
+        await _writer.AppendAsync([new StreamAppend(serial, true, [Issued(serial, "est:rev", notAfter: T0.AddDays(1))])]);
+        await _writer.AppendAsync([new StreamAppend(serial, false, [
+            new CertificateRevoked(serial, "keyCompromise", null, "api-key:x", T0.AddHours(1)),
+            new CertificateExpired(serial, T0.AddDays(1), T0.AddDays(2)),
+        ])]);
+        var record = await _inventory.GetCertificateAsync(serial);
+        Assert.Equal("Revoked", record!.Status);
+        Assert.Equal(T0.AddDays(2), record.ExpiredAt);
+    }
+
+    [Fact]
+    public async Task Find_valid_by_key_ignores_revoked_expired_and_other_keys()
+    {
+        var spki = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var valid = NewSerial();
+        var revoked = NewSerial();
+        var expired = NewSerial();
+        await _writer.AppendAsync([
+            new StreamAppend(valid, true, [Issued(valid, "est:k1", spki: spki)]),
+            new StreamAppend(revoked, true, [Issued(revoked, "est:k2", spki: spki), new CertificateRevoked(revoked, "superseded", null, "x", T0)]),
+            new StreamAppend(expired, true, [Issued(expired, "est:k3", spki: spki, notAfter: T0.AddDays(1))]),
+            new StreamAppend(NewSerial(), true, [Issued(NewSerial(), "est:k4", spki: new string('b', 64))]),
+        ]);
+        var found = await _queries.FindValidByKeyAsync(spki, T0.AddDays(2));
+        Assert.Equal([valid], found.Select(c => c.Serial));
+    }
+
+    [Fact]
+    public async Task Issued_between_counts_by_profile_case_insensitively_and_by_requester()
+    {
+        var profile = "Quota-" + Guid.NewGuid().ToString("N")[..8];
+        var units = new List<IReadOnlyList<StreamAppend>>();
+        for (var i = 0; i < 5; i++)
+        {
+            var serial = NewSerial();
+            units.Add([new StreamAppend(serial, true, [Issued(serial, $"est:q{i}", profile, i < 2 ? "http-basic:a" : "http-basic:b", at: T0.AddMinutes(i))])]);
+        }
+        await Task.WhenAll(units.Select(u => _writer.AppendAsync(u)));
+        var lower = profile.ToLowerInvariant();
+        Assert.Equal(5, (await _queries.IssuedBetweenAsync(lower, null, T0, null)).Count);
+        Assert.Equal(["est:q0", "est:q1"], (await _queries.IssuedBetweenAsync(lower, "http-basic:a", T0, null)).Select(e => e.EnrollmentId));
+        Assert.Equal(["est:q1", "est:q2"], (await _queries.IssuedBetweenAsync(lower, null, T0.AddMinutes(1), T0.AddMinutes(3))).Select(e => e.EnrollmentId));
+    }
+}
+
+/// <summary>A store created before the enrollment pipeline's indexed columns keeps answering after the upgrade.</summary>
+[Collection(EmbeddedPostgresCollection.Name)]
+public sealed class EnrollmentColumnsUpgradeTests(EmbeddedPostgresFixture postgres)
+{
+    [Fact]
+    public async Task Columns_added_to_an_existing_store_are_filled_from_the_stored_documents()
+    {
+        var schema = "u_" + Guid.NewGuid().ToString("N")[..10];
+        var id = "est:" + Guid.NewGuid().ToString("N");
+        var serial = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var spki = new string('c', 64);
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        using (var before = DocumentStore.For(o =>
+        {
+            // The configuration before the enrollment pipeline's columns.
+            o.Connection(postgres.Server.ConnectionString);
+            o.DatabaseSchemaName = schema;
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.CreateOrUpdate;
+            o.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+            o.Projections.Snapshot<Records.CertificateRecord>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+            o.Projections.Snapshot<Records.EnrollmentRecord>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+            o.Schema.For<Records.CertificateRecord>().Duplicate(x => x.NotAfter).Duplicate(x => x.Status).Duplicate(x => x.Profile).Duplicate(x => x.IssuedAt);
+        }))
+        {
+            await before.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var session = before.LightweightSession();
+            session.Events.StartStream(id,
+                new EnrollmentRequested(id, "est", "iot-device", "http-basic", "dev-9", id, "CN=dev-9.test", ["DNS:dev-9.test"], "EC P-256", null, null, at),
+                new EnrollmentRejected(id, "policy", "BadName", "refused", "san.dns.allow", [], at));
+            session.Events.StartStream(serial, new CertificateIssued(serial, id, "iot-device", "est", "http-basic:dev-9", "CN=dev-9.test", ["DNS:dev-9.test"],
+                "default", "CN=Issuing", at, at.AddDays(365), new string('a', 64), [0x30, 0x00], null, at, spki));
+            await session.SaveChangesAsync();
+        }
+
+        using var after = DocumentStore.For(o =>
+        {
+            o.Connection(postgres.Server.ConnectionString);
+            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
+        });
+        await after.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var queries = new EnrollmentQueries(after);
+        var (items, total) = await queries.QueryAsync(new EnrollmentFilter(Statuses: ["Rejected"], Profile: "iot-device", Requester: "http-basic:dev-9"));
+        Assert.Equal(1, total);
+        Assert.Equal(id, items[0].Id);
+        Assert.Equal([serial], (await queries.FindValidByKeyAsync(spki, at.AddDays(1))).Select(c => c.Serial));
+    }
+}
