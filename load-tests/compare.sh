@@ -164,6 +164,9 @@ run() {  # round scenario
     cfssl-sign) target=$CFSSL_URL; args=(--server-pid "$CFSSL_PID") ;;
     *) target=$HTTP_URL; args=(--server-pid "$GATEWAY_PID") ;;
   esac
+  # The embedded PostgreSQL daemonizes (its own session), so its CPU is accounted through its postmaster's pid.
+  local pg_pid; pg_pid=$(head -1 "$WORK/data/pg/postmaster.pid" 2>/dev/null || true)
+  if [ "$scenario" != cfssl-sign ] && [ -n "$pg_pid" ]; then args+=(--server-pid "$pg_pid"); fi
   log "round $round: $scenario against $target ($SHAPE), uptime: $(uptime)"
   local rc=0
   # shellcheck disable=SC2086
