@@ -118,7 +118,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             var killed = Stopwatch.StartNew();
 
             // Right after the crash B answers either normally or 503 + Retry-After while Orleans detects the death: never a 500.
-            var early = await clientB.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = Csr("early.example.test") });
+            var early = await clientB.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = ClusterNodes.Csr("early.example.test") });
             var earlyBody = await early.Content.ReadAsStringAsync();
             output.WriteLine($"enrollment through B right after the kill: {(int)early.StatusCode} after {killed.Elapsed.TotalSeconds:F1} s");
             if (early.StatusCode == HttpStatusCode.Created)
@@ -195,7 +195,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             // B first: A owns the PostgreSQL both use and stops it.
             if (b is not null) await b.DisposeAsync();
             if (a is not null) await a.DisposeAsync();
-            StopOrphanedPostgres(Path.Combine(dataA, "pg"));
+            ClusterNodes.StopOrphanedPostgres(Path.Combine(dataA, "pg"));
         }
     }
 
@@ -214,20 +214,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         return JsonDocument.Parse(body).RootElement;
     }
 
-    private static string Csr(string dnsName)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(dnsName);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
-    }
 
     /// <summary>Enrolls through the admin API; a 503 (cluster still settling) is retried after its Retry-After, as a client would.</summary>
     private static async Task<string> EnrollAsync(HttpClient client, string name)
     {
-        var csr = Csr($"{name}.cluster.test");
+        var csr = ClusterNodes.Csr($"{name}.cluster.test");
         for (var attempt = 0; ; attempt++)
         {
             var response = await client.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr });
@@ -322,16 +313,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         return SerialOf(dir, "cert.b64");
     }
 
-    /// <summary>If a failed run left the embedded PostgreSQL running (its owner was killed), fast-shut it down (SIGINT).</summary>
-    private static void StopOrphanedPostgres(string pgDir)
-    {
-        var pidFile = Path.Combine(pgDir, "postmaster.pid");
-        if (!File.Exists(pidFile)) return;
-        if (!int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return;
-        using var kill = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]);
-        kill?.WaitForExit();
-        for (var i = 0; i < 100 && File.Exists(pidFile); i++) Thread.Sleep(100);
-    }
 
     public void Dispose()
     {

@@ -101,7 +101,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(Document(Limit).ReplaceLineEndings("\n"), onB.GetProperty("document").GetString()!.ReplaceLineEndings("\n"));
 
             // 2. The remaining quota under concurrency, requests alternating between the nodes: exactly the limit is issued.
-            var csrs = Enumerable.Range(0, Requests).Select(i => Csr($"q{i}-{_profile}.test")).ToList();
+            var csrs = Enumerable.Range(0, Requests).Select(i => ClusterNodes.Csr($"q{i}-{_profile}.test")).ToList();
             var answers = await Task.WhenAll(csrs.Select((csr, i) => EnrollAsync(i % 2 == 0 ? clientA : clientB, csr)));
             var issued = answers.Count(r => r.Status == HttpStatusCode.Created);
             output.WriteLine(string.Join(", ", answers.Select((r, i) => $"{(i % 2 == 0 ? 'A' : 'B')}:{(int)r.Status}")));
@@ -145,7 +145,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
             // B first: A owns the PostgreSQL both use and stops it.
             if (b is not null) await b.DisposeAsync();
             if (a is not null) await a.DisposeAsync();
-            StopOrphanedPostgres(Path.Combine(dataA, "pg"));
+            ClusterNodes.StopOrphanedPostgres(Path.Combine(dataA, "pg"));
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
         var i = 0;
         while (true)
         {
-            var answer = await EnrollAsync(client, Csr($"{name}{i++}-{_profile}.test"));
+            var answer = await EnrollAsync(client, ClusterNodes.Csr($"{name}{i++}-{_profile}.test"));
             if (answer.Status == HttpStatusCode.Created) return answer.Body;
             Assert.True(stopwatch.Elapsed < PropagationBound, $"still {(int)answer.Status} after {stopwatch.Elapsed.TotalSeconds:F0} s: {answer.Body}");
             await Task.Delay(200);
@@ -204,26 +204,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
     private async Task<long> InventoryAsync(HttpClient client) =>
         JsonDocument.Parse(await client.GetStringAsync($"/api/v1/certificates?profile={_profile}")).RootElement.GetProperty("total").GetInt64();
 
-    private static string Csr(string dnsName)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(dnsName);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
-    }
 
-    /// <summary>If a failed run left the embedded PostgreSQL running, fast-shut it down (SIGINT).</summary>
-    private static void StopOrphanedPostgres(string pgDir)
-    {
-        var pidFile = Path.Combine(pgDir, "postmaster.pid");
-        if (!File.Exists(pidFile)) return;
-        if (!int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return;
-        using var kill = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]);
-        kill?.WaitForExit();
-        for (var i = 0; i < 100 && File.Exists(pidFile); i++) Thread.Sleep(100);
-    }
 
     public void Dispose()
     {
