@@ -1,3 +1,5 @@
+using Gateway.LoadTests.Running;
+
 namespace Gateway.LoadTests.Cli;
 
 /// <summary>Everything the command line can set, with the defaults the README documents.</summary>
@@ -70,7 +72,7 @@ internal sealed class HarnessOptions
     public bool Quiet { get; set; }
 
     /// <summary>Server processes on this machine whose CPU time (with their descendants') the report accounts per request.</summary>
-    public List<int> ServerPids { get; } = [];
+    public List<ServerProcess> ServerPids { get; } = [];
 
     public double EffectiveDurationSeconds =>
         DurationSeconds ?? (Shape == LoadShapeKind.Ramp ? RampSeconds : 30);

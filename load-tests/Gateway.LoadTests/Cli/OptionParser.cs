@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.LoadTests.Running;
 
 namespace Gateway.LoadTests.Cli;
 
@@ -55,8 +56,9 @@ internal static class OptionParser
                                 results/... when not started from the repository root)
           --verify-sample N     admin-enroll: afterwards GET N random issued serials (default 20; 0 = off)
           --quiet               no per-second progress line
-          --server-pid PID      (same machine) report the CPU time of PID and its descendants in the measured
-                                window, by command name, per successful request; repeatable
+          --server-pid [L=]PID  (same machine) report the CPU time of PID and its descendants in the measured
+                                window, by command name, per successful request; repeatable. With a label
+                                (node2=4711) its processes are reported as L:<command>, one line per node
         """;
 
     public static bool IsHelp(string[] args) =>
@@ -133,7 +135,7 @@ internal static class OptionParser
                         ? v : throw new UsageException("--verify-sample must be a whole number >= 0");
                     break;
                 case "quiet": o.Quiet = true; break;
-                case "server-pid": o.ServerPids.Add(PositiveInt(name, Value())); break;
+                case "server-pid": o.ServerPids.Add(ServerPid(Value())); break;
                 default: throw new UsageException($"unknown option --{name} (see --help)");
             }
         }
@@ -188,6 +190,14 @@ internal static class OptionParser
         o.RampFrom = from;
         o.RampTo = to;
         o.RampSeconds = seconds;
+    }
+
+    private static ServerProcess ServerPid(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        var label = eq < 0 ? null : text[..eq].Trim();
+        if (label is { Length: 0 }) throw new UsageException("--server-pid: the label before '=' is empty (LABEL=PID)");
+        return new ServerProcess(PositiveInt("server-pid", eq < 0 ? text : text[(eq + 1)..]), label);
     }
 
     private static int PositiveInt(string name, string text) =>

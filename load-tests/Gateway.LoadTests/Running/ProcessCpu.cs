@@ -13,8 +13,11 @@ internal static class ProcessCpu
     /// <summary>USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture .NET runs on.</summary>
     private const double TicksPerSecond = 100.0;
 
-    /// <summary>Command name (e.g. <c>dotnet</c>, <c>postgres</c>, <c>cfssl</c>) → CPU seconds so far, user + system, over the trees of <paramref name="roots"/>.</summary>
-    public static Dictionary<string, double> Snapshot(IReadOnlyList<int> roots)
+    /// <summary>
+    /// Command name (e.g. <c>dotnet</c>, <c>postgres</c>, <c>cfssl</c>), prefixed with the root's label when it has one
+    /// (<c>node2:dotnet</c>), → CPU seconds so far, user + system, over the trees of <paramref name="roots"/>.
+    /// </summary>
+    public static Dictionary<string, double> Snapshot(IReadOnlyList<ServerProcess> roots)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         if (roots.Count == 0 || !Directory.Exists("/proc")) return result;
@@ -26,14 +29,15 @@ internal static class ProcessCpu
         }
         var children = stats.GroupBy(s => s.Value.Parent).ToDictionary(g => g.Key, g => g.Select(s => s.Key).ToList());
         var seen = new HashSet<int>();
-        var queue = new Queue<int>(roots.Where(stats.ContainsKey));
+        var queue = new Queue<(int Pid, string? Label)>(roots.Where(r => stats.ContainsKey(r.Pid)).Select(r => (r.Pid, r.Label)));
         while (queue.Count > 0)
         {
-            var pid = queue.Dequeue();
+            var (pid, label) = queue.Dequeue();
             if (!seen.Add(pid)) continue;
-            var (_, name, ticks) = stats[pid];
+            var (_, comm, ticks) = stats[pid];
+            var name = label is null ? comm : $"{label}:{comm}";
             result[name] = result.GetValueOrDefault(name) + (ticks / TicksPerSecond);
-            if (children.TryGetValue(pid, out var kids)) foreach (var kid in kids) queue.Enqueue(kid);
+            if (children.TryGetValue(pid, out var kids)) foreach (var kid in kids) queue.Enqueue((kid, label));
         }
         return result;
     }

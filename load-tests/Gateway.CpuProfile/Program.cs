@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
+
+// gateway-cpu-profile TRACE.nettrace [LABEL=PID ...]
+//
+// Reads a `dotnet-trace collect-linux --profile cpu-sampling` trace (perf-event CPU samples of every process, with
+// native and managed stacks) and says where each labelled process's CPU went: every sample is put in the first bucket
+// of Buckets whose rule matches a frame of its stack (most specific first, so a Npgsql call made by the enrollment
+// grain counts as "event append", not as "enrollment grain"). Unlabelled processes are summed by command name
+// (all postgres backends as one). Prints one table: bucket × process, in percent of that process's samples.
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...]");
+    return args.Length == 0 ? 1 : 0;
+}
+var labels = new Dictionary<int, string>();
+foreach (var a in args.Skip(1))
+{
+    var eq = a.IndexOf('=', StringComparison.Ordinal);
+    if (eq <= 0 || !int.TryParse(a[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+    {
+        Console.Error.WriteLine($"'{a}' is not LABEL=PID");
+        return 1;
+    }
+    labels[pid] = a[..eq];
+}
+
+var buckets = Buckets.All;
+var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);
+using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
+{
+    foreach (var ev in log.Events)
+    {
+        var stack = ev.CallStack();
+        if (stack is null) continue;
+        var process = labels.TryGetValue(ev.ProcessID, out var label) ? label : ev.ProcessName;
+        if (!counts.TryGetValue(process, out var row)) counts[process] = row = new int[buckets.Count + 1];
+        row[buckets.Count]++;
+        row[Buckets.Classify(stack)]++;
+    }
+}
+
+var shown = counts.Where(c => labels.ContainsValue(c.Key) || c.Key == "postgres")
+    .OrderBy(c => c.Key == "postgres").ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+if (shown.Count == 0) shown = [.. counts.OrderByDescending(c => c.Value[^1]).Take(6)];
+Console.Write($"{"bucket",-44}");
+foreach (var (name, _) in shown) Console.Write($"{name,12}");
+Console.WriteLine();
+for (var b = 0; b < buckets.Count; b++)
+{
+    if (shown.All(s => s.Value[b] == 0)) continue;
+    Console.Write($"{buckets[b].Name,-44}");
+    foreach (var (_, row) in shown) Console.Write($"{100.0 * row[b] / Math.Max(1, row[^1]),11:F1}%");
+    Console.WriteLine();
+}
+Console.Write($"{"samples",-44}");
+foreach (var (_, row) in shown) Console.Write($"{row[^1],12}");
+Console.WriteLine();
+return 0;
+
+/// <summary>The hot path's cost centres, each a rule over one stack frame ("module!Namespace.Type::Method(...)").</summary>
+internal static class Buckets
+{
+    public sealed record Bucket(string Name, Func<string, string, bool> Matches);
+
+    public static readonly IReadOnlyList<Bucket> All =
+    [
+        new("JIT (tiered compilation)", (module, _) => module.Contains("clrjit", StringComparison.Ordinal)),
+        new("thread-pool spin/wait", (_, f) => f.Contains("LowLevelLifoSemaphore", StringComparison.Ordinal)),
+        new("CSR parse + signature check", (_, f) => f.Contains("Gateway.Contracts.Csr.", StringComparison.Ordinal)),
+        new("sign (CA: TBSCertificate + ECDSA)", (module, _) => module == "gateway.ca"),
+        new("policy", (module, f) => module == "gateway.policy" || f.Contains("PolicyGrain", StringComparison.Ordinal)),
+        new("event append (Marten, Npgsql)", (module, _) => module is "gateway.store" or "marten" or "npgsql" or "weasel.core" or "weasel.postgresql" or "jasperfx" or "jasperfx.events"),
+        new("Orleans messaging (serialize, socket)", (_, f) => f.Contains("Orleans.Runtime.Messaging", StringComparison.Ordinal) || f.Contains("Orleans.Serialization", StringComparison.Ordinal) || f.Contains("Orleans.Networking", StringComparison.Ordinal)),
+        new("TLS (SslStream)", (_, f) => f.Contains("System.Net.Security", StringComparison.Ordinal)),
+        new("HTTP (Kestrel, routing, auth, JSON)", (module, f) => module.StartsWith("microsoft.aspnetcore", StringComparison.Ordinal) || module == "system.text.json" || f.Contains("Gateway.Protocols", StringComparison.Ordinal) || f.Contains("Gateway.Admin", StringComparison.Ordinal)),
+        new("enrollment grain (rest)", (module, _) => module == "gateway.grains"),
+        new("Orleans runtime (scheduling, activations)", (module, _) => module.StartsWith("orleans", StringComparison.Ordinal)),
+        new("sockets, epoll", (module, _) => module == "system.net.sockets"),
+        new("other managed", (module, f) => f.Contains("::", StringComparison.Ordinal)),
+        new("kernel (scheduler, network, syscalls)", (module, _) => module == "vmlinux"),
+        new("native: GC, runtime, libc, other", (_, _) => true),
+    ];
+
+    /// <summary>The first bucket (in order) with a frame anywhere in the stack that it matches.</summary>
+    public static int Classify(TraceCallStack stack)
+    {
+        var frames = new List<(string Module, string Frame)>();
+        for (var s = stack; s is not null; s = s.Caller)
+        {
+            frames.Add((s.CodeAddress.ModuleName ?? "", s.CodeAddress.FullMethodName ?? ""));
+        }
+        for (var b = 0; b < All.Count; b++)
+        {
+            foreach (var (module, frame) in frames)
+            {
+                if (All[b].Matches(module, frame)) return b;
+            }
+        }
+        return All.Count - 1;
+    }
+}
