@@ -6,15 +6,17 @@
 # the same scenarios with requests spread round-robin over every node. Server CPU is reported per node and for the
 # shared PostgreSQL. Everything it starts is stopped on exit, Ctrl-C included; reports and logs stay in OUT_DIR.
 #
-#   load-tests/cluster.sh                                  # 3 nodes, 32 workers per phase, 60 s warmup, 30 s measured
+#   load-tests/cluster.sh                                  # 3 nodes, 32 workers; per phase 60 s warmup, then 30 s measured
 #   NODES=2 SHAPE="--concurrency 48" load-tests/cluster.sh
 #
 # Environment (all optional):
 #   NODES=3                    nodes in the second phase (node 1 is the first phase's node, it stays up)
 #   SHAPE="--concurrency 32"   load shape for every run (the same total load in both phases)
-#   WARMUP=60 DURATION=30      seconds (three fresh processes JIT-compile on two cores: after 20 s of load the tiered
-#                              JIT still took 13-29 % of each node's CPU, so the warm-up is longer than compare.sh's)
+#   WARMUP=60 DURATION=30      seconds: each phase first runs every scenario unmeasured for WARMUP s, then measures
+#   MEASURE_WARMUP=10          each after MEASURE_WARMUP s more (three fresh processes JIT-compile on two cores: after
+#                              60 s of one scenario the tiered JIT still took up to 32 % of a new node's CPU in the next)
 #   SCENARIOS="est-enroll admin-enroll"
+#   EXPECTED_RATE=2000         requests/s each run's pool of fresh CSRs is sized for (the harness's --expected-rate)
 #   PHASES="1 N"               "1" or "N" alone to skip a phase
 #   EXTRA_ARGS="" GATEWAY_ARGS=""   more harness / gateway options
 #   BASE_HTTP_PORT=5180 BASE_HTTPS_PORT=5543 BASE_SILO_PORT=21211 BASE_ORLEANS_GATEWAY_PORT=31100
@@ -36,6 +38,8 @@ ROOT=$PWD
 NODES="${NODES:-3}"
 SHAPE="${SHAPE:---concurrency 32}"
 WARMUP="${WARMUP:-60}"
+MEASURE_WARMUP="${MEASURE_WARMUP:-10}"
+EXPECTED_RATE="${EXPECTED_RATE:-2000}"
 PROFILE="${PROFILE:-0}"
 PROFILE_SECONDS="${PROFILE_SECONDS:-10}"
 DURATION="${DURATION:-30}"
@@ -147,27 +151,37 @@ PG_PID=$(postmaster_pid "$WORK/node1")
 [ -n "$PG_PID" ] || die "node 1's embedded PostgreSQL has no pid file under $WORK/node1/pg"
 wait_active 1
 
-run_phase() {  # n: run every scenario against nodes 1..n
-  local n=$1 scenario targets=() pids=()
-  for i in $(seq 1 "$n"); do pids+=(--server-pid "node$i=${NODE_PID[$i - 1]}"); done
-  pids+=(--server-pid "pg=$PG_PID")
-  local labels=()
+run_scenario() {  # name scenario n [label=pid...]: one harness run of scenario against nodes 1..n
+  local name=$1 scenario=$2 n=$3 targets=() pids=()
+  for i in $(seq 1 "$n"); do
+    pids+=(--server-pid "node$i=${NODE_PID[$i - 1]}")
+    case "$scenario" in
+      est-enroll) targets+=(--target "$(https_url "$i")") ;;
+      *) targets+=(--target "$(http_url "$i")") ;;
+    esac
+  done
+  pids+=(--server-pid "pg=$PG_PID" --expected-rate "$EXPECTED_RATE")
+  case "$scenario" in
+    est-enroll) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" --cacert "$WORK/gateway-root.pem" \
+      --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key" ;;
+    admin-enroll) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" --profile "$ADMIN_PROFILE" ;;
+    *) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" ;;
+  esac
+}
+
+# run_phase n: every scenario against nodes 1..n, first once unmeasured for WARMUP s each (fresh processes: every
+# scenario's code paths get through tiered JIT before any of them is measured), then measured, MEASURE_WARMUP s + DURATION s.
+run_phase() {
+  local n=$1 scenario labels=()
   for i in $(seq 1 "$n"); do labels+=("node$i=${NODE_PID[$i - 1]}"); done
+  if [ "$WARMUP" -gt 0 ]; then
+    for scenario in $SCENARIOS; do
+      DURATION=5 run_scenario "$scenario-${n}node-warmup" "$scenario" "$n"
+    done
+  fi
   for scenario in $SCENARIOS; do
     if [ "$PROFILE" = 1 ]; then profile_run "$scenario-${n}node" "${labels[@]}"; fi
-    targets=()
-    for i in $(seq 1 "$n"); do
-      case "$scenario" in
-        est-enroll) targets+=(--target "$(https_url "$i")") ;;
-        *) targets+=(--target "$(http_url "$i")") ;;
-      esac
-    done
-    case "$scenario" in
-      est-enroll) harness "$scenario-${n}node" "$scenario" "${targets[@]}" "${pids[@]}" --cacert "$WORK/gateway-root.pem" \
-        --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key" ;;
-      admin-enroll) harness "$scenario-${n}node" "$scenario" "${targets[@]}" "${pids[@]}" --profile "$ADMIN_PROFILE" ;;
-      *) harness "$scenario-${n}node" "$scenario" "${targets[@]}" "${pids[@]}" ;;
-    esac
+    WARMUP=$MEASURE_WARMUP run_scenario "$scenario-${n}node" "$scenario" "$n"
     if [ -n "$PROFILE_PID" ]; then wait "$PROFILE_PID" || true; PROFILE_PID=""; fi
   done
 }
@@ -190,7 +204,7 @@ esac
 # --- the table ---------------------------------------------------------------------------------------------------
 {
   echo
-  echo "shape: $SHAPE, warmup $WARMUP s, measured $DURATION s; $(nproc) cores shared by every node, PostgreSQL and the load generator"
+  echo "shape: $SHAPE; per phase every scenario unmeasured for $WARMUP s, then each $MEASURE_WARMUP s warm-up + $DURATION s measured; $(nproc) cores shared by every node, PostgreSQL and the load generator"
   echo "gateway: postgres cluster mode, one PostgreSQL (node 1's embedded one), $CONFIGURATION"
   table_header "vs 1 node"
   for scenario in $SCENARIOS; do

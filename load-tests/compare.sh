@@ -12,7 +12,11 @@
 # Environment (all optional):
 #   SHAPE="--concurrency 32"   load shape for every run (any of the harness's --concurrency/--rate/--ramp)
 #   WARMUP=15 DURATION=30      seconds (the warmup covers .NET tiered JIT settling on a 2-core machine)
-#   SCENARIOS="est-enroll admin-enroll cfssl-sign"   which runs, in this order
+#   SCENARIOS="est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll"   which runs, in this order; the
+#                              wrk-* runs are the cross-check with a plain HTTP load tool: wrk (apt-get install -y wrk)
+#                              POSTs one fixed CSR over and over, as the admin enrollment JSON (Bearer API key) or as
+#                              EST simpleenroll with HTTP Basic (an enrollment credential the script creates), with as
+#                              many connections as SHAPE's --concurrency
 #   ROUNDS=1                   repeat the whole sequence
 #   EXTRA_ARGS=""              more harness options for every run (e.g. "--pool 200000")
 #   GATEWAY_ARGS=""            more gateway options (e.g. "--Logging:LogLevel:Default=Warning")
@@ -32,7 +36,7 @@ ROOT=$PWD
 SHAPE="${SHAPE:---concurrency 32}"
 WARMUP="${WARMUP:-15}"
 DURATION="${DURATION:-30}"
-SCENARIOS="${SCENARIOS:-est-enroll admin-enroll cfssl-sign}"
+SCENARIOS="${SCENARIOS:-est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll}"
 ROUNDS="${ROUNDS:-1}"
 EXTRA_ARGS="${EXTRA_ARGS:-}"
 GATEWAY_ARGS="${GATEWAY_ARGS:-}"
@@ -49,6 +53,7 @@ LOG_PREFIX=compare
 # shellcheck source=lib/common.sh
 . "$ROOT/load-tests/lib/common.sh"
 
+case " $SCENARIOS " in *" wrk-"*) command -v wrk >/dev/null 2>&1 || die "'wrk' is required for the wrk-* runs (apt-get install -y wrk), or leave them out of SCENARIOS" ;; esac
 for tool in dotnet openssl curl jq setsid; do command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required"; done
 mkdir -p "$OUT_DIR"
 OUT_DIR="$(cd "$OUT_DIR" && pwd)"
@@ -100,9 +105,53 @@ CFSSL_OUT="$(CFSSL_DIR="$WORK/cfssl" "$ROOT/load-tests/run-cfssl.sh" "$CFSSL_POR
 eval "$CFSSL_OUT"   # CFSSL_URL, CFSSL_PID, CFSSL_DIR
 
 # --- the runs ----------------------------------------------------------------------------------------------------
+# wrk's input: one fixed CSR (a DNS SAN the iot-device profile allows), as the admin API's JSON and as EST's base64
+# DER, and an enrollment credential without a use limit for EST's HTTP Basic.
+prepare_wrk() {
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=wrk-device-0001" \
+    -addext "subjectAltName=DNS:wrk-device-0001.load.test" -keyout "$WORK/wrk.key" -out "$WORK/wrk.csr" 2>/dev/null \
+    || die "openssl could not make the fixed CSR"
+  jq -Rs --arg profile "$ADMIN_PROFILE" '{profile: $profile, csr: .}' <"$WORK/wrk.csr" >"$WORK/wrk-admin.json"
+  openssl req -in "$WORK/wrk.csr" -outform DER | base64 -w0 >"$WORK/wrk-est.b64"
+  local credential
+  credential=$(curl -fsS -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
+    -d '{"profile": "iot-device", "description": "compare.sh wrk cross-check"}' "$HTTP_URL/api/v1/credentials") \
+    || die "cannot create an enrollment credential for the wrk EST run"
+  WRK_BASIC="Basic $(jq -rj '.id + ":" + .secret' <<<"$credential" | base64 -w0)"
+}
+WRK_BASIC=""
+case " $SCENARIOS " in *" wrk-"*) prepare_wrk ;; esac
+WRK_CONNECTIONS=$(sed -nE 's/.*--concurrency[ =]([0-9]+).*/\1/p' <<<"$SHAPE")
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+
+run_wrk() {  # name scenario: wrk with 2 threads and WRK_CONNECTIONS connections, WARMUP s unmeasured, then DURATION s
+  local name=$1 scenario=$2 url body type auth
+  case "$scenario" in
+    wrk-admin-enroll) url="$HTTP_URL/api/v1/enrollments"; body="$WORK/wrk-admin.json"; type=application/json; auth="Bearer $API_KEY" ;;
+    wrk-est-enroll) url="$HTTPS_URL/.well-known/est/simpleenroll"; body="$WORK/wrk-est.b64"; type=application/pkcs10; auth=$WRK_BASIC ;;
+    *) die "unknown wrk scenario $scenario" ;;
+  esac
+  log "$name: wrk -t2 -c$WRK_CONNECTIONS POST $url (one fixed CSR), uptime: $(uptime)"
+  local env=(WRK_BODY_FILE="$body" WRK_CONTENT_TYPE="$type" WRK_AUTHORIZATION="$auth" WRK_SCENARIO="$scenario")
+  if [ "$WARMUP" -gt 0 ]; then
+    env "${env[@]}" wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/load-tests/wrk/enroll.lua" "$url" >/dev/null 2>&1 || true
+  fi
+  local load_start; load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+  if ! env "${env[@]}" WRK_REPORT="$OUT_DIR/$name.json" wrk -t2 -c"$WRK_CONNECTIONS" -d"${DURATION}s" --latency \
+      -s "$ROOT/load-tests/wrk/enroll.lua" "$url" >"$OUT_DIR/$name.txt" 2>&1; then
+    log "$name: wrk failed"; cat "$OUT_DIR/$name.txt" >&2
+    if [ "$STATUS" -eq 0 ]; then STATUS=1; fi
+    return
+  fi
+  local tmp; tmp=$(jq --arg s "$load_start" --arg e "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    '. + {machine: {loadAverageAtMeasureStart: $s, loadAverageAtEnd: $e}}' "$OUT_DIR/$name.json") && printf '%s\n' "$tmp" >"$OUT_DIR/$name.json"
+  cat "$OUT_DIR/$name.txt" >&2
+}
+
 run() {  # round scenario
   local round=$1 scenario=$2 name="$2-r$1" target args=()
   case "$scenario" in
+    wrk-*) run_wrk "$name" "$scenario"; return ;;
     est-enroll) target=$HTTPS_URL; args=(--cacert "$WORK/gateway-root.pem" --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key"
       --server-pid "$GATEWAY_PID") ;;
     admin-enroll) target=$HTTP_URL; args=(--profile "$ADMIN_PROFILE" --server-pid "$GATEWAY_PID") ;;

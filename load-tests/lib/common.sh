@@ -119,7 +119,7 @@ harness() {
 report_details() {  # json...
   for f in "$@"; do
     [ -f "$f" ] || continue
-    jq -r '"\(.scenario): errors " + (.errors | to_entries | map("\(.key) × \(.value)") | join(", ") | if . == "" then "none" else . end)
+    jq -r '"\(.scenario): errors " + (.errors | to_entries | map(select(.value > 0)) | map("\(.key) × \(.value)") | join(", ") | if . == "" then "none" else . end)
       + (if .verify then "; durability sample \(.verify.present)/\(.verify.sampled) present of \(.verify.available) issued" else "" end)
       + (if (.serverCpu | length) > 0 then "; server CPU per ok request: " + (.serverCpu | map("\(.process) \(.msPerOkRequest) ms") | join(", ")) else "" end)
       + (if .pool.wrapped then "; POOL WRAPPED: " + .pool.note else "" end)' "$f" | sed "s|^|$(basename "$f" .json): |"

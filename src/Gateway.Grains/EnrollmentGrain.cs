@@ -7,6 +7,7 @@ using Gateway.Store;
 using Gateway.Store.Events;
 using Gateway.Store.Records;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace Gateway.Grains;
 
@@ -18,6 +19,7 @@ namespace Gateway.Grains;
 /// administrator may have decided it meanwhile (see EnrollmentGrain.Approval.cs).
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)] // one activation per enrollment: idle ones go soon (a retry after that is answered from the store)
+[PreferLocalPlacement] // the node whose front-end took the request runs it: no silo-to-silo hop on the hot path
 internal sealed partial class EnrollmentGrain(
     ICertificateAuthority ca,
     IEventWriter writer,
