@@ -136,6 +136,6 @@ table_row() {  # name json ratio
   local name=$1 f=$2 ratio=${3:--}
   printf '%-22s %9s %8s %8s %8s %7s %9s %11s %9s  %s / %s\n' "$name" "$(fmt .throughput "$f")" \
     "$(fmt .latencyMs.p50 "$f")" "$(fmt .latencyMs.p99 "$f")" "$(fmt .latencyMs.max "$f")" "$(fmt .failed "$f")" "$ratio" \
-    "$(fmt '([.serverCpu[].msPerOkRequest] | add * 1000 | round / 1000)' "$f")" \
+    "$(fmt 'if (.serverCpu | length) > 0 then ([.serverCpu[].msPerOkRequest] | add * 1000 | round / 1000) else null end' "$f")" \
     "$(fmt .machine.generatorCores "$f")" "$(fmt .machine.loadAverageAtMeasureStart "$f")" "$(fmt .machine.loadAverageAtEnd "$f")"
 }

@@ -4,13 +4,17 @@ namespace Gateway.Contracts;
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentOutcome")]
 public abstract record EnrollmentOutcome([property: Id(0)] string EnrollmentId);
 
-/// <summary>Issued: the certificate (DER) and its chain (DER, issuing CA first, root last). Its issuance event is committed.</summary>
+/// <summary>
+/// Issued: the certificate (DER) and its chain (DER, issuing CA first, root last), and when its issuance was committed.
+/// Its issuance event is committed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentOutcome.Issued")]
 public sealed record IssuedOutcome(
     string EnrollmentId,
     [property: Id(0)] string Serial,
     [property: Id(1)] byte[] Certificate,
-    [property: Id(2)] IReadOnlyList<byte[]> Chain) : EnrollmentOutcome(EnrollmentId);
+    [property: Id(2)] IReadOnlyList<byte[]> Chain,
+    [property: Id(3)] DateTimeOffset IssuedAt) : EnrollmentOutcome(EnrollmentId);
 
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentOutcome.Pending")]
 public sealed record PendingOutcome(

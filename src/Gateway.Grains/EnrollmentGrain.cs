@@ -151,7 +151,7 @@ internal sealed partial class EnrollmentGrain(
                     await writer.AppendAsync(unit);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
-                    outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer);
+                    outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now);
                     return (outcome, true);
                 }
                 catch (StreamCollisionException ex)
@@ -184,7 +184,7 @@ internal sealed partial class EnrollmentGrain(
             case "Issued":
                 var certificate = await queries.GetCertificateAsync(record.Serial!);
                 if (certificate is null) return null;
-                return new IssuedOutcome(id, certificate.Serial, certificate.Der, ca.GetIssuer(certificate.IssuerId).ChainDer);
+                return new IssuedOutcome(id, certificate.Serial, certificate.Der, ca.GetIssuer(certificate.IssuerId).ChainDer, certificate.IssuedAt);
             case "Rejected":
                 var reason = Enum.TryParse<RejectionReason>(record.RejectionReason, out var r) ? r : RejectionReason.PolicyDenied;
                 return new RejectedOutcome(id, reason, record.Message ?? "", record.Rules.Select(ToFiredRule).ToList());

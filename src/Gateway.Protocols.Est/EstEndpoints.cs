@@ -71,16 +71,26 @@ public static class EstEndpoints
             return new EstTextResult(StatusCodes.Status400BadRequest, mismatch);
         }
 
-        // Retries of the same request by the same client land on the same enrollment (RFC 7030 §4.2.3: after a 202 the client repeats it).
-        var transactionId = TransactionId(operation, caller.Requester, der);
         if (operation == EstOperation.ServerKeyGen)
         {
             // Every server-side key generation is a new enrollment: the generated key is never kept, so a repeat cannot be answered from the first.
             return await ServerKeyGenAsync(http, profile, caller, csr, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         }
-        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
-            RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
-        var outcome = await services.GetRequiredService<IGrainFactory>().GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        // Retries of the same request by the same client land on the same enrollment (RFC 7030 §4.2.3: after a 202 the
+        // client repeats it), within the replay window after issuance (EstReplay).
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var transactionId = EstReplay.FirstTransactionId(operation.ToString(), caller.Requester.ToString(), der);
+        EnrollmentOutcome outcome;
+        for (var link = 0; ; link++)
+        {
+            var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
+                RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
+            outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+            var next = EstReplay.Next(transactionId, outcome, time.GetUtcNow(), options.ReplayWindow);
+            if (next is null) break;
+            transactionId = link < EstReplay.MaxLinks ? next : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
         return outcome switch
         {
             IssuedOutcome issued => Base64Body(EstEncoding.Base64Lines(EstEncoding.CertsOnly([issued.Certificate])), EstMediaTypes.CertsOnly),
@@ -153,15 +163,6 @@ public static class EstEndpoints
             }
         }
         return list.Order(StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static string TransactionId(EstOperation operation, Requester requester, byte[] der)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{operation}\n{requester}\n");
-        var buffer = new byte[prefix.Length + der.Length];
-        prefix.CopyTo(buffer, 0);
-        der.CopyTo(buffer, prefix.Length);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer));
     }
 
     private static async Task<(EstProfile? Profile, IResult? Failure)> ResolveAsync(HttpContext http, string? label)

@@ -22,4 +22,13 @@ public sealed class EstOptions
 
     /// <summary>Largest accepted request body.</summary>
     public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How long after issuance an identical request (same operation, client and CSR bytes) is answered with the
+    /// certificate already issued instead of starting a new enrollment: a client that lost the answer, or that polls
+    /// after a 202 and manual approval, gets its certificate without a second one being signed. After the window the
+    /// same bytes are a new enrollment (a device whose deterministic CSR, e.g. RSA PKCS#1 v1.5, repeats a year later
+    /// renews). Zero: only pending enrollments are continued. See <see cref="EstReplay"/>.
+    /// </summary>
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromHours(1);
 }
