@@ -1,13 +1,15 @@
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Profiles;
 using Gateway.Store;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Gateway.Grains;
 
 /// <summary>All profiles: the list from the store, and reloading this silo's policies directory into the store.</summary>
 [StatelessWorker]
-internal sealed class ProfileCatalogGrain(ProfileStore store, PolicyCatalogProvider catalog, ProfileSeeder seeder) : Grain, IProfileCatalogGrain
+internal sealed class ProfileCatalogGrain(ProfileStore store, PolicyCatalogProvider catalog, ProfileSeeder seeder, ILogger<ProfileCatalogGrain> logger)
+    : Grain, IProfileCatalogGrain
 {
     public async Task<IReadOnlyList<ProfileInfo>> ListAsync()
     {
@@ -16,4 +18,17 @@ internal sealed class ProfileCatalogGrain(ProfileStore store, PolicyCatalogProvi
     }
 
     public Task<ProfileReloadResult> ReloadAsync(string author) => seeder.ReloadAsync(author);
+
+    public async Task RefreshAsync()
+    {
+        try
+        {
+            await catalog.RefreshAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The change is committed; only this silo's copy lags, and its next poll catches up.
+            logger.LogWarning(ex, "This silo's profile catalog could not be refreshed; it catches up at its next refresh");
+        }
+    }
 }

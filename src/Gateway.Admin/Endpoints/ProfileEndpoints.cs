@@ -129,6 +129,7 @@ public static class ProfileEndpoints
         var (document, problem) = await ReadDocumentAsync(request);
         if (problem is not null) return problem;
         var result = await Grain(grains, name).PutAsync(document!, Author(user));
+        if (result.Status is ProfileChangeStatus.Created or ProfileChangeStatus.Updated) await RefreshThisNodeAsync(grains);
         return result.Status switch
         {
             ProfileChangeStatus.Created => TypedResults.Created($"{request.PathBase}/api/v1/profiles/{Uri.EscapeDataString(result.Profile!.Name)}",
@@ -144,6 +145,7 @@ public static class ProfileEndpoints
     {
         if (body?.Version is not { } version || version < 1) return AdminProblems.BadRequest("A JSON body {\"version\": n} with n >= 1 is required.");
         var result = await Grain(grains, name).RollbackAsync(version, Author(user));
+        if (result.Status is ProfileChangeStatus.Updated) await RefreshThisNodeAsync(grains);
         return result.Status switch
         {
             ProfileChangeStatus.Updated => TypedResults.Ok(View(result.Profile!, "updated")),
@@ -327,6 +329,12 @@ public static class ProfileEndpoints
 
     private static ProblemHttpResult UnknownProfile(string name) =>
         AdminProblems.Problem(StatusCodes.Status404NotFound, "unknown-profile", "Unknown profile", $"No profile '{name}'.");
+
+    /// <summary>
+    /// The profile's grain refreshed the catalog of the silo it lives on; this makes the node that took the request
+    /// see the change too (read-your-writes for the admin), so its next enrollment is decided by the new version.
+    /// </summary>
+    private static Task RefreshThisNodeAsync(IGrainFactory grains) => grains.GetGrain<IProfileCatalogGrain>(0).RefreshAsync();
 
     private static IProfileGrain Grain(IGrainFactory grains, string name) => grains.GetGrain<IProfileGrain>(ProfileKeys.For(name));
 

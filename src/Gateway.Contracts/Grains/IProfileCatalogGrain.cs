@@ -16,4 +16,12 @@ public interface IProfileCatalogGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("ReloadAsync")]
     Task<ProfileReloadResult> ReloadAsync(string author);
+
+    /// <summary>
+    /// Brings the calling silo's compiled catalog up to the store now (a stateless worker runs on the caller's silo).
+    /// The admin API calls it after a change, so the node that accepted a change enrolls under it at once, whichever
+    /// silo the profile's grain lives on; other nodes catch up at their next poll (<c>Gateway:Policies:RefreshInterval</c>).
+    /// </summary>
+    [Alias("RefreshAsync")]
+    Task RefreshAsync();
 }
