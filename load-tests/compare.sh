@@ -108,16 +108,23 @@ eval "$CFSSL_OUT"   # CFSSL_URL, CFSSL_PID, CFSSL_DIR
 # wrk's input: one fixed CSR (a DNS SAN the iot-device profile allows), as the admin API's JSON and as EST's base64
 # DER, and an enrollment credential without a use limit for EST's HTTP Basic.
 prepare_wrk() {
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=wrk-device-0001" \
-    -addext "subjectAltName=DNS:wrk-device-0001.load.test" -keyout "$WORK/wrk.key" -out "$WORK/wrk.csr" 2>/dev/null \
-    || die "openssl could not make the fixed CSR"
-  jq -Rs --arg profile "$ADMIN_PROFILE" '{profile: $profile, csr: .}' <"$WORK/wrk.csr" >"$WORK/wrk-admin.json"
-  openssl req -in "$WORK/wrk.csr" -outform DER | base64 -w0 >"$WORK/wrk-est.b64"
+  local kind
+  for kind in admin est; do
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=wrk-$kind-0001" \
+      -addext "subjectAltName=DNS:wrk-$kind-0001.load.test" -keyout "$WORK/wrk-$kind.key" -out "$WORK/wrk-$kind.csr" 2>/dev/null \
+      || die "openssl could not make the fixed CSR"
+  done
+  jq -Rs --arg profile "$ADMIN_PROFILE" '{profile: $profile, csr: .}' <"$WORK/wrk-admin.csr" >"$WORK/wrk-admin.json"
+  openssl req -in "$WORK/wrk-est.csr" -outform DER | base64 -w0 >"$WORK/wrk-est.b64"
   local credential
   credential=$(curl -fsS -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
     -d '{"profile": "iot-device", "description": "compare.sh wrk cross-check"}' "$HTTP_URL/api/v1/credentials") \
     || die "cannot create an enrollment credential for the wrk EST run"
   WRK_BASIC="Basic $(jq -rj '.id + ":" + .secret' <<<"$credential" | base64 -w0)"
+}
+
+stored_for() {  # dns-name: how many certificates the store holds with that SAN (the inventory's total)
+  curl -fsS -H "Authorization: Bearer $API_KEY" "$HTTP_URL/api/v1/certificates?san=$1&pageSize=1" | jq -r '.total'
 }
 WRK_BASIC=""
 case " $SCENARIOS " in *" wrk-"*) prepare_wrk ;; esac
@@ -132,9 +139,15 @@ run_wrk() {  # name scenario: wrk with 2 threads and WRK_CONNECTIONS connections
     *) die "unknown wrk scenario $scenario" ;;
   esac
   log "$name: wrk -t2 -c$WRK_CONNECTIONS POST $url (one fixed CSR), uptime: $(uptime)"
+  local san="wrk-${scenario#wrk-}"; san="${san%-enroll}-0001.load.test"
+  local before; before=$(stored_for "$san") || die "cannot count the stored certificates for $san"
   local env=(WRK_BODY_FILE="$body" WRK_CONTENT_TYPE="$type" WRK_AUTHORIZATION="$auth" WRK_SCENARIO="$scenario")
+  local warm_ok=0
   if [ "$WARMUP" -gt 0 ]; then
-    env "${env[@]}" wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/load-tests/wrk/enroll.lua" "$url" >/dev/null 2>&1 || true
+    mkdir -p "$OUT_DIR/warmup"
+    env "${env[@]}" WRK_REPORT="$OUT_DIR/warmup/$name.json" wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARMUP}s" \
+      -s "$ROOT/load-tests/wrk/enroll.lua" "$url" >/dev/null 2>&1 || true
+    warm_ok=$(jq -r '.succeeded // 0' "$OUT_DIR/warmup/$name.json" 2>/dev/null || echo 0)
   fi
   local load_start; load_start=$(cut -d' ' -f1-3 /proc/loadavg)
   if ! env "${env[@]}" WRK_REPORT="$OUT_DIR/$name.json" wrk -t2 -c"$WRK_CONNECTIONS" -d"${DURATION}s" --latency \
@@ -143,8 +156,20 @@ run_wrk() {  # name scenario: wrk with 2 threads and WRK_CONNECTIONS connections
     if [ "$STATUS" -eq 0 ]; then STATUS=1; fi
     return
   fi
+  # What the store holds afterwards for the fixed CSR's name: on the admin API every 2xx is a new certificate, so the
+  # count grows by the successful answers (warm-up included), plus at most the requests still in flight when each of
+  # the two wrk runs stopped (wrk closes those connections; the gateway commits them anyway). EST replays an issued
+  # request, so there it grows by one.
+  local after; after=$(stored_for "$san") || die "cannot count the stored certificates for $san"
+  local answered=$((warm_ok + $(jq -r '.succeeded' "$OUT_DIR/$name.json"))) stored=$((after - before))
   local tmp; tmp=$(jq --arg s "$load_start" --arg e "$(cut -d' ' -f1-3 /proc/loadavg)" \
-    '. + {machine: {loadAverageAtMeasureStart: $s, loadAverageAtEnd: $e}}' "$OUT_DIR/$name.json") && printf '%s\n' "$tmp" >"$OUT_DIR/$name.json"
+    --argjson stored "$stored" --argjson answered "$answered" \
+    '. + {machine: {loadAverageAtMeasureStart: $s, loadAverageAtEnd: $e}, stored: {answered: $answered, newCertificates: $stored}}' \
+    "$OUT_DIR/$name.json") && printf '%s\n' "$tmp" >"$OUT_DIR/$name.json"
+  if [ "$scenario" = wrk-admin-enroll ] && { [ "$stored" -lt "$answered" ] || [ "$stored" -gt $((answered + 2 * WRK_CONNECTIONS)) ]; }; then
+    log "$name: the store holds $stored new certificates for $san, but wrk got $answered successful answers"
+    STATUS=2
+  fi
   cat "$OUT_DIR/$name.txt" >&2
 }
 

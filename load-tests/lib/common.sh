@@ -121,6 +121,7 @@ report_details() {  # json...
     [ -f "$f" ] || continue
     jq -r '"\(.scenario): errors " + (.errors | to_entries | map(select(.value > 0)) | map("\(.key) × \(.value)") | join(", ") | if . == "" then "none" else . end)
       + (if .verify then "; durability sample \(.verify.present)/\(.verify.sampled) present of \(.verify.available) issued" else "" end)
+      + (if .stored then "; \(.stored.answered) successful answers (warm-up included), \(.stored.newCertificates) new certificates in the store for the fixed CSR" else "" end)
       + (if (.serverCpu | length) > 0 then "; server CPU per ok request: " + (.serverCpu | map("\(.process) \(.msPerOkRequest) ms") | join(", ")) else "" end)
       + (if .pool.wrapped then "; POOL WRAPPED: " + .pool.note else "" end)' "$f" | sed "s|^|$(basename "$f" .json): |"
   done
