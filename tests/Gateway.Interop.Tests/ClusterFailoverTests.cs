@@ -61,15 +61,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"node A (embedded PostgreSQL, silo {siloA}) ready in {a.ReadyAfter.TotalSeconds:F1} s");
 
             // Node B: A's PostgreSQL through ConnectionStrings:Gateway, A's CA directory and credential key, its own data directory and ports.
-            var pg = Path.Combine(dataA, "pg");
-            var connection = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
-                $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}";
-            var nodeEnv = new Dictionary<string, string>(env)
-            {
-                ["ConnectionStrings__Gateway"] = connection,
-                // A's generated dev key, given to B as configuration: both decrypt the same credential secrets.
-                ["Gateway__Credentials__EncryptionKey"] = File.ReadAllText(Path.Combine(dataA, "credential-key")).Trim(),
-            };
+            var nodeEnv = ClusterNodes.JoiningEnvironment(dataA, env);
 
             // A node that forgot to share the CA would generate its own: it must refuse to join, saying how to fix it.
             var stray = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -183,28 +175,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            if (!passed)
-            {
-                // The nodes' own words, for a failure that only shows on a busy machine.
-                foreach (var (name, node) in new[] { ("A", a), ("B", b) })
-                {
-                    if (node is not null) output.WriteLine($"----- node {name} log (tail) -----\n{node.Log[^Math.Min(node.Log.Length, 20_000)..]}");
-                }
-            }
-
-            // B first: A owns the PostgreSQL both use and stops it.
-            if (b is not null) await b.DisposeAsync();
-            if (a is not null) await a.DisposeAsync();
-            ClusterNodes.StopOrphanedPostgres(Path.Combine(dataA, "pg"));
+            await ClusterNodes.StopAsync(output, passed, dataA, a, b);
         }
     }
 
-    private static HttpClient Client(GatewayProcess node)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        return client;
-    }
+    private static HttpClient Client(GatewayProcess node) => ClusterNodes.Client(node, Key);
 
     private static async Task<JsonElement> ClusterViewAsync(HttpClient client)
     {

@@ -71,14 +71,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
         try
         {
             a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(GatewayProcess.FreePort()));
-            var pg = Path.Combine(dataA, "pg");
-            var connection = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
-                $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}";
-            var nodeEnv = new Dictionary<string, string>(env)
-            {
-                ["ConnectionStrings__Gateway"] = connection,
-                ["Gateway__Credentials__EncryptionKey"] = File.ReadAllText(Path.Combine(dataA, "credential-key")).Trim(),
-            };
+            var nodeEnv = ClusterNodes.JoiningEnvironment(dataA, env);
             b = await GatewayProcess.StartAsync(Path.Combine(_dir, "node-b"), nodeEnv,
                 [.. ClusterArgs(GatewayProcess.FreePort()), $"--Gateway:Ca:Directory={Path.Combine(dataA, "ca")}"]);
             output.WriteLine($"nodes ready in {a.ReadyAfter.TotalSeconds:F1} s and {b.ReadyAfter.TotalSeconds:F1} s");
@@ -135,26 +128,11 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            if (!passed)
-            {
-                foreach (var (name, node) in new[] { ("A", a), ("B", b) })
-                {
-                    if (node is not null) output.WriteLine($"----- node {name} log (tail) -----\n{node.Log[^Math.Min(node.Log.Length, 20_000)..]}");
-                }
-            }
-            // B first: A owns the PostgreSQL both use and stops it.
-            if (b is not null) await b.DisposeAsync();
-            if (a is not null) await a.DisposeAsync();
-            ClusterNodes.StopOrphanedPostgres(Path.Combine(dataA, "pg"));
+            await ClusterNodes.StopAsync(output, passed, dataA, a, b);
         }
     }
 
-    private static HttpClient Client(GatewayProcess node)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        return client;
-    }
+    private static HttpClient Client(GatewayProcess node) => ClusterNodes.Client(node, Key);
 
     private sealed record Answer(HttpStatusCode Status, JsonElement Body);
 

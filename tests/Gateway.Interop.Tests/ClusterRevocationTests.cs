@@ -30,16 +30,11 @@ public sealed class ClusterRevocationTests(ITestOutputHelper output) : IDisposab
         var dataA = Path.Combine(_dir, "node-a");
         var env = new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = Key };
         GatewayProcess? a = null, b = null;
+        var passed = false;
         try
         {
             a = await GatewayProcess.StartAsync(dataA, env, ClusterArgs(GatewayProcess.FreePort()));
-            var pg = Path.Combine(dataA, "pg");
-            var nodeEnv = new Dictionary<string, string>(env)
-            {
-                ["ConnectionStrings__Gateway"] = $"Host=127.0.0.1;Port={File.ReadAllText(Path.Combine(pg, "gateway.port")).Trim()};Database=gateway;" +
-                    $"Username=gateway;Password={File.ReadAllText(Path.Combine(pg, "gateway.password")).Trim()}",
-                ["Gateway__Credentials__EncryptionKey"] = File.ReadAllText(Path.Combine(dataA, "credential-key")).Trim(),
-            };
+            var nodeEnv = ClusterNodes.JoiningEnvironment(dataA, env);
             b = await GatewayProcess.StartAsync(Path.Combine(_dir, "node-b"), nodeEnv,
                 [.. ClusterArgs(GatewayProcess.FreePort()), $"--Gateway:Ca:Directory={Path.Combine(dataA, "ca")}"]);
             output.WriteLine($"nodes ready in {a.ReadyAfter.TotalSeconds:F1} s and {b.ReadyAfter.TotalSeconds:F1} s");
@@ -80,21 +75,15 @@ public sealed class ClusterRevocationTests(ITestOutputHelper output) : IDisposab
             Assert.Equal(crlA, await clientB.GetByteArrayAsync("/crl/default.crl"));
             // .NET's CRL loader lists the serials: removing this one succeeds only if it is there.
             Assert.True(CertificateRevocationListBuilder.Load(crlA, out _).RemoveEntry(certificate.SerialNumberBytes.ToArray()));
+            passed = true;
         }
         finally
         {
-            // B first: A owns the PostgreSQL both use and stops it.
-            if (b is not null) await b.DisposeAsync();
-            if (a is not null) await a.DisposeAsync();
+            await ClusterNodes.StopAsync(output, passed, dataA, a, b);
         }
     }
 
-    private static HttpClient Client(GatewayProcess node)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        return client;
-    }
+    private static HttpClient Client(GatewayProcess node) => ClusterNodes.Client(node, Key);
 
     private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient client, string name)
     {
