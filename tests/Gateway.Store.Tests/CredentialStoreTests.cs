@@ -15,14 +15,8 @@ public sealed class CredentialStoreTests(EmbeddedPostgresFixture postgres) : IAs
 
     public async Task InitializeAsync()
     {
-        var schema = "c_" + Guid.NewGuid().ToString("N")[..10];
-        _store = DocumentStore.For(o =>
-        {
-            o.Connection(postgres.Server.ConnectionString);
-            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
-        });
-        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        _writer = new GroupCommitWriter(_store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
+        _store = await postgres.NewStoreAsync("c");
+        _writer = EmbeddedPostgresFixture.NewWriter(_store);
         _queries = new CredentialQueries(_store);
     }
 

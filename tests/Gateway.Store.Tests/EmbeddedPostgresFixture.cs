@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Gateway.Store.Embedded;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Store.Tests;
 
@@ -16,6 +19,28 @@ public sealed class EmbeddedPostgresFixture : IAsyncLifetime
     public string DataDirectory => Path.Combine(root, "pg");
 
     public TimeSpan StartTime { get; private set; }
+
+    /// <summary>A fresh schema name, <paramref name="prefix"/>_&lt;random&gt;, so tests never see each other's rows.</summary>
+    public static string NewSchema(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>A Marten store configured as the gateway's, in a fresh schema (see <see cref="NewSchema"/>).</summary>
+    public Task<DocumentStore> NewStoreAsync(string prefix) => OpenStoreAsync(NewSchema(prefix));
+
+    /// <summary>A Marten store configured as the gateway's in <paramref name="schema"/>, its objects created or updated.</summary>
+    public async Task<DocumentStore> OpenStoreAsync(string schema)
+    {
+        var store = DocumentStore.For(o =>
+        {
+            o.Connection(Server.ConnectionString);
+            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store;
+    }
+
+    /// <summary>The group-commit writer the tests use: batches of up to 64, two writers.</summary>
+    public static GroupCommitWriter NewWriter(DocumentStore store) =>
+        new(store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
 
     public async Task InitializeAsync()
     {

@@ -21,14 +21,8 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
 
     public async Task InitializeAsync()
     {
-        var schema = "e_" + Guid.NewGuid().ToString("N")[..10];
-        _store = DocumentStore.For(o =>
-        {
-            o.Connection(postgres.Server.ConnectionString);
-            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
-        });
-        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        _writer = new GroupCommitWriter(_store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
+        _store = await postgres.NewStoreAsync("e");
+        _writer = EmbeddedPostgresFixture.NewWriter(_store);
         _inventory = new InventoryQueries(_store);
         _queries = new EnrollmentQueries(_store);
     }
@@ -217,7 +211,7 @@ public sealed class EnrollmentColumnsUpgradeTests(EmbeddedPostgresFixture postgr
     [Fact]
     public async Task Columns_added_to_an_existing_store_are_filled_from_the_stored_documents()
     {
-        var schema = "u_" + Guid.NewGuid().ToString("N")[..10];
+        var schema = EmbeddedPostgresFixture.NewSchema("u");
         var id = "est:" + Guid.NewGuid().ToString("N");
         var serial = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         var spki = new string('c', 64);
@@ -244,12 +238,7 @@ public sealed class EnrollmentColumnsUpgradeTests(EmbeddedPostgresFixture postgr
             await session.SaveChangesAsync();
         }
 
-        using var after = DocumentStore.For(o =>
-        {
-            o.Connection(postgres.Server.ConnectionString);
-            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
-        });
-        await after.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var after = await postgres.OpenStoreAsync(schema);
         var queries = new EnrollmentQueries(after);
         var (items, total) = await queries.QueryAsync(new EnrollmentFilter(Statuses: ["Rejected"], Profile: "iot-device", Requester: "http-basic:dev-9"));
         Assert.Equal(1, total);

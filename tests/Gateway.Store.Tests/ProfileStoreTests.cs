@@ -11,13 +11,7 @@ public sealed class ProfileStoreTests(EmbeddedPostgresFixture postgres) : IAsync
 
     public async Task InitializeAsync()
     {
-        var schema = "p_" + Guid.NewGuid().ToString("N")[..10];
-        _store = DocumentStore.For(o =>
-        {
-            o.Connection(postgres.Server.ConnectionString);
-            StoreServiceCollectionExtensions.ConfigureMarten(o, schema);
-        });
-        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        _store = await postgres.NewStoreAsync("p");
         _profiles = new ProfileStore(_store, TimeProvider.System);
     }
 

@@ -12,7 +12,7 @@ public sealed class RevocationStoreTests(EmbeddedPostgresFixture postgres) : IAs
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..10];
+    private readonly string _schema = EmbeddedPostgresFixture.NewSchema("t");
     private DocumentStore _store = null!;
     private GroupCommitWriter _writer = null!;
     private RevocationQueries _revocations = null!;
@@ -20,13 +20,8 @@ public sealed class RevocationStoreTests(EmbeddedPostgresFixture postgres) : IAs
 
     public async Task InitializeAsync()
     {
-        _store = DocumentStore.For(o =>
-        {
-            o.Connection(postgres.Server.ConnectionString);
-            StoreServiceCollectionExtensions.ConfigureMarten(o, _schema);
-        });
-        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        _writer = new GroupCommitWriter(_store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
+        _store = await postgres.OpenStoreAsync(_schema);
+        _writer = EmbeddedPostgresFixture.NewWriter(_store);
         _revocations = new RevocationQueries(_store);
         _inventory = new InventoryQueries(_store);
     }
