@@ -160,12 +160,13 @@ run_scenario() {  # name scenario n [label=pid...]: one harness run of scenario 
       *) targets+=(--target "$(http_url "$i")") ;;
     esac
   done
-  pids+=(--server-pid "pg=$PG_PID" --expected-rate "$EXPECTED_RATE")
+  pids+=(--server-pid "pg=$PG_PID")
+  local common=("${targets[@]}" "${pids[@]}" --expected-rate "$EXPECTED_RATE")
   case "$scenario" in
-    est-enroll) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" --cacert "$WORK/gateway-root.pem" \
+    est-enroll) harness "$name" "$scenario" "${common[@]}" --cacert "$WORK/gateway-root.pem" \
       --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key" ;;
-    admin-enroll) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" --profile "$ADMIN_PROFILE" ;;
-    *) harness "$name" "$scenario" "${targets[@]}" "${pids[@]}" ;;
+    admin-enroll) harness "$name" "$scenario" "${common[@]}" --profile "$ADMIN_PROFILE" ;;
+    *) harness "$name" "$scenario" "${common[@]}" ;;
   esac
 }
 
