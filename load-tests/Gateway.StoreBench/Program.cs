@@ -70,7 +70,6 @@ static DocumentStore Store(string connectionString, string variant, string schem
     o.DatabaseSchemaName = schema;
     o.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     o.Events.StreamIdentity = StreamIdentity.AsString;
-    o.Events.UseAdvisoryLockTransaction = true;
     o.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
     o.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
     o.Schema.For<CertificateRecord>().Duplicate(x => x.NotAfter).Duplicate(x => x.Status).Duplicate(x => x.Profile).Duplicate(x => x.IssuedAt);

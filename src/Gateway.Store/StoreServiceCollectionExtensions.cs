@@ -49,8 +49,6 @@ public static class StoreServiceCollectionExtensions
         opts.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsString;
-        // The unpatched DistributedLock.Postgres (see eng/local-feed/README.md) needs this for the async daemon.
-        opts.Events.UseAdvisoryLockTransaction = true;
         opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
