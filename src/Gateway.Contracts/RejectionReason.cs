@@ -6,7 +6,7 @@ public enum RejectionReason
 {
     /// <summary>The request could not be parsed (bad DER, bad CSR).</summary>
     BadRequest = 0,
-    /// <summary>Proof of possession failed: the CSR's signature does not verify.</summary>
+    /// <summary>Proof of possession failed: the CSR's (or CRMF POP's) signature does not verify. Stored events keep this name.</summary>
     BadSignature = 1,
     UnknownProfile = 2,
     /// <summary>The requester may not use this profile (protocol or authentication method not allowed).</summary>
@@ -24,4 +24,16 @@ public enum RejectionReason
     Denied = 9,
     /// <summary>The gateway could not complete the request (store or CA unavailable); safe to retry.</summary>
     Unavailable = 10,
+    /// <summary>A signature or key algorithm the gateway does not support (the request's, not the policy's key rules).</summary>
+    BadAlgorithm = 11,
+    /// <summary>The requested certificate template (CRMF) is malformed or asks for what cannot be issued.</summary>
+    BadCertTemplate = 12,
+    /// <summary>The message time is outside the accepted window (CMP messageTime, SCEP signing time).</summary>
+    BadTime = 13,
+    /// <summary>The protocol message's protection (MAC or signature over the message) does not verify.</summary>
+    BadMessageCheck = 14,
+    /// <summary>The transaction id is already used by another request (same id, other fingerprint).</summary>
+    TransactionIdInUse = 15,
+    /// <summary>The certificate a request refers to (confirmation, revocation, polling) is unknown.</summary>
+    UnknownCertificateId = 16,
 }
