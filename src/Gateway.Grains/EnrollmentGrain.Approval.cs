@@ -46,7 +46,7 @@ internal sealed partial class EnrollmentGrain
 
         IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
         var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);
-        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, now);
+        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, null, now);
         _outcome = outcome;
         if (issuedNow)
         {
@@ -84,7 +84,7 @@ internal sealed partial class EnrollmentGrain
     /// <summary>The answer for an enrollment that is no longer pending: the same decision again (idempotent), or not pending.</summary>
     private async Task<EnrollmentDecisionResult> SettledAsync(string id, EnrollmentRecord record, bool approving)
     {
-        _outcome = await LoadOutcomeAsync(id) ?? _outcome;
+        _outcome = await OutcomeAsync(id, record) ?? _outcome;
         var byAdministrator = record.ApprovalRequired;
         var approvedByAdministrator = byAdministrator && record.Status is "Approved" or "Issued";
         var deniedByAdministrator = byAdministrator && record.Status == "Rejected" && record.RejectionReason == nameof(RejectionReason.Denied);

@@ -12,11 +12,12 @@ using Orleans.Placement;
 namespace Gateway.Grains;
 
 /// <summary>
-/// One enrollment (key = protocol + transaction id). Normalises the request, gathers the store facts the profile
-/// needs, asks the profile's policy grain, reserves quota slots, has the CA sign, and commits the events before
-/// answering. A retry with the same key returns the same outcome, also after the grain was deactivated (the
-/// enrollment stream can only be started once); a pending outcome is read again from the store, since an
-/// administrator may have decided it meanwhile (see EnrollmentGrain.Approval.cs).
+/// One enrollment (key = protocol + transaction id). Looks the transaction up first (the same request gets the stored
+/// outcome, another request under the same id <see cref="RejectionReason.TransactionIdInUse"/>), then normalises the
+/// request, gathers the store facts the profile needs, asks the profile's policy grain, reserves quota slots, has the
+/// CA sign, and commits the events before answering. A pending outcome is read again from the store, since an
+/// administrator may have decided it meanwhile (see EnrollmentGrain.Approval.cs); a refusal that says "try again"
+/// (rate limited, unavailable) is decided afresh when the same request comes back, appending to the same stream.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)] // one activation per enrollment: idle ones go soon (a retry after that is answered from the store)
 [PreferLocalPlacement] // the node whose front-end took the request runs it: no silo-to-silo hop on the hot path
@@ -32,56 +33,128 @@ internal sealed partial class EnrollmentGrain(
 {
     private const int SerialAttempts = 3;
     private static readonly TimeSpan PendingRetryAfter = TimeSpan.FromSeconds(30);
+    // What the store holds for this transaction, once read: its outcome, the fingerprint of the request that started
+    // it, and the stream's version (where a new decision is appended after a refusal that said "try again").
     private EnrollmentOutcome? _outcome;
+    private string? _fingerprint;
+    private long? _version;
 
     /// <summary>The policy decision with what it needs to issue: who decided, the certificate renewed, the quota slots held.</summary>
     private sealed record Verdict(Decision Decision, string Actor, CertificateRecord? Renewed, QuotaSlots? Slots, string SpkiSha256);
 
+    /// <summary>
+    /// Looks the transaction up before doing any work: the same request (fingerprint) gets the stored outcome, with
+    /// nothing evaluated or signed again; another request under the same id gets <see cref="RejectionReason.TransactionIdInUse"/>
+    /// and changes nothing. A new transaction, or the same request after a refusal that said "try again", is decided now.
+    /// </summary>
     public async Task<EnrollmentOutcome> EnrollAsync(EnrollmentRequest request)
     {
         var id = this.GetPrimaryKeyString();
-        if (_outcome is PendingOutcome) _outcome = await LoadOutcomeAsync(id) ?? _outcome;
-        if (_outcome is not null) return _outcome;
-        // No read before the work: a retry after deactivation collides on the enrollment stream and adopts what is stored.
+        var fingerprint = RequestFingerprint.Of(request);
+        // A final outcome, once known, is answered from memory; anything else may have moved (an administrator decided
+        // a pending enrollment, another activation decided a retry), so it is read again.
+        if (_fingerprint is null || !IsFinal(_outcome)) await ReadStoredAsync(id, fingerprint);
+        if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(id, request);
+        if (_outcome is not null && (IsFinal(_outcome) || _outcome is PendingOutcome)) return _outcome;
 
+        _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
+        return _outcome;
+    }
+
+    public async Task<EnrollmentOutcome?> GetOutcomeAsync()
+    {
+        if (!IsFinal(_outcome)) await ReadStoredAsync(this.GetPrimaryKeyString(), null);
+        return _outcome;
+    }
+
+    /// <summary>Decides a new enrollment (<paramref name="expectedVersion"/> null: a new stream) or the same request again after a refusal that said "try again".</summary>
+    private async Task<EnrollmentOutcome> DecideAndRecordAsync(string id, EnrollmentRequest request, string fingerprint, long? expectedVersion)
+    {
         var now = time.GetUtcNow();
+        // The request is recorded once, with the first decision; a later decision of the same request only appends.
+        IReadOnlyList<object> Lead(EnrollmentRequested requested, params object[] decision) =>
+            expectedVersion is null ? [requested, .. decision] : decision;
+
         if (!RequestNormaliser.TryNormalise(request, now, out var input, out var csrDer, out var problem))
         {
-            return _outcome = await RecordRejectionAsync(id, Requested(id, request, request.Profile, null, csrDer, now), request,
+            return await RecordRejectionAsync(id, fingerprint, expectedVersion, Requested(id, request, request.Profile, null, csrDer, fingerprint, now), Lead, request,
                 problem.Reason, problem.Message, [], "gateway", null, null, now);
         }
 
         var profile = Profile(request.Profile);
         var profileName = profile?.Name ?? request.Profile;
-        var requested = Requested(id, request, profileName, input, csrDer, now);
+        var requested = Requested(id, request, profileName, input, csrDer, fingerprint, now);
         var verdict = await DecideAsync(id, input, profile, request.Profile, approving: false);
         var decision = verdict.Decision;
         if (decision.Effect != DecisionEffect.Deny && await CredentialUseCheck.ConsumeAsync(GrainFactory, id, request, input) is { } refusedUse)
         {
             if (verdict.Slots is { } slots) await slots.ReleaseAsync();
-            return _outcome = await RecordRejectionAsync(id, requested, request, RejectionReason.Unauthorized, refusedUse.Reason,
+            return await RecordRejectionAsync(id, fingerprint, expectedVersion, requested, Lead, request, RejectionReason.Unauthorized, refusedUse.Reason,
                 [.. decision.FiredRules, refusedUse], "credential", refusedUse.Rule, decision.ProfileVersion, now);
         }
         switch (decision.Effect)
         {
             case DecisionEffect.Deny:
-                return _outcome = await RecordRejectionAsync(id, requested, request, decision.Reason ?? RejectionReason.PolicyDenied, decision.Summary,
+                return await RecordRejectionAsync(id, fingerprint, expectedVersion, requested, Lead, request, decision.Reason ?? RejectionReason.PolicyDenied, decision.Summary,
                     decision.FiredRules, verdict.Actor, decision.DecidingRule?.Rule, decision.ProfileVersion, now);
             case DecisionEffect.Pending:
                 var pending = new PendingOutcome(id, PendingRetryAfter, decision.Summary);
-                return _outcome = await CommitOrAdoptAsync(id, [new StreamAppend(id, true, [requested,
-                    new EnrollmentPending(id, decision.Summary, decision.ProfileVersion, Rules(decision.FiredRules), now)])], pending);
+                return await CommitOrAdoptAsync(id, fingerprint, expectedVersion,
+                    Lead(requested, new EnrollmentPending(id, decision.Summary, decision.ProfileVersion, Rules(decision.FiredRules), now)), pending);
         }
 
         var approved = new EnrollmentApproved(id, "policy", decision.ProfileVersion, decision.DecidingRule?.Rule, Rules(decision.FiredRules), now);
-        var (outcome, _) = await IssueAsync(id, input, profileName, verdict, [requested, approved], null, now);
-        return _outcome = outcome;
+        var (outcome, _) = await IssueAsync(id, input, profileName, verdict, Lead(requested, approved), expectedVersion, fingerprint, now);
+        return outcome;
     }
 
-    public async Task<EnrollmentOutcome?> GetOutcomeAsync()
+    /// <summary>A final outcome: issued, or refused for good. Pending and "try again" refusals are not.</summary>
+    private static bool IsFinal(EnrollmentOutcome? outcome) =>
+        outcome is IssuedOutcome || (outcome is RejectedOutcome rejected && !RejectionReasons.IsRetryable(rejected.Reason));
+
+    /// <summary>The refusal of a request that reuses another request's transaction id; nothing is recorded.</summary>
+    private RejectedOutcome InUse(string id, EnrollmentRequest request)
     {
-        if (_outcome is null or PendingOutcome) _outcome = await LoadOutcomeAsync(this.GetPrimaryKeyString()) ?? _outcome;
-        return _outcome;
+        logger.LogInformation("Refusing a request by {Requester} for enrollment {EnrollmentId}: its transaction id is already used by another request",
+            request.Requester, id);
+        return new RejectedOutcome(id, RejectionReason.TransactionIdInUse,
+            $"Transaction id '{request.TransactionId}' is already used by another request; use a new transaction id for a new request.", []);
+    }
+
+    /// <summary>
+    /// Reads this transaction from its stream: its outcome, the fingerprint of the request that started it (computed from
+    /// the stored CSR for events recorded before fingerprints were; <paramref name="fingerprint"/>, the caller's, when
+    /// there is nothing to compute it from) and the stream's version. Nothing changes when the stream does not exist.
+    /// </summary>
+    private async Task ReadStoredAsync(string id, string? fingerprint)
+    {
+        var stream = await enrollments.GetStreamAsync(id);
+        if (stream is null) return;
+        _fingerprint = StoredFingerprint(stream.Requested) ?? fingerprint;
+        _version = stream.Version;
+        _outcome = await OutcomeAsync(id, stream.Record) ?? _outcome;
+    }
+
+    private static string? StoredFingerprint(EnrollmentRequested requested) =>
+        requested.Fingerprint ?? (requested.Csr is { } csr
+            ? RequestFingerprint.OfCsr(new Requester(requested.AuthenticationMethod, requested.Principal), csr)
+            : null);
+
+    /// <summary>
+    /// After losing a race to record this enrollment (another activation, an administrator): what was recorded, when it
+    /// was for the same request (<paramref name="fingerprint"/>; null: no check), else <see cref="RejectionReason.TransactionIdInUse"/>.
+    /// </summary>
+    private async Task<EnrollmentOutcome> AdoptAsync(string id, string? fingerprint)
+    {
+        var stream = await enrollments.GetStreamAsync(id) ?? throw new InvalidOperationException($"Enrollment {id} changed but does not exist.");
+        var stored = StoredFingerprint(stream.Requested) ?? fingerprint;
+        if (fingerprint is not null && !string.Equals(stored, fingerprint, StringComparison.Ordinal))
+        {
+            return new RejectedOutcome(id, RejectionReason.TransactionIdInUse, $"Enrollment {id} was started by another request; use a new transaction id.", []);
+        }
+        _fingerprint = stored;
+        _version = stream.Version;
+        return await OutcomeAsync(id, stream.Record) ?? throw new InvalidOperationException($"Enrollment {id} exists but has no recorded outcome.");
     }
 
     private CompiledProfile? Profile(string name) => catalog.Current.TryGet(name, out var profile) ? profile : null;
@@ -124,7 +197,7 @@ internal sealed partial class EnrollmentGrain(
     /// Quota slots are given back unless a certificate was issued.
     /// </summary>
     private async Task<(EnrollmentOutcome Outcome, bool IssuedNow)> IssueAsync(string id, PolicyInput input, string profileName, Verdict verdict,
-        IReadOnlyList<object> enrollmentEvents, long? expectedVersion, DateTimeOffset now)
+        IReadOnlyList<object> enrollmentEvents, long? expectedVersion, string? fingerprint, DateTimeOffset now)
     {
         var template = verdict.Decision.Template ?? throw new InvalidOperationException($"Policy for profile '{profileName}' allowed without a template.");
         var renewalOf = verdict.Renewed?.Serial;
@@ -152,19 +225,21 @@ internal sealed partial class EnrollmentGrain(
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
                     outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now);
+                    _fingerprint ??= fingerprint;
+                    _version = null; // final: not appended to again
                     return (outcome, true);
                 }
                 catch (StreamCollisionException ex)
                 {
                     // Another activation (a node that died mid-request, or a retry after deactivation) committed this enrollment first.
-                    if (expectedVersion is null && await LoadOutcomeAsync(id) is { } stored) return (outcome = stored, false);
+                    if (expectedVersion is null && await enrollments.GetStreamAsync(id) is not null) return (outcome = await AdoptAsync(id, fingerprint), false);
                     if (attempt >= SerialAttempts) throw;
                     logger.LogWarning("Serial {Serial} collided; issuing again", ex.StreamId);
                 }
                 catch (StreamVersionConflictException)
                 {
                     // An administrator (or another activation) decided this enrollment since it was read.
-                    outcome = await LoadOutcomeAsync(id) ?? throw new InvalidOperationException($"Enrollment {id} changed but has no recorded outcome.");
+                    outcome = await AdoptAsync(id, fingerprint);
                     return (outcome, false);
                 }
             }
@@ -175,10 +250,9 @@ internal sealed partial class EnrollmentGrain(
         }
     }
 
-    private async Task<EnrollmentOutcome?> LoadOutcomeAsync(string id)
+    /// <summary>The outcome an enrollment record stands at; null when it has none (yet).</summary>
+    private async Task<EnrollmentOutcome?> OutcomeAsync(string id, EnrollmentRecord record)
     {
-        var record = await queries.GetEnrollmentAsync(id);
-        if (record is null) return null;
         switch (record.Status)
         {
             case "Issued":
@@ -195,33 +269,41 @@ internal sealed partial class EnrollmentGrain(
         }
     }
 
-    private async Task<EnrollmentOutcome> RecordRejectionAsync(string id, EnrollmentRequested requested, EnrollmentRequest request, RejectionReason reason,
+    private async Task<EnrollmentOutcome> RecordRejectionAsync(string id, string fingerprint, long? expectedVersion, EnrollmentRequested requested,
+        Func<EnrollmentRequested, object[], IReadOnlyList<object>> lead, EnrollmentRequest request, RejectionReason reason,
         string message, IReadOnlyList<FiredRule> rules, string actor, string? decidingRule, string? profileVersion, DateTimeOffset now)
     {
         var rejected = new EnrollmentRejected(id, actor, reason.ToString(), message, decidingRule, Rules(rules), now, profileVersion);
         logger.LogInformation("Rejecting enrollment {EnrollmentId} (profile {Profile}, {Requester}): {Reason} {Message}",
             id, request.Profile, request.Requester, reason, message);
-        return await CommitOrAdoptAsync(id, [new StreamAppend(id, true, [requested, rejected])], new RejectedOutcome(id, reason, message, rules));
+        return await CommitOrAdoptAsync(id, fingerprint, expectedVersion, lead(requested, [rejected]), new RejectedOutcome(id, reason, message, rules));
     }
 
-    /// <summary>Commits <paramref name="unit"/> and returns <paramref name="outcome"/>; if an earlier activation already recorded this enrollment, returns what it recorded.</summary>
-    private async Task<EnrollmentOutcome> CommitOrAdoptAsync(string id, IReadOnlyList<StreamAppend> unit, EnrollmentOutcome outcome)
+    /// <summary>
+    /// Commits <paramref name="events"/> (a new stream, or appended at <paramref name="expectedVersion"/>) and returns
+    /// <paramref name="outcome"/>; if another activation recorded a decision first, returns what it recorded.
+    /// </summary>
+    private async Task<EnrollmentOutcome> CommitOrAdoptAsync(string id, string fingerprint, long? expectedVersion, IReadOnlyList<object> events,
+        EnrollmentOutcome outcome)
     {
         try
         {
-            await writer.AppendAsync(unit);
+            await writer.AppendAsync([new StreamAppend(id, expectedVersion is null, events, expectedVersion)]);
+            _fingerprint = fingerprint;
+            _version = (expectedVersion ?? 0) + events.Count;
             return outcome;
         }
-        catch (StreamCollisionException)
+        catch (Exception ex) when (ex is StreamCollisionException or StreamVersionConflictException)
         {
-            return await LoadOutcomeAsync(id) ?? throw new InvalidOperationException($"Enrollment {id} exists but has no recorded outcome.");
+            return await AdoptAsync(id, fingerprint);
         }
     }
 
-    private static EnrollmentRequested Requested(string id, EnrollmentRequest request, string profileName, PolicyInput? input, byte[]? csrDer, DateTimeOffset now) =>
+    private static EnrollmentRequested Requested(string id, EnrollmentRequest request, string profileName, PolicyInput? input, byte[]? csrDer,
+        string fingerprint, DateTimeOffset now) =>
         new(id, ProtocolName(request.Protocol), profileName, request.Requester.AuthenticationMethod, request.Requester.Principal,
             request.TransactionId, input?.SubjectText ?? "", input?.SubjectAltNames.Select(s => s.ToString()).ToArray() ?? [],
-            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now);
+            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint);
 
     internal static string ProtocolName(EnrollmentProtocol protocol) => protocol.ToString().ToLowerInvariant();
 

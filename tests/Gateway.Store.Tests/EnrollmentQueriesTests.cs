@@ -101,6 +101,32 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
     }
 
     [Fact]
+    public async Task Decision_appended_after_a_rate_limited_refusal_supersedes_it_and_the_fingerprint_is_kept()
+    {
+        var id = "admin:" + Guid.NewGuid().ToString("N");
+        var serial = NewSerial();
+        await _writer.AppendAsync([new StreamAppend(id, true, [
+            Requested(id) with { Fingerprint = "f1" },
+            new EnrollmentRejected(id, "policy", "RateLimited", "quota full", "quotas.perRequester", Rules("quotas.perRequester", "deny"), T0, "1"),
+        ])]);
+        var refused = await _queries.GetStreamAsync(id);
+        Assert.Equal(("Rejected", "RateLimited", "f1"), (refused!.Record.Status, refused.Record.RejectionReason, refused.Requested.Fingerprint));
+
+        await _writer.AppendAsync([
+            new StreamAppend(id, false, [
+                new EnrollmentApproved(id, "policy", "2", "quotas.perRequester", Rules("quotas.perRequester", "allow"), T0.AddMinutes(1)),
+                new EnrollmentFulfilled(id, serial, T0.AddMinutes(1)),
+            ], ExpectedVersion: refused.Version),
+            new StreamAppend(serial, true, [Issued(serial, id)]),
+        ]);
+
+        var record = await _inventory.GetEnrollmentAsync(id);
+        Assert.Equal(("Issued", null, serial), (record!.Status, record.RejectionReason, record.Serial));
+        var folded = await _queries.GetStreamAsync(id);
+        Assert.Equal(("Issued", null, 4L), (folded!.Record.Status, folded.Record.RejectionReason, folded.Version));
+    }
+
+    [Fact]
     public async Task Query_enrollments_filters_by_status_profile_requester_protocol_and_time_and_pages_newest_first()
     {
         var marker = Guid.NewGuid().ToString("N")[..8];

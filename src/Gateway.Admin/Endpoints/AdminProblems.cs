@@ -20,8 +20,10 @@ public static class AdminProblems
     {
         var status = rejected.Reason switch
         {
-            RejectionReason.BadRequest or RejectionReason.BadSignature => StatusCodes.Status400BadRequest,
-            RejectionReason.UnknownProfile => StatusCodes.Status404NotFound,
+            RejectionReason.BadRequest or RejectionReason.BadSignature or RejectionReason.BadAlgorithm or RejectionReason.BadCertTemplate
+                or RejectionReason.BadTime or RejectionReason.BadMessageCheck => StatusCodes.Status400BadRequest,
+            RejectionReason.UnknownProfile or RejectionReason.UnknownCertificateId => StatusCodes.Status404NotFound,
+            RejectionReason.TransactionIdInUse => StatusCodes.Status409Conflict,
             RejectionReason.RateLimited => StatusCodes.Status429TooManyRequests,
             RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status403Forbidden,

@@ -1,6 +1,10 @@
 namespace Gateway.Store.Events;
 
-/// <summary>A front-end handed an enrollment to the pipeline. First event of an enrollment stream (id = enrollment id).</summary>
+/// <summary>
+/// A front-end handed an enrollment to the pipeline. First event of an enrollment stream (id = enrollment id).
+/// <see cref="Fingerprint"/> identifies the request under its transaction id (requester + SHA-256 of the CSR or template,
+/// see <c>Gateway.Contracts.RequestFingerprint</c>); null in events recorded before it was.
+/// </summary>
 public sealed record EnrollmentRequested(
     string EnrollmentId,
     string Protocol,
@@ -13,4 +17,5 @@ public sealed record EnrollmentRequested(
     string Key,
     string? RenewalOf,
     byte[]? Csr,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Fingerprint = null);

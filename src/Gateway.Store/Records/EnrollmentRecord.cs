@@ -17,7 +17,10 @@ public sealed class EnrollmentRecord
     /// <summary>The requested key, described ("EC P-256", "RSA 2048").</summary>
     public string Key { get; set; } = "";
     public string? RenewalOf { get; set; }
-    /// <summary>Requested, Approved, Rejected, Pending, Issued.</summary>
+    /// <summary>
+    /// Requested, Approved, Rejected, Pending, Issued: the last decision's. A refusal that says "try again" (rate limited,
+    /// unavailable) can be followed by another decision when the same request comes back.
+    /// </summary>
     public string Status { get; set; } = "Requested";
     public string? Serial { get; set; }
     public string? RejectionReason { get; set; }
@@ -52,6 +55,7 @@ public sealed class EnrollmentRecord
     public void Apply(EnrollmentApproved e)
     {
         Status = "Approved";
+        RejectionReason = null;
         Message = null;
         Rules = e.Rules;
         ProfileVersion = e.ProfileVersion;
@@ -63,6 +67,7 @@ public sealed class EnrollmentRecord
     public void Apply(EnrollmentPending e)
     {
         Status = "Pending";
+        RejectionReason = null;
         Message = e.Reason;
         Rules = e.Rules;
         ProfileVersion = e.ProfileVersion;
