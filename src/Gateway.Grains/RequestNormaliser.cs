@@ -24,6 +24,12 @@ internal static class RequestNormaliser
                 problem = new Problem(RejectionReason.BadRequest, error);
                 return false;
             }
+            if (!csr.SignatureAlgorithmSupported)
+            {
+                problem = new Problem(RejectionReason.BadAlgorithm,
+                    $"The CSR is signed with {csr.SignatureAlgorithmOid}, which the gateway cannot verify; sign it with ECDSA, RSA PKCS#1 v1.5 or RSASSA-PSS over SHA-256, SHA-384 or SHA-512.");
+                return false;
+            }
             if (!csr.VerifySignature())
             {
                 problem = new Problem(RejectionReason.BadSignature, "The CSR's signature does not verify with its public key (proof of possession failed).");
@@ -37,18 +43,19 @@ internal static class RequestNormaliser
         {
             if (!SpkiReader.TryDescribe(template.SubjectPublicKeyInfo, out var key, out var keyError))
             {
-                problem = new Problem(RejectionReason.BadRequest, keyError);
+                problem = new Problem(RejectionReason.BadCertTemplate, "The requested public key is malformed: " + keyError);
                 return false;
             }
             var subject = template.Subject ?? EmptyName;
             string subjectText;
             try
             {
+                CheckName(subject);
                 subjectText = new X500DistinguishedName(subject).Name;
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or AsnContentException)
             {
-                problem = new Problem(RejectionReason.BadRequest, "The requested subject is not a DER-encoded Name.");
+                problem = new Problem(RejectionReason.BadCertTemplate, "The requested subject is not a DER-encoded Name.");
                 return false;
             }
             input = new PolicyInput(request.Protocol, request.Requester, subject, subjectText, template.SubjectPublicKeyInfo,
@@ -60,4 +67,24 @@ internal static class RequestNormaliser
     }
 
     private static readonly byte[] EmptyName = [0x30, 0x00];
+
+    /// <summary>Name ::= SEQUENCE OF SET OF SEQUENCE { type OBJECT IDENTIFIER, value ANY }, in DER; throws <see cref="AsnContentException"/> otherwise.</summary>
+    private static void CheckName(byte[] name)
+    {
+        var reader = new AsnReader(name, AsnEncodingRules.DER);
+        var rdns = reader.ReadSequence();
+        reader.ThrowIfNotEmpty();
+        while (rdns.HasData)
+        {
+            var rdn = rdns.ReadSetOf();
+            if (!rdn.HasData) throw new AsnContentException("A relative distinguished name is empty.");
+            while (rdn.HasData)
+            {
+                var attribute = rdn.ReadSequence();
+                attribute.ReadObjectIdentifier();
+                attribute.ReadEncodedValue();
+                attribute.ThrowIfNotEmpty();
+            }
+        }
+    }
 }
