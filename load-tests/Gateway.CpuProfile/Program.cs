@@ -70,7 +70,7 @@ internal static class Buckets
         new("thread-pool spin/wait", (_, f) => f.Contains("LowLevelLifoSemaphore", StringComparison.Ordinal)),
         new("CSR parse + signature check", (_, f) => f.Contains("Gateway.Contracts.Csr.", StringComparison.Ordinal)),
         new("sign (CA: TBSCertificate + ECDSA)", (module, _) => module == "gateway.ca"),
-        new("policy", (module, f) => module == "gateway.policy" || f.Contains("PolicyGrain", StringComparison.Ordinal)),
+        new("policy", (module, _) => module == "gateway.policy"),
         new("event append (Marten, Npgsql)", (module, _) => module is "gateway.store" or "marten" or "npgsql" or "weasel.core" or "weasel.postgresql" or "jasperfx" or "jasperfx.events"),
         new("Orleans messaging (serialize, socket)", (_, f) => f.Contains("Orleans.Runtime.Messaging", StringComparison.Ordinal) || f.Contains("Orleans.Serialization", StringComparison.Ordinal) || f.Contains("Orleans.Networking", StringComparison.Ordinal)),
         new("TLS (SslStream)", (_, f) => f.Contains("System.Net.Security", StringComparison.Ordinal)),

@@ -1,5 +1,6 @@
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
+using Gateway.Grains.Profiles;
 using Gateway.Grains.Revocation;
 using Gateway.Store;
 using Gateway.Store.Events;
@@ -17,7 +18,7 @@ namespace Gateway.Grains;
 internal sealed class CertificateGrain(
     IEventWriter writer,
     InventoryQueries queries,
-    PolicyCatalogProvider catalog,
+    ProfileCatalogProvider catalog,
     OcspResponseCache ocsp,
     TimeProvider time,
     ILogger<CertificateGrain> logger) : Grain, ICertificateGrain

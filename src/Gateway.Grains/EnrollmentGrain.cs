@@ -2,6 +2,7 @@ using Gateway.Ca;
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
 using Gateway.Grains.Enrollment;
+using Gateway.Grains.Profiles;
 using Gateway.Policy;
 using Gateway.Store;
 using Gateway.Store.Events;
@@ -14,7 +15,7 @@ namespace Gateway.Grains;
 /// <summary>
 /// One enrollment (key = protocol + transaction id). Looks the transaction up first (the same request gets the stored
 /// outcome, another request under the same id <see cref="RejectionReason.TransactionIdInUse"/>), then normalises the
-/// request, gathers the store facts the profile needs, asks the profile's policy grain, reserves quota slots, has the
+/// request, gathers the store facts the profile needs, evaluates the profile's compiled rules in-process, reserves quota slots, has the
 /// CA sign, and commits the events before answering. A pending outcome is read again from the store, since an
 /// administrator may have decided it meanwhile (see EnrollmentGrain.Approval.cs); a refusal that says "try again"
 /// (rate limited, unavailable) is decided afresh when the same request comes back, appending to the same stream.
@@ -26,7 +27,7 @@ internal sealed partial class EnrollmentGrain(
     IEventWriter writer,
     InventoryQueries queries,
     EnrollmentQueries enrollments,
-    PolicyCatalogProvider catalog,
+    ProfileCatalogProvider catalog,
     PolicyFactsCollector factsCollector,
     TimeProvider time,
     ILogger<EnrollmentGrain> logger) : Grain, IEnrollmentGrain
@@ -160,6 +161,22 @@ internal sealed partial class EnrollmentGrain(
     private CompiledProfile? Profile(string name) => catalog.Current.TryGet(name, out var profile) ? profile : null;
 
     /// <summary>
+    /// The profile's decision, here in the grain: the compiled profile is this silo's shared, immutable snapshot, so
+    /// evaluating it is a pure in-memory call. Without the profile: unknown, or <see cref="RejectionReason.Unavailable"/>
+    /// (a "try again") while the catalog has not been loaded from the store yet.
+    /// </summary>
+    private Decision Evaluate(CompiledProfile? profile, string profileName, PolicyInput input, PolicyFacts? facts)
+    {
+        if (profile is not null) return profile.Evaluate(input, facts);
+        if (!catalog.IsLoaded) return NotLoaded;
+        return new Decision(DecisionEffect.Deny, [new FiredRule("profile", DecisionEffect.Deny, $"Unknown profile '{profileName}'.")], null,
+            RejectionReason.UnknownProfile, "0");
+    }
+
+    private static readonly Decision NotLoaded = new(DecisionEffect.Deny,
+        [new FiredRule("profile", DecisionEffect.Deny, "Policy profiles are not loaded yet (the store has not answered).")], null, RejectionReason.Unavailable, "0");
+
+    /// <summary>
     /// Facts from the store (only those the profile needs), the policy decision, and, when the request is about to be
     /// issued under a profile with quotas, the quota slots (the decision is then taken again with the exact counts).
     /// </summary>
@@ -173,14 +190,13 @@ internal sealed partial class EnrollmentGrain(
                 "gateway", gathered.Renewed, null, spkiSha256);
         }
 
-        var policy = GrainFactory.GetGrain<IPolicyGrain>(profileName);
-        var decision = gathered.Facts is null ? await policy.EvaluateAsync(input) : await policy.EvaluateWithFactsAsync(input, gathered.Facts);
+        var decision = Evaluate(profile, profileName, input, gathered.Facts);
         QuotaSlots? slots = null;
         var issuing = decision.Effect == DecisionEffect.Allow || (approving && decision.Effect == DecisionEffect.Pending);
         if (issuing && QuotaSlots.Needed(profile))
         {
             slots = await QuotaSlots.ReserveAsync(GrainFactory, profile, input.Requester, id);
-            decision = await policy.EvaluateWithFactsAsync(input, slots.AddTo(gathered.Facts));
+            decision = Evaluate(profile, profileName, input, slots.AddTo(gathered.Facts));
             if (decision.Effect == DecisionEffect.Deny)
             {
                 await slots.ReleaseAsync();

@@ -1,3 +1,4 @@
+using Gateway.Grains.Profiles;
 using Gateway.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class GrainsServiceCollectionExtensions
             .Bind(configuration.GetSection(PolicyOptions.Section))
             .Validate(o => Directory.Exists(o.ResolvePath()), $"{PolicyOptions.Section}:Path: the policies directory does not exist")
             .ValidateOnStart();
-        services.AddSingleton<PolicyCatalogProvider>();
+        services.AddSingleton<ProfileCatalogProvider>();
         services.AddSingleton<Enrollment.PolicyFactsCollector>();
         services.AddOptions<ExpiryOptions>()
             .Bind(configuration.GetSection(ExpiryOptions.Section))

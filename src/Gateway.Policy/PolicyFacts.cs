@@ -1,7 +1,7 @@
 namespace Gateway.Policy;
 
 /// <summary>
-/// Facts only the store knows, fed to <see cref="CompiledProfile.Evaluate"/> by the caller (the policy grain).
+/// Facts only the store knows, fed to <see cref="CompiledProfile.Evaluate"/> by the caller (the enrollment grain).
 /// Every fact is optional: a rule whose fact is <c>null</c> is not evaluated (and not recorded).
 /// </summary>
 public sealed record PolicyFacts

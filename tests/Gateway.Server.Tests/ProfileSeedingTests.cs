@@ -1,4 +1,5 @@
 using Gateway.Grains;
+using Gateway.Grains.Profiles;
 using Gateway.Server.Hosting;
 using Gateway.Store;
 using Marten;
@@ -52,10 +53,10 @@ public sealed class ProfileSeedingTests(GatewayFixture gateway) : IAsyncLifetime
 
     private void Write(string file, string text) => File.WriteAllText(Path.Combine(_dir, file), text);
 
-    private (PolicyCatalogProvider Provider, ProfileSeeder Seeder, CapturingLogger<ProfileSeeder> Log) Start()
+    private (ProfileCatalogProvider Provider, ProfileSeeder Seeder, CapturingLogger<ProfileSeeder> Log) Start()
     {
-        var provider = new PolicyCatalogProvider(Options.Create(new PolicyOptions { Path = _dir }), _store, TimeProvider.System,
-            NullLogger<PolicyCatalogProvider>.Instance);
+        var provider = new ProfileCatalogProvider(Options.Create(new PolicyOptions { Path = _dir }), _store, TimeProvider.System,
+            NullLogger<ProfileCatalogProvider>.Instance);
         var log = new CapturingLogger<ProfileSeeder>();
         return (provider, new ProfileSeeder(provider, _store, log), log);
     }
@@ -141,8 +142,8 @@ public sealed class ProfileSeedingTests(GatewayFixture gateway) : IAsyncLifetime
             StoreServiceCollectionExtensions.ConfigureMarten(o, "nowhere");
         });
         var store = new ProfileStore(dead, TimeProvider.System);
-        var provider = new PolicyCatalogProvider(Options.Create(new PolicyOptions { Path = _dir }), store, TimeProvider.System,
-            NullLogger<PolicyCatalogProvider>.Instance);
+        var provider = new ProfileCatalogProvider(Options.Create(new PolicyOptions { Path = _dir }), store, TimeProvider.System,
+            NullLogger<ProfileCatalogProvider>.Instance);
 
         await Assert.ThrowsAnyAsync<Exception>(() => provider.RefreshAsync());
 

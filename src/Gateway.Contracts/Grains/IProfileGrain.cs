@@ -5,7 +5,7 @@ namespace Gateway.Contracts.Grains;
 /// <summary>
 /// One policy profile's administration (key = the profile name in lower case, see <see cref="ProfileKeys"/>): its
 /// document, versions, changes and dry runs. Every change is an event in the profile's stream; evaluation of
-/// enrollments stays with <see cref="IPolicyGrain"/>.
+/// enrollments is the enrollment grain's, in-process, over the same compiled profile.
 /// </summary>
 [Alias("Gateway.IProfileGrain")]
 public interface IProfileGrain : IGrainWithStringKey

@@ -16,7 +16,7 @@ namespace Gateway.Grains.Enrollment;
 internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, InventoryQueries inventory)
 {
     /// <summary>The facts (null when none applies), the certificate being renewed, or why the renewal is refused outright.</summary>
-    internal sealed record Result(EvaluationFacts? Facts, CertificateRecord? Renewed, FiredRule? RenewalRefusal);
+    internal sealed record Result(PolicyFacts? Facts, CertificateRecord? Renewed, FiredRule? RenewalRefusal);
 
     public async Task<Result> GatherAsync(CompiledProfile? profile, PolicyInput input, string spkiSha256)
     {
@@ -43,11 +43,13 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
         }
 
         if (keyInUse is null && renewed is null) return new Result(null, null, null);
-        return new Result(new EvaluationFacts(
-            KeyInUseByOtherSubject: keyInUse,
-            RenewalOfNotAfter: renewalNotAfter,
-            RenewalReusesKey: reusesKey,
-            AuthenticatedWithRenewedCertificate: authenticatedWithRenewed), renewed, null);
+        return new Result(new PolicyFacts
+        {
+            KeyInUseByOtherSubject = keyInUse,
+            RenewalOfNotAfter = renewalNotAfter,
+            RenewalReusesKey = reusesKey,
+            AuthenticatedWithRenewedCertificate = authenticatedWithRenewed,
+        }, renewed, null);
     }
 
     public static string SpkiSha256(byte[] subjectPublicKeyInfo) => Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo));

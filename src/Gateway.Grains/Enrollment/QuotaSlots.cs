@@ -55,6 +55,6 @@ internal sealed class QuotaSlots
         _held.Clear();
     }
 
-    public EvaluationFacts AddTo(EvaluationFacts? facts) =>
-        (facts ?? new EvaluationFacts()) with { IssuedToRequesterInWindow = RequesterCount, IssuedForProfileInWindow = ProfileCount };
+    public PolicyFacts AddTo(PolicyFacts? facts) =>
+        (facts ?? new PolicyFacts()) with { IssuedToRequesterInWindow = RequesterCount, IssuedForProfileInWindow = ProfileCount };
 }

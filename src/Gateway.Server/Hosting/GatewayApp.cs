@@ -127,7 +127,7 @@ public static class GatewayApp
         {
             app.Services.GetRequiredService<ICertificateAuthority>();
             app.Services.GetRequiredService<ApiKeyStore>();
-            app.Services.GetRequiredService<PolicyCatalogProvider>();
+            app.Services.GetRequiredService<Gateway.Grains.Profiles.ProfileCatalogProvider>();
             app.Services.GetRequiredService<CredentialSecretProtector>();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)

@@ -2,13 +2,13 @@ using Gateway.Contracts.Profiles;
 using Gateway.Store;
 using Microsoft.Extensions.Logging;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>
-/// Seeds the profile store from the policies directory: at start (the files as read by <see cref="PolicyCatalogProvider"/>)
+/// Seeds the profile store from the policies directory: at start (the files as read by <see cref="ProfileCatalogProvider"/>)
 /// and on reload (the directory read again, all or nothing). See <see cref="ProfileStore.SeedAsync"/> for what changes.
 /// </summary>
-public sealed class ProfileSeeder(PolicyCatalogProvider catalog, ProfileStore store, ILogger<ProfileSeeder> logger)
+public sealed class ProfileSeeder(ProfileCatalogProvider catalog, ProfileStore store, ILogger<ProfileSeeder> logger)
 {
     public const string StartupAuthor = "system:startup";
 

@@ -6,7 +6,7 @@ using Gateway.Store;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>
 /// One profile's administration (key = lower-case name). Reads and writes go to the store; every accepted change is a
@@ -16,7 +16,7 @@ namespace Gateway.Grains;
 [PreferLocalPlacement]
 internal sealed class ProfileGrain(
     ProfileStore store,
-    PolicyCatalogProvider catalog,
+    ProfileCatalogProvider catalog,
     TimeProvider time,
     ILogger<ProfileGrain> logger) : Grain, IProfileGrain
 {

@@ -3,13 +3,13 @@ using Gateway.Policy;
 using Gateway.Store.Events;
 using Gateway.Store.Records;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>Stored profiles as the contracts show them.</summary>
 internal static class ProfileViews
 {
     /// <summary>The compiled form of the record's version: this silo's, when it holds that version, else compiled now; null if it does not compile.</summary>
-    public static CompiledProfile? Compile(PolicyCatalogProvider catalog, ProfileRecord record)
+    public static CompiledProfile? Compile(ProfileCatalogProvider catalog, ProfileRecord record)
     {
         if (catalog.TryGet(record.Name, record.Version, out var compiled)) return compiled;
         var parsed = ProfileDocument.Parse(record.Document, record.Name, record.Version, record.Id);

@@ -3,11 +3,11 @@ using Gateway.Contracts;
 using Gateway.Contracts.Grains;
 using Orleans.Concurrency;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>Profile facts for front-ends, from the silo's compiled catalog and the CA.</summary>
 [StatelessWorker]
-internal sealed class ProfileDirectoryGrain(PolicyCatalogProvider catalog, ICertificateAuthority ca) : Grain, IProfileDirectoryGrain
+internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICertificateAuthority ca) : Grain, IProfileDirectoryGrain
 {
     public Task<ProfileSummary?> GetProfileAsync(string name)
     {

@@ -4,7 +4,7 @@ using Gateway.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>
 /// This silo's compiled profiles, as stored (section <c>Gateway:Policies</c>). The policies directory is read and
@@ -14,18 +14,18 @@ namespace Gateway.Grains;
 /// <see cref="PolicyOptions.RefreshInterval"/> (<see cref="ProfileCatalogRefresher"/>), so changes made on other silos
 /// arrive within about that. <see cref="Current"/> is an immutable snapshot: evaluation never waits for a refresh.
 /// </summary>
-public sealed class PolicyCatalogProvider
+public sealed class ProfileCatalogProvider
 {
     private readonly ProfileStore _store;
     private readonly TimeProvider _time;
-    private readonly ILogger<PolicyCatalogProvider> _logger;
+    private readonly ILogger<ProfileCatalogProvider> _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private Dictionary<string, int> _known = new(StringComparer.Ordinal);
     private volatile ProfileCatalog _current = ProfileCatalog.Empty;
     private volatile bool _loaded;
     private long _loadedAtTicks;
 
-    public PolicyCatalogProvider(IOptions<PolicyOptions> options, ProfileStore store, TimeProvider time, ILogger<PolicyCatalogProvider> logger)
+    public ProfileCatalogProvider(IOptions<PolicyOptions> options, ProfileStore store, TimeProvider time, ILogger<ProfileCatalogProvider> logger)
     {
         _store = store;
         _time = time;

@@ -4,11 +4,11 @@ using Gateway.Store;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>All profiles: the list from the store, and reloading this silo's policies directory into the store.</summary>
 [StatelessWorker]
-internal sealed class ProfileCatalogGrain(ProfileStore store, PolicyCatalogProvider catalog, ProfileSeeder seeder, ILogger<ProfileCatalogGrain> logger)
+internal sealed class ProfileCatalogGrain(ProfileStore store, ProfileCatalogProvider catalog, ProfileSeeder seeder, ILogger<ProfileCatalogGrain> logger)
     : Grain, IProfileCatalogGrain
 {
     public async Task<IReadOnlyList<ProfileInfo>> ListAsync()

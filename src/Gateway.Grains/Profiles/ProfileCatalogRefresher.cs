@@ -2,15 +2,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>
 /// Seeds the store at start and then keeps this silo's catalog at the stored versions, polling every
 /// <see cref="PolicyOptions.RefreshInterval"/>. When the store does not answer at start the gateway still starts, but
-/// without policy: readiness fails (<see cref="PolicyCatalogProvider.IsLoaded"/>) and this keeps trying.
+/// without policy: readiness fails (<see cref="ProfileCatalogProvider.IsLoaded"/>) and this keeps trying.
 /// </summary>
 internal sealed class ProfileCatalogRefresher(
-    PolicyCatalogProvider catalog,
+    ProfileCatalogProvider catalog,
     ProfileSeeder seeder,
     IOptions<PolicyOptions> options,
     TimeProvider time,

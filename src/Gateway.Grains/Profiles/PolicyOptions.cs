@@ -1,4 +1,4 @@
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>Where the profiles live (section <c>Gateway:Policies</c>).</summary>
 public sealed class PolicyOptions

@@ -2,7 +2,7 @@ using Gateway.Contracts.Profiles;
 using Gateway.Policy;
 using Gateway.Store;
 
-namespace Gateway.Grains;
+namespace Gateway.Grains.Profiles;
 
 /// <summary>Reads the policies directory into seed documents: every profile of every <c>*.yaml</c> file, or every error.</summary>
 internal static class PolicyDirectory
