@@ -2,7 +2,9 @@ namespace Gateway.Contracts;
 
 /// <summary>
 /// The one normalised request every front-end produces. Exactly one of <see cref="Csr"/> (DER PKCS#10) and
-/// <see cref="Template"/> (public key plus requested contents, e.g. from CRMF) is set.
+/// <see cref="Template"/> (public key plus requested contents, e.g. from CRMF) is set. With
+/// <see cref="RequiresConfirmation"/> (CMP without implicitConfirm), an issued certificate awaits the requester's
+/// confirmation (<see cref="AwaitingConfirmationOutcome"/>) and is revoked if refused or not confirmed in time.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentRequest")]
 public sealed record EnrollmentRequest(
@@ -12,7 +14,8 @@ public sealed record EnrollmentRequest(
     [property: Id(3)] string TransactionId,
     [property: Id(4)] byte[]? Csr,
     [property: Id(5)] RequestedTemplate? Template = null,
-    [property: Id(6)] string? RenewalOf = null)
+    [property: Id(6)] string? RenewalOf = null,
+    [property: Id(7)] bool RequiresConfirmation = false)
 {
     /// <summary>The grain key of the enrollment this request belongs to: retries with the same transaction id land on the same grain.</summary>
     public string EnrollmentKey => EnrollmentKeys.For(Protocol, TransactionId);

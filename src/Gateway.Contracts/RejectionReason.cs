@@ -20,7 +20,7 @@ public enum RejectionReason
     RateLimited = 7,
     /// <summary>The certificate named for renewal or revocation is unknown, revoked or not the requester's.</summary>
     BadRenewal = 8,
-    /// <summary>An administrator denied a pending request.</summary>
+    /// <summary>An administrator denied a pending request; or the requester refused the issued certificate, or did not confirm it in time (it was revoked).</summary>
     Denied = 9,
     /// <summary>The gateway could not complete the request (store or CA unavailable); safe to retry.</summary>
     Unavailable = 10,

@@ -9,7 +9,8 @@ namespace Gateway.Grains;
 /// <summary>
 /// Appends <see cref="CertificateExpired"/> to every certificate still marked valid past its notAfter. One activation
 /// in the cluster (key 0) and not reentrant, so sweeps never overlap; a certificate is selected only while its
-/// stored status is Valid and the event turns it Expired, so a sweep repeated after a crash marks nothing twice.
+/// stored status is Valid and the event turns it Expired, so a sweep repeated after a crash marks nothing twice. The
+/// same sweep settles enrollments whose certificate is past its confirmation deadline (EnrollmentGrain.Confirmation.cs).
 /// </summary>
 internal sealed class CertificateExpiryGrain(
     EnrollmentQueries queries,
@@ -37,8 +38,12 @@ internal sealed class CertificateExpiryGrain(
             marked += expired.Count;
             if (expired.Count < batch) break;
         }
+        // Certificates past their confirmation deadline whose enrollment grain did not revoke them (its activation ended: a restart, a lost silo).
+        var unconfirmed = await queries.FindUnconfirmedAsync(now, batch);
+        foreach (var enrollmentId in unconfirmed) await GrainFactory.GetGrain<IEnrollmentGrain>(enrollmentId).ExpireConfirmationAsync();
         _lastSweep = time.GetUtcNow();
         if (marked > 0) logger.LogInformation("Marked {Count} certificate(s) expired (notAfter before {Now:u})", marked, now);
+        if (unconfirmed.Count > 0) logger.LogInformation("Revoked the unconfirmed certificates of {Count} enrollment(s) past their confirmation deadline", unconfirmed.Count);
         return new ExpirySweepResult(marked, false, now);
     }
 }

@@ -46,7 +46,8 @@ internal sealed partial class EnrollmentGrain
 
         IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
         var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);
-        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, null, now);
+        var confirmBy = request.RequiresConfirmation ? now + options.Value.ConfirmationWindow : (DateTimeOffset?)null;
+        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, null, confirmBy, now);
         _outcome = outcome;
         if (issuedNow)
         {
@@ -86,7 +87,7 @@ internal sealed partial class EnrollmentGrain
     {
         _outcome = await OutcomeAsync(id, record) ?? _outcome;
         var byAdministrator = record.ApprovalRequired;
-        var approvedByAdministrator = byAdministrator && record.Status is "Approved" or "Issued";
+        var approvedByAdministrator = byAdministrator && record.Status is "Approved" or "Issued" or "AwaitingConfirmation" or "ConfirmationRefused";
         var deniedByAdministrator = byAdministrator && record.Status == "Rejected" && record.RejectionReason == nameof(RejectionReason.Denied);
         if (approving && approvedByAdministrator)
         {
@@ -98,7 +99,7 @@ internal sealed partial class EnrollmentGrain
         }
         var what = record.Status switch
         {
-            "Issued" or "Approved" => "approved",
+            "Issued" or "Approved" or "AwaitingConfirmation" or "ConfirmationRefused" => "approved",
             "Rejected" => "rejected",
             _ => record.Status.ToLowerInvariant(),
         };
@@ -111,6 +112,6 @@ internal sealed partial class EnrollmentGrain
     {
         if (requested.Csr is null || !Enum.TryParse<EnrollmentProtocol>(requested.Protocol, true, out var protocol)) return null;
         return new EnrollmentRequest(protocol, requested.Profile, new Requester(requested.AuthenticationMethod, requested.Principal),
-            requested.TransactionId, requested.Csr, null, requested.RenewalOf);
+            requested.TransactionId, requested.Csr, null, requested.RenewalOf, requested.RequiresConfirmation);
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class EnrollmentGrain(
     EnrollmentQueries enrollments,
     ProfileCatalogProvider catalog,
     PolicyFactsCollector factsCollector,
+    Microsoft.Extensions.Options.IOptions<EnrollmentOptions> options,
     TimeProvider time,
     ILogger<EnrollmentGrain> logger) : Grain, IEnrollmentGrain
 {
@@ -56,7 +57,7 @@ internal sealed partial class EnrollmentGrain(
         // a pending enrollment, another activation decided a retry), so it is read again.
         if (_fingerprint is null || !IsFinal(_outcome)) await ReadStoredAsync(id, fingerprint);
         if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(id, request);
-        if (_outcome is not null && (IsFinal(_outcome) || _outcome is PendingOutcome)) return _outcome;
+        if (_outcome is not null && !IsRetryable(_outcome)) return _outcome;
 
         _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
         return _outcome;
@@ -105,13 +106,17 @@ internal sealed partial class EnrollmentGrain(
         }
 
         var approved = new EnrollmentApproved(id, "policy", decision.ProfileVersion, decision.DecidingRule?.Rule, Rules(decision.FiredRules), now);
-        var (outcome, _) = await IssueAsync(id, input, profileName, verdict, Lead(requested, approved), expectedVersion, fingerprint, now);
+        var confirmBy = request.RequiresConfirmation ? now + options.Value.ConfirmationWindow : (DateTimeOffset?)null;
+        var (outcome, _) = await IssueAsync(id, input, profileName, verdict, Lead(requested, approved), expectedVersion, fingerprint, confirmBy, now);
         return outcome;
     }
 
-    /// <summary>A final outcome: issued, or refused for good. Pending and "try again" refusals are not.</summary>
+    /// <summary>A final outcome: issued, or refused for good. Pending, awaiting confirmation and "try again" refusals are not.</summary>
     private static bool IsFinal(EnrollmentOutcome? outcome) =>
         outcome is IssuedOutcome || (outcome is RejectedOutcome rejected && !RejectionReasons.IsRetryable(rejected.Reason));
+
+    /// <summary>A refusal that says "try again": the same request is decided afresh.</summary>
+    private static bool IsRetryable(EnrollmentOutcome outcome) => outcome is RejectedOutcome rejected && RejectionReasons.IsRetryable(rejected.Reason);
 
     /// <summary>The refusal of a request that reuses another request's transaction id; nothing is recorded.</summary>
     private RejectedOutcome InUse(string id, EnrollmentRequest request)
@@ -213,7 +218,7 @@ internal sealed partial class EnrollmentGrain(
     /// Quota slots are given back unless a certificate was issued.
     /// </summary>
     private async Task<(EnrollmentOutcome Outcome, bool IssuedNow)> IssueAsync(string id, PolicyInput input, string profileName, Verdict verdict,
-        IReadOnlyList<object> enrollmentEvents, long? expectedVersion, string? fingerprint, DateTimeOffset now)
+        IReadOnlyList<object> enrollmentEvents, long? expectedVersion, string? fingerprint, DateTimeOffset? confirmBy, DateTimeOffset now)
     {
         var template = verdict.Decision.Template ?? throw new InvalidOperationException($"Policy for profile '{profileName}' allowed without a template.");
         var renewalOf = verdict.Renewed?.Serial;
@@ -229,7 +234,7 @@ internal sealed partial class EnrollmentGrain(
                     verdict.SpkiSha256);
                 List<StreamAppend> unit =
                 [
-                    new StreamAppend(id, expectedVersion is null, [.. enrollmentEvents, new EnrollmentFulfilled(id, issued.Serial, now)], expectedVersion),
+                    new StreamAppend(id, expectedVersion is null, [.. enrollmentEvents, new EnrollmentFulfilled(id, issued.Serial, now, confirmBy)], expectedVersion),
                     new StreamAppend(issued.Serial, true, renewalOf is null
                         ? [certificateIssued]
                         : [certificateIssued, new CertificateRenewed(issued.Serial, renewalOf, id, now)]),
@@ -240,9 +245,16 @@ internal sealed partial class EnrollmentGrain(
                     await writer.AppendAsync(unit);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
-                    outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now);
                     _fingerprint ??= fingerprint;
-                    _version = null; // final: not appended to again
+                    if (confirmBy is { } due)
+                    {
+                        outcome = new AwaitingConfirmationOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now, due);
+                        ScheduleConfirmationExpiry(due);
+                    }
+                    else
+                    {
+                        outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now);
+                    }
                     return (outcome, true);
                 }
                 catch (StreamCollisionException ex)
@@ -262,7 +274,7 @@ internal sealed partial class EnrollmentGrain(
         }
         finally
         {
-            if (outcome is not IssuedOutcome && verdict.Slots is { } slots) await slots.ReleaseAsync();
+            if (outcome is not (IssuedOutcome or AwaitingConfirmationOutcome) && verdict.Slots is { } slots) await slots.ReleaseAsync();
         }
     }
 
@@ -275,6 +287,13 @@ internal sealed partial class EnrollmentGrain(
                 var certificate = await queries.GetCertificateAsync(record.Serial!);
                 if (certificate is null) return null;
                 return new IssuedOutcome(id, certificate.Serial, certificate.Der, ca.GetIssuer(certificate.IssuerId).ChainDer, certificate.IssuedAt);
+            case "AwaitingConfirmation":
+                var unconfirmed = await queries.GetCertificateAsync(record.Serial!);
+                if (unconfirmed is null || record.ConfirmBy is not { } confirmBy) return null;
+                return new AwaitingConfirmationOutcome(id, unconfirmed.Serial, unconfirmed.Der, ca.GetIssuer(unconfirmed.IssuerId).ChainDer,
+                    unconfirmed.IssuedAt, confirmBy);
+            case "ConfirmationRefused":
+                return new RejectedOutcome(id, RejectionReason.Denied, record.Message ?? "The certificate was not accepted; it is revoked.", []);
             case "Rejected":
                 var reason = Enum.TryParse<RejectionReason>(record.RejectionReason, out var r) ? r : RejectionReason.PolicyDenied;
                 return new RejectedOutcome(id, reason, record.Message ?? "", record.Rules.Select(ToFiredRule).ToList());
@@ -319,7 +338,7 @@ internal sealed partial class EnrollmentGrain(
         string fingerprint, DateTimeOffset now) =>
         new(id, ProtocolName(request.Protocol), profileName, request.Requester.AuthenticationMethod, request.Requester.Principal,
             request.TransactionId, input?.SubjectText ?? "", input?.SubjectAltNames.Select(s => s.ToString()).ToArray() ?? [],
-            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint);
+            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint, request.RequiresConfirmation);
 
     internal static string ProtocolName(EnrollmentProtocol protocol) => protocol.ToString().ToLowerInvariant();
 

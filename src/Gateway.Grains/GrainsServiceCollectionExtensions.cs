@@ -16,6 +16,11 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ProfileCatalogProvider>();
         services.AddSingleton<Enrollment.PolicyFactsCollector>();
+        services.AddOptions<Enrollment.EnrollmentOptions>()
+            .Bind(configuration.GetSection(Enrollment.EnrollmentOptions.Section))
+            .Validate(o => o.ConfirmationWindow >= TimeSpan.FromSeconds(1) && o.ConfirmationWindow <= TimeSpan.FromDays(1),
+                $"{Enrollment.EnrollmentOptions.Section}:ConfirmationWindow must be between 00:00:01 and 1.00:00:00")
+            .ValidateOnStart();
         services.AddOptions<ExpiryOptions>()
             .Bind(configuration.GetSection(ExpiryOptions.Section))
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimeSpan.FromDays(1), $"{ExpiryOptions.Section}:Interval must be between 00:00:01 and 1.00:00:00")

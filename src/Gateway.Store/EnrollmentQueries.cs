@@ -25,6 +25,8 @@ public sealed class EnrollmentQueries(IDocumentStore store)
                 case EnrollmentPending p: record.Apply(p); break;
                 case EnrollmentRejected r: record.Apply(r); break;
                 case EnrollmentFulfilled f: record.Apply(f); break;
+                case CertificateConfirmed c: record.Apply(c); break;
+                case CertificateConfirmationRefused r: record.Apply(r); break;
             }
         }
         return new EnrollmentStream(record, requested, events[^1].Version);
@@ -88,6 +90,18 @@ public sealed class EnrollmentQueries(IDocumentStore store)
             .Select(x => new { x.EnrollmentId, x.IssuedAt })
             .ToListAsync(ct).ConfigureAwait(false);
         return rows.Select(r => new IssuedEntry(r.EnrollmentId, r.IssuedAt)).ToList();
+    }
+
+    /// <summary>Enrollments whose certificate awaits the requester's confirmation past its deadline (at or before <paramref name="now"/>), oldest deadline first.</summary>
+    public async Task<IReadOnlyList<string>> FindUnconfirmedAsync(DateTimeOffset now, int take, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<EnrollmentRecord>()
+            .Where(x => x.Status == "AwaitingConfirmation" && x.ConfirmBy <= now)
+            .OrderBy(x => x.ConfirmBy)
+            .Take(take)
+            .Select(x => x.Id)
+            .ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Certificates still marked Valid whose notAfter is at or before <paramref name="now"/>, soonest first.</summary>

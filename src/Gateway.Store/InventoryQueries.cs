@@ -77,6 +77,8 @@ public sealed class InventoryQueries(IDocumentStore store)
         Events.EnrollmentApproved a => a.Actor,
         Events.EnrollmentRejected r => r.Actor,
         Events.CertificateRevoked r => r.Actor,
+        Events.CertificateConfirmed c => c.Actor,
+        Events.CertificateConfirmationRefused r => r.Actor,
         Events.CertificateHoldReleased h => h.Actor,
         Events.CertificateIssued i => i.Requester,
         _ => "gateway",

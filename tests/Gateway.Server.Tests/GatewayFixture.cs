@@ -40,6 +40,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             "--Gateway:Admin:ApiKeys:1:Name=policy-admin-1",
             $"--Gateway:Admin:ApiKeys:1:Key={PolicyAdminKey}",
             "--Gateway:Admin:ApiKeys:1:Roles:0=policy-admin",
+            // Short, so ConfirmationTests sees an unconfirmed certificate revoked; only requests that ask for confirmation have one.
+            "--Gateway:Enrollment:ConfirmationWindow=00:00:05",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await App.StartAsync();

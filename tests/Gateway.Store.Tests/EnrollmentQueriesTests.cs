@@ -127,6 +127,36 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
     }
 
     [Fact]
+    public async Task Find_unconfirmed_returns_enrollments_awaiting_confirmation_past_their_deadline_only()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        // An enrollment fulfilled with (or without) a confirmation deadline, then the events made by `after` from its id and serial.
+        async Task<string> FulfilledAsync(string name, DateTimeOffset? confirmBy, Func<string, string, object>? after = null)
+        {
+            var id = $"cmp:{marker}-{name}";
+            var serial = NewSerial();
+            await _writer.AppendAsync([
+                new StreamAppend(id, true, [Requested(id), new EnrollmentFulfilled(id, serial, T0, confirmBy), .. after is null ? [] : new[] { after(id, serial) }]),
+                new StreamAppend(serial, true, [Issued(serial, id)]),
+            ]);
+            return id;
+        }
+        var overdue = await FulfilledAsync("overdue", T0.AddMinutes(10));
+        var later = await FulfilledAsync("later", T0.AddHours(2));
+        await FulfilledAsync("no-confirmation", null);
+        await FulfilledAsync("confirmed", T0.AddMinutes(5), (id, serial) => new CertificateConfirmed(id, serial, "cmp:dev", T0.AddMinutes(1)));
+        await FulfilledAsync("refused", T0.AddMinutes(5), (id, serial) => new CertificateConfirmationRefused(id, serial, "cmp:dev", "no", T0.AddMinutes(1)));
+
+        var found = (await _queries.FindUnconfirmedAsync(T0.AddHours(1), 1000)).Where(id => id.Contains(marker, StringComparison.Ordinal)).ToList();
+
+        Assert.Equal([overdue], found);
+        Assert.Equal("AwaitingConfirmation", (await _inventory.GetEnrollmentAsync(later))!.Status);
+        Assert.Equal("Issued", (await _inventory.GetEnrollmentAsync($"cmp:{marker}-confirmed"))!.Status);
+        var refused = (await _queries.GetStreamAsync($"cmp:{marker}-refused"))!.Record;
+        Assert.Equal(("ConfirmationRefused", "no"), (refused.Status, refused.Message));
+    }
+
+    [Fact]
     public async Task Query_enrollments_filters_by_status_profile_requester_protocol_and_time_and_pages_newest_first()
     {
         var marker = Guid.NewGuid().ToString("N")[..8];

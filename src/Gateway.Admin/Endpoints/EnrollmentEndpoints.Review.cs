@@ -91,7 +91,7 @@ public static partial class EnrollmentEndpoints
 
         string? effect = e.Status switch
         {
-            EnrollmentStatus.Issued or EnrollmentStatus.Approved => "allow",
+            EnrollmentStatus.Issued or EnrollmentStatus.Approved or EnrollmentStatus.AwaitingConfirmation or EnrollmentStatus.ConfirmationRefused => "allow",
             EnrollmentStatus.Rejected => "deny",
             EnrollmentStatus.Pending => "pending",
             _ => null,
@@ -99,7 +99,7 @@ public static partial class EnrollmentEndpoints
         string? approvalStatus = !e.ApprovalRequired ? null : e.Status switch
         {
             EnrollmentStatus.Pending => "pending",
-            EnrollmentStatus.Issued or EnrollmentStatus.Approved => "approved",
+            EnrollmentStatus.Issued or EnrollmentStatus.Approved or EnrollmentStatus.AwaitingConfirmation or EnrollmentStatus.ConfirmationRefused => "approved",
             EnrollmentStatus.Rejected => "denied",
             _ => null,
         };

@@ -9,4 +9,8 @@ public enum EnrollmentStatus
     Rejected = 2,
     Pending = 3,
     Issued = 4,
+    /// <summary>Issued and delivered; the requester's confirmation is due (CMP certConf).</summary>
+    AwaitingConfirmation = 5,
+    /// <summary>Issued, then refused by the requester or not confirmed in time: the certificate is revoked.</summary>
+    ConfirmationRefused = 6,
 }

@@ -3,7 +3,8 @@ namespace Gateway.Store.Events;
 /// <summary>
 /// A front-end handed an enrollment to the pipeline. First event of an enrollment stream (id = enrollment id).
 /// <see cref="Fingerprint"/> identifies the request under its transaction id (requester + SHA-256 of the CSR or template,
-/// see <c>Gateway.Contracts.RequestFingerprint</c>); null in events recorded before it was.
+/// see <c>Gateway.Contracts.RequestFingerprint</c>); null in events recorded before it was. <see cref="RequiresConfirmation"/>:
+/// the certificate, once issued, awaits the requester's confirmation.
 /// </summary>
 public sealed record EnrollmentRequested(
     string EnrollmentId,
@@ -18,4 +19,5 @@ public sealed record EnrollmentRequested(
     string? RenewalOf,
     byte[]? Csr,
     DateTimeOffset At,
-    string? Fingerprint = null);
+    string? Fingerprint = null,
+    bool RequiresConfirmation = false);

@@ -18,7 +18,8 @@ public sealed class EnrollmentRecord
     public string Key { get; set; } = "";
     public string? RenewalOf { get; set; }
     /// <summary>
-    /// Requested, Approved, Rejected, Pending, Issued: the last decision's. A refusal that says "try again" (rate limited,
+    /// Requested, Approved, Rejected, Pending, Issued, AwaitingConfirmation (issued, the requester's confirmation due by
+    /// <see cref="ConfirmBy"/>), ConfirmationRefused (issued, then refused or not confirmed in time, and revoked): the last decision's. A refusal that says "try again" (rate limited,
     /// unavailable) can be followed by another decision when the same request comes back.
     /// </summary>
     public string Status { get; set; } = "Requested";
@@ -87,5 +88,30 @@ public sealed class EnrollmentRecord
         UpdatedAt = e.At;
     }
 
-    public void Apply(EnrollmentFulfilled e) { Status = "Issued"; Serial = e.Serial; UpdatedAt = e.At; }
+    /// <summary>While <see cref="Status"/> is AwaitingConfirmation: when the certificate is revoked unless confirmed.</summary>
+    public DateTimeOffset? ConfirmBy { get; set; }
+
+    public void Apply(EnrollmentFulfilled e)
+    {
+        Status = e.ConfirmBy is null ? "Issued" : "AwaitingConfirmation";
+        Serial = e.Serial;
+        ConfirmBy = e.ConfirmBy;
+        UpdatedAt = e.At;
+    }
+
+    public void Apply(CertificateConfirmed e)
+    {
+        Status = "Issued";
+        ConfirmBy = null;
+        UpdatedAt = e.At;
+    }
+
+    public void Apply(CertificateConfirmationRefused e)
+    {
+        Status = "ConfirmationRefused";
+        ConfirmBy = null;
+        Message = e.Reason;
+        DecidedBy = e.Actor;
+        UpdatedAt = e.At;
+    }
 }
