@@ -40,6 +40,7 @@ public static class GatewayApp
         // Resolved before any PostgreSQL starts, so a bad cluster setting stops the start with nothing to clean up.
         var cluster = ClusterSetup.Resolve(
             configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions(), connectionString);
+        PublicBaseUrlRequirement.Check(cluster, configuration);
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -89,11 +90,39 @@ public static class GatewayApp
             else
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
-                silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            }
+
+            // GatewayPort 0: Orleans opens no client gateway (the front-ends call grains in-process).
+            silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = cluster.AdvertisedAddress;
+                o.SiloListeningEndpoint = new IPEndPoint(cluster.ListenAddress, cluster.SiloPort);
+                o.GatewayListeningEndpoint = cluster.HasClientGateway ? new IPEndPoint(cluster.ListenAddress, cluster.GatewayPort) : null;
+            });
+            if (cluster.Tls)
+            {
+                SiloTls.Use(silo, cluster);
             }
         });
         log.LogInformation(
-            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo {Address}:{SiloPort}", cluster.Mode, cluster.ClusterId, cluster.AdvertisedAddress, cluster.SiloPort);
+            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo listening on {Listen}:{SiloPort} advertised as {Address}, TLS {Tls}, client gateway {Gateway}",
+            cluster.Mode, cluster.ClusterId, cluster.ListenAddress, cluster.SiloPort, cluster.AdvertisedAddress, cluster.Tls ? "on" : "off",
+            cluster.HasClientGateway ? $"on port {cluster.GatewayPort}" : "off");
+        if (cluster.IsPostgres && !cluster.Tls)
+        {
+            log.LogWarning(
+                "{Option}=false: silo-to-silo traffic (every grain call, including enrollments, credentials and revocations) travels in " +
+                "cleartext and any process that reaches port {SiloPort} can join the cluster. Use it only on an isolated, trusted network.",
+                GatewayClusterOptions.Section + ":Tls", cluster.SiloPort);
+        }
+
+        if (cluster.HasClientGateway)
+        {
+            log.LogWarning(
+                "{Option} is set: the Orleans client gateway is open on {Listen}:{Port}; a client that reaches it{Tls} can call every grain.",
+                GatewayClusterOptions.Section + ":GatewayPort", cluster.ListenAddress, cluster.GatewayPort,
+                cluster.Tls ? " with a certificate of this cluster" : " (no TLS, no authentication)");
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
