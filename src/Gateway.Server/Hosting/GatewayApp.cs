@@ -108,21 +108,7 @@ public static class GatewayApp
             "Orleans clustering: {Mode}, cluster '{ClusterId}', silo listening on {Listen}:{SiloPort} advertised as {Address}, TLS {Tls}, client gateway {Gateway}",
             cluster.Mode, cluster.ClusterId, cluster.ListenAddress, cluster.SiloPort, cluster.AdvertisedAddress, cluster.Tls ? "on" : "off",
             cluster.HasClientGateway ? $"on port {cluster.GatewayPort}" : "off");
-        if (cluster.IsPostgres && !cluster.Tls)
-        {
-            log.LogWarning(
-                "{Option}=false: silo-to-silo traffic (every grain call, including enrollments, credentials and revocations) travels in " +
-                "cleartext and any process that reaches port {SiloPort} can join the cluster. Use it only on an isolated, trusted network.",
-                GatewayClusterOptions.Section + ":Tls", cluster.SiloPort);
-        }
-
-        if (cluster.HasClientGateway)
-        {
-            log.LogWarning(
-                "{Option} is set: the Orleans client gateway is open on {Listen}:{Port}; a client that reaches it{Tls} can call every grain.",
-                GatewayClusterOptions.Section + ":GatewayPort", cluster.ListenAddress, cluster.GatewayPort,
-                cluster.Tls ? " with a certificate of this cluster" : " (no TLS, no authentication)");
-        }
+        ClusterTransportAdvice.Warn(cluster, log);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
