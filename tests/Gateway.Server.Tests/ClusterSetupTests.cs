@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Server.Tests;
 
@@ -75,6 +76,28 @@ public sealed class ClusterSetupTests
     {
         var e = Assert.Throws<GatewayStartupException>(() => Resolve(new GatewayClusterOptions { ListenAddress = address }, null));
         Assert.Contains($"Gateway:Cluster:ListenAddress '{address}' is not a loopback address", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Tls", "maybe")]
+    [InlineData("SiloPort", "eleven")]
+    [InlineData("GatewayPort", "30000x")]
+    public void Bind_value_of_the_wrong_type_stops_the_start_naming_the_option(string option, string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>($"Gateway:Cluster:{option}", value)]).Build();
+        var e = Assert.Throws<GatewayStartupException>(() => ClusterSetup.Bind(configuration));
+        Assert.Contains($"Gateway:Cluster:{option}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Bind_tls_is_read(string value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("Gateway:Cluster:Tls", value)]).Build();
+        Assert.Equal(expected, ClusterSetup.Bind(configuration).Tls);
     }
 
     [Fact]

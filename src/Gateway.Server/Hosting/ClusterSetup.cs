@@ -11,6 +11,20 @@ internal static partial class ClusterSetup
 {
     private const string Prefix = GatewayClusterOptions.Section + ":";
 
+    /// <summary>Binds <c>Gateway:Cluster</c>; a value of the wrong type (a port that is no number, <c>Tls=maybe</c>) stops the start naming it.</summary>
+    public static GatewayClusterOptions Bind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        try
+        {
+            return configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+    }
+
     /// <param name="options">The bound section.</param>
     /// <param name="connectionString">ConnectionStrings:Gateway, or null/empty when the embedded PostgreSQL will be used.</param>
     /// <param name="resolveHost">Host name resolution (tests substitute it).</param>

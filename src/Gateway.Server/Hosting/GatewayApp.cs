@@ -38,8 +38,7 @@ public static class GatewayApp
 
         var connectionString = configuration.GetConnectionString("Gateway");
         // Resolved before any PostgreSQL starts, so a bad cluster setting stops the start with nothing to clean up.
-        var cluster = ClusterSetup.Resolve(
-            configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions(), connectionString);
+        var cluster = ClusterSetup.Resolve(ClusterSetup.Bind(configuration), connectionString);
         PublicBaseUrlRequirement.Check(cluster, configuration);
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(connectionString))
