@@ -167,6 +167,21 @@ public static class GatewayApp
             ClusterSecretsAdvice.Warn(configuration, log);
         }
 
+        if (cluster.Tls)
+        {
+            // This node's silo certificate, once the CA is known to be the cluster's and before the silo starts: a CA that
+            // cannot issue it stops the start here rather than failing every silo handshake.
+            try
+            {
+                app.Services.GetRequiredService<SiloCertificateProvider>().GetCertificate();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or System.Security.Cryptography.CryptographicException)
+            {
+                if (embedded is not null) await embedded.StopAsync();
+                throw new GatewayStartupException($"This node's silo certificate for {GatewayClusterOptions.Section}:Tls cannot be issued: {ex.Message}", ex);
+            }
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
