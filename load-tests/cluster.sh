@@ -19,7 +19,7 @@
 #   EXPECTED_RATE=2000         requests/s each run's pool of fresh CSRs is sized for (the harness's --expected-rate)
 #   PHASES="1 N"               "1" or "N" alone to skip a phase
 #   EXTRA_ARGS="" GATEWAY_ARGS=""   more harness / gateway options
-#   BASE_HTTP_PORT=5180 BASE_HTTPS_PORT=5543 BASE_SILO_PORT=21211 BASE_ORLEANS_GATEWAY_PORT=31100
+#   BASE_HTTP_PORT=5180 BASE_HTTPS_PORT=5543 BASE_SILO_PORT=21211
 #                              node i (1-based) listens on BASE + 10 × (i − 1) on 127.0.0.1
 #   PROFILE=1                  also sample every process's CPU for PROFILE_SECONDS (default 10) in the middle of each
 #                              measured window (dotnet-trace collect-linux, installed with `dotnet tool install -g
@@ -50,7 +50,6 @@ GATEWAY_ARGS="${GATEWAY_ARGS:-}"
 BASE_HTTP_PORT="${BASE_HTTP_PORT:-5180}"
 BASE_HTTPS_PORT="${BASE_HTTPS_PORT:-5543}"
 BASE_SILO_PORT="${BASE_SILO_PORT:-21211}"
-BASE_ORLEANS_GATEWAY_PORT="${BASE_ORLEANS_GATEWAY_PORT:-31100}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 ADMIN_PROFILE="${ADMIN_PROFILE:-iot-device}"
 OUT_DIR="${OUT_DIR:-load-tests/results/cluster-$(date -u +%Y%m%d-%H%M%S)}"
@@ -87,7 +86,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 for i in $(seq 1 "$NODES"); do
   require_free_ports $((BASE_HTTP_PORT + 10 * (i - 1))) $((BASE_HTTPS_PORT + 10 * (i - 1))) \
-    $((BASE_SILO_PORT + 10 * (i - 1))) $((BASE_ORLEANS_GATEWAY_PORT + 10 * (i - 1)))
+    $((BASE_SILO_PORT + 10 * (i - 1)))
 done
 build_all
 make_device_certificate
@@ -128,7 +127,7 @@ start_cluster_node() {  # i [extra options...]
   start_node "$OUT_DIR/node$i.log" --urls "$(http_url "$i");$(https_url "$i")" --Gateway:DataDir="$WORK/node$i" \
     --Gateway:Cluster:Mode=postgres \
     --Gateway:Cluster:SiloPort=$((BASE_SILO_PORT + 10 * (i - 1))) \
-    --Gateway:Cluster:GatewayPort=$((BASE_ORLEANS_GATEWAY_PORT + 10 * (i - 1))) \
+    --Gateway:PublicBaseUrl=http://gateway.cluster.test \
     --Gateway:Est:TrustAnchors:0="$WORK/mfg-ca.pem" "$@" $GATEWAY_ARGS
   NODE_PID[$i - 1]=$STARTED_PID
 }

@@ -20,7 +20,7 @@
 #   ROUNDS=1                   repeat the whole sequence
 #   EXTRA_ARGS=""              more harness options for every run (e.g. "--pool 200000")
 #   GATEWAY_ARGS=""            more gateway options (e.g. "--Logging:LogLevel:Default=Warning")
-#   HTTP_PORT=5080 HTTPS_PORT=5443 CFSSL_PORT=8888 SILO_PORT=21111 ORLEANS_GATEWAY_PORT=31000   on 127.0.0.1
+#   HTTP_PORT=5080 HTTPS_PORT=5443 CFSSL_PORT=8888 SILO_PORT=21111   on 127.0.0.1
 #   CONFIGURATION=Release      build configuration of the gateway and the harness
 #   ADMIN_PROFILE=iot-device   profile for admin-enroll (EST uses the gateway's default EST profile, iot-device)
 #   OUT_DIR=load-tests/results/compare-<UTC time>   reports (*.json, *.txt), progress logs, gateway.log, summary.txt
@@ -44,7 +44,6 @@ HTTP_PORT="${HTTP_PORT:-5080}"
 HTTPS_PORT="${HTTPS_PORT:-5443}"
 CFSSL_PORT="${CFSSL_PORT:-8888}"
 SILO_PORT="${SILO_PORT:-21111}"
-ORLEANS_GATEWAY_PORT="${ORLEANS_GATEWAY_PORT:-31000}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 ADMIN_PROFILE="${ADMIN_PROFILE:-iot-device}"
 OUT_DIR="${OUT_DIR:-load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)}"
@@ -81,7 +80,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-require_free_ports "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT" "$ORLEANS_GATEWAY_PORT"
+require_free_ports "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT"
 build_all
 make_device_certificate
 
@@ -93,7 +92,7 @@ log "starting the gateway: $HTTP_URL and $HTTPS_URL (work $WORK, log $OUT_DIR/ga
 # shellcheck disable=SC2086
 Gateway__Admin__BootstrapApiKey="$API_KEY" start_node "$OUT_DIR/gateway.log" \
   --urls "$HTTP_URL;$HTTPS_URL" --Gateway:DataDir="$WORK/data" \
-  --Gateway:Cluster:SiloPort="$SILO_PORT" --Gateway:Cluster:GatewayPort="$ORLEANS_GATEWAY_PORT" \
+  --Gateway:Cluster:SiloPort="$SILO_PORT" \
   --Gateway:Est:TrustAnchors:0="$WORK/mfg-ca.pem" $GATEWAY_ARGS
 GATEWAY_PID=$STARTED_PID
 wait_ready "$GATEWAY_PID" "$HTTP_URL" "$OUT_DIR/gateway.log"

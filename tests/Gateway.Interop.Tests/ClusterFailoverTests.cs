@@ -32,6 +32,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
     [
         "--Gateway:Cluster:Mode=postgres",
         $"--Gateway:Cluster:SiloPort={siloPort}",
+        ClusterNodes.PublicBaseUrlArg,
         $"--Gateway:Cluster:Membership:ProbeTimeout={ProbeTimeout:c}",
         $"--Gateway:Cluster:Membership:NumMissedProbesLimit={NumMissedProbesLimit}",
         $"--Gateway:Cluster:Membership:TableRefreshTimeout={TableRefreshTimeout:c}",

@@ -10,6 +10,12 @@ namespace Gateway.Interop.Tests;
 /// <summary>Pieces the multi-node tests share.</summary>
 internal static class ClusterNodes
 {
+    /// <summary>
+    /// Cluster mode requires <c>Gateway:PublicBaseUrl</c> (a host other nodes and clients reach, not loopback); the tests never
+    /// follow the URLs certificates carry, so a name under <c>.test</c> does.
+    /// </summary>
+    public const string PublicBaseUrlArg = "--Gateway:PublicBaseUrl=http://gateway.cluster.test";
+
     /// <summary>A PEM PKCS#10 for a fresh P-256 key, CN and DNS SAN = <paramref name="dnsName"/>.</summary>
     public static string Csr(string dnsName)
     {

@@ -32,6 +32,7 @@ public sealed class ClusterPolicyTests(ITestOutputHelper output) : IDisposable
     [
         "--Gateway:Cluster:Mode=postgres",
         $"--Gateway:Cluster:SiloPort={siloPort}",
+        ClusterNodes.PublicBaseUrlArg,
         $"--Gateway:Policies:Path={InteropFixture.PoliciesDir}",
     ];
 

@@ -21,7 +21,7 @@ public sealed class ClusterRevocationTests(ITestOutputHelper output) : IDisposab
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "gateway-cluster-ocsp-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private static string[] ClusterArgs(int siloPort) => ["--Gateway:Cluster:Mode=postgres", $"--Gateway:Cluster:SiloPort={siloPort}"];
+    private static string[] ClusterArgs(int siloPort) => ["--Gateway:Cluster:Mode=postgres", $"--Gateway:Cluster:SiloPort={siloPort}", ClusterNodes.PublicBaseUrlArg];
 
     [Fact]
     public async Task A_revocation_through_one_node_shows_in_both_nodes_ocsp_answers_and_crls()

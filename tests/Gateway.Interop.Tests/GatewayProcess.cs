@@ -63,7 +63,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      "--urls", $"http://127.0.0.1:{http};https://127.0.0.1:{https}", $"--Gateway:DataDir={dataDir}",
-                     $"--Gateway:Cluster:SiloPort={FreePort()}", $"--Gateway:Cluster:GatewayPort={FreePort()}",
+                     $"--Gateway:Cluster:SiloPort={FreePort()}",
                  }.Concat(args ?? []))
         {
             psi.ArgumentList.Add(arg);
@@ -119,6 +119,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The gateway's process id (its embedded PostgreSQL runs in processes of its own).</summary>
+    public int ProcessId => _process.Id;
 
     /// <summary>SIGKILL, as a crash or an OOM kill would: no shutdown code runs. Only the gateway process dies; an embedded
     /// PostgreSQL it started runs on (pg_ctl detaches it) and is adopted by the next gateway started on that data directory.</summary>

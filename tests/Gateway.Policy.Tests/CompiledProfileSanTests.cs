@@ -179,6 +179,39 @@ public sealed class CompiledProfileSanTests
     }
 
     [Theory]
+    [InlineData("urn:gateway:cluster:gateway:gateway")]
+    [InlineData("URN:Gateway:cluster:gateway:gateway")]
+    [InlineData("urn:gateway:anything")]
+    public void Evaluate_uriInTheGatewaysReservedNamespace_deniedEvenWhenAllowed(string uri)
+    {
+        // urn:gateway: names the gateway's own certificates (a silo certificate of cluster TLS carries
+        // urn:gateway:cluster:<service>:<cluster>): no profile may put it into a certificate, whatever it allows.
+        var profile = Given.Profile("""
+            san:
+              uri:
+                allow: ["urn:*", "URN:*"]
+            """);
+
+        var decision = profile.Evaluate(Given.Input([SubjectAltName.Uri(uri)]));
+
+        Assert.Equal(DecisionEffect.Deny, decision.Effect);
+        Assert.Equal(RejectionReason.BadName, decision.Reason);
+        Assert.Equal("san.uri.reserved", decision.DecidingRule?.Rule);
+    }
+
+    [Fact]
+    public void Evaluate_uriOutsideTheReservedNamespace_allowedByTheSameProfile()
+    {
+        var profile = Given.Profile("""
+            san:
+              uri:
+                allow: ["urn:*"]
+            """);
+
+        Assert.Equal(DecisionEffect.Allow, profile.Evaluate(Given.Input([SubjectAltName.Uri("urn:gatewayx:cluster:a:b")])).Effect);
+    }
+
+    [Theory]
     [InlineData("ip:10.0.0.1", "san.ip.allow")]
     [InlineData("email:a@host.test", "san.email.allow")]
     [InlineData("uri:urn:x", "san.uri.allow")]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Server.Tests;
 
@@ -19,7 +20,90 @@ public sealed class ClusterSetupTests
         Assert.Equal("localhost", plan.Mode);
         Assert.False(plan.IsPostgres);
         Assert.Equal(IPAddress.Loopback, plan.AdvertisedAddress);
-        Assert.Equal((11111, 30000, "gateway", "gateway"), (plan.SiloPort, plan.GatewayPort, plan.ClusterId, plan.ServiceId));
+        Assert.Equal((11111, "gateway", "gateway"), (plan.SiloPort, plan.ClusterId, plan.ServiceId));
+        Assert.Equal(IPAddress.Loopback, plan.ListenAddress);
+        Assert.False(plan.Tls);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(Remote)]
+    public void Resolve_default_opens_no_orleans_client_gateway(string? connectionString)
+    {
+        var plan = Resolve(new GatewayClusterOptions(), connectionString);
+        Assert.Equal(0, plan.GatewayPort);
+        Assert.False(plan.HasClientGateway);
+    }
+
+    [Fact]
+    public void Resolve_configured_gateway_port_opens_the_client_gateway()
+    {
+        var plan = Resolve(new GatewayClusterOptions { GatewayPort = 30000 }, null);
+        Assert.Equal(30000, plan.GatewayPort);
+        Assert.True(plan.HasClientGateway);
+    }
+
+    [Fact]
+    public void Resolve_postgres_mode_listens_on_the_advertised_address_with_tls()
+    {
+        var plan = Resolve(new GatewayClusterOptions(), Remote);
+        Assert.Equal(MachineIp, plan.ListenAddress);
+        Assert.True(plan.Tls);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.1.2.3")]
+    [InlineData("::")]
+    public void Resolve_postgres_mode_listens_on_the_configured_address(string address)
+    {
+        var plan = Resolve(new GatewayClusterOptions { ListenAddress = address, AdvertisedAddress = "192.0.2.7" }, Remote);
+        Assert.Equal(IPAddress.Parse(address), plan.ListenAddress);
+        Assert.Equal(IPAddress.Parse("192.0.2.7"), plan.AdvertisedAddress);
+    }
+
+    [Fact]
+    public void Resolve_localhost_mode_accepts_a_loopback_listen_address()
+    {
+        var plan = Resolve(new GatewayClusterOptions { ListenAddress = "127.0.0.1" }, null);
+        Assert.Equal(IPAddress.Loopback, plan.ListenAddress);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.1.2.3")]
+    public void Resolve_localhost_mode_with_a_non_loopback_listen_address_is_refused(string address)
+    {
+        var e = Assert.Throws<GatewayStartupException>(() => Resolve(new GatewayClusterOptions { ListenAddress = address }, null));
+        Assert.Contains($"Gateway:Cluster:ListenAddress '{address}' is not a loopback address", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Tls", "maybe")]
+    [InlineData("SiloPort", "eleven")]
+    [InlineData("GatewayPort", "30000x")]
+    public void Bind_value_of_the_wrong_type_stops_the_start_naming_the_option(string option, string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>($"Gateway:Cluster:{option}", value)]).Build();
+        var e = Assert.Throws<GatewayStartupException>(() => ClusterSetup.Bind(configuration));
+        Assert.Contains($"Gateway:Cluster:{option}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Bind_tls_is_read(string value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("Gateway:Cluster:Tls", value)]).Build();
+        Assert.Equal(expected, ClusterSetup.Bind(configuration).Tls);
+    }
+
+    [Fact]
+    public void Resolve_postgres_mode_with_tls_off_is_honoured()
+    {
+        Assert.False(Resolve(new GatewayClusterOptions { Tls = false }, Remote).Tls);
     }
 
     [Fact]
@@ -92,6 +176,8 @@ public sealed class ClusterSetupTests
     [InlineData("ClusterId", "", "Gateway:Cluster:ClusterId '' must be")]
     [InlineData("ClusterId", "a b", "Gateway:Cluster:ClusterId 'a b' must be")]
     [InlineData("ServiceId", "x;drop", "Gateway:Cluster:ServiceId 'x;drop' must be")]
+    [InlineData("ListenAddress", "gateway-1", "Gateway:Cluster:ListenAddress 'gateway-1' is not an IP address")]
+    [InlineData("ListenAddress", "10.0.0.300", "Gateway:Cluster:ListenAddress '10.0.0.300' is not an IP address")]
     [InlineData("AdvertisedAddress", "0.0.0.0", "Gateway:Cluster:AdvertisedAddress '0.0.0.0' is the wildcard address")]
     [InlineData("AdvertisedAddress", "no-such-host.invalid", "Gateway:Cluster:AdvertisedAddress 'no-such-host.invalid' is neither an IP address nor a resolvable host name")]
     public void Resolve_bad_value_stops_the_start_naming_the_option(string option, string value, string message)
@@ -105,6 +191,7 @@ public sealed class ClusterSetupTests
             case "ClusterId": options.ClusterId = value; break;
             case "ServiceId": options.ServiceId = value; break;
             case "AdvertisedAddress": options.AdvertisedAddress = value; break;
+            case "ListenAddress": options.ListenAddress = value; break;
         }
 
         var e = Assert.Throws<GatewayStartupException>(() => Resolve(options, Remote));

@@ -11,7 +11,7 @@ namespace Gateway.Server.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class ClusterSharedMaterialCheckTests(GatewayFixture gateway) : IAsyncLifetime
 {
-    private readonly ClusterPlan plan = new("postgres", IPAddress.Loopback, 11111, 30000, "check-" + Guid.NewGuid().ToString("N")[..10], "gateway");
+    private readonly ClusterPlan plan = new("postgres", IPAddress.Loopback, 11111, 30000, "check-" + Guid.NewGuid().ToString("N")[..10], "gateway", IPAddress.Loopback, Tls: true);
     private ClusterDatabase database = null!;
 
     public Task InitializeAsync()

@@ -32,6 +32,8 @@ public sealed class ProfilePropagationTests(GatewayFixture gateway, ITestOutputH
             $"--Gateway:DataDir={_dataDir}",
             $"--ConnectionStrings:Gateway={gateway.App.Services.GetRequiredService<GatewayConnection>().ConnectionString}",
             "--urls=http://127.0.0.1:0",
+            // ConnectionStrings:Gateway makes this node a cluster node (postgres mode), which needs a public base URL.
+            "--Gateway:PublicBaseUrl=http://gateway.second.test",
             $"--Gateway:Cluster:SiloPort={GatewayFixture.FreePort()}",
             $"--Gateway:Cluster:GatewayPort={GatewayFixture.FreePort()}",
             $"--Gateway:Policies:Path={Path.Combine(GatewayFixture.RepoRoot(), "policies")}",

@@ -182,6 +182,12 @@ internal sealed class SanRules
             return ("san.uri", "is not an acceptable URI (scheme required; no spaces, backslashes or dot segments)", null);
         }
 
+        // The gateway's own namespace (cluster TLS: urn:gateway:cluster:<service>:<cluster>); URN NIDs are case-insensitive.
+        if (value.StartsWith("urn:gateway:", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("san.uri.reserved", "is in the urn:gateway: namespace, reserved for the gateway's own certificates", null);
+        }
+
         if (UriDeny.Match(value) is { } denied)
         {
             return ("san.uri.deny", $"matches denied pattern {denied}", null);

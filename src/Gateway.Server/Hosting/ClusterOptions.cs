@@ -18,8 +18,12 @@ public sealed class GatewayClusterOptions
     /// <summary>Silo-to-silo port (1-65535); each node on one machine needs its own.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Orleans client gateway port (0 disables it: the gateway hosts its own client); each node on one machine needs its own.</summary>
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// Orleans client gateway port. 0 (the default): none; the web front-ends run in the silo and call grains in-process, so
+    /// nothing needs it. A port opens it to Orleans clients on <see cref="ListenAddress"/>; anyone who reaches it and passes
+    /// its TLS (cluster mode: a certificate of this cluster) can call every grain, so open it only on a trusted network.
+    /// </summary>
+    public int GatewayPort { get; set; }
 
     public string ClusterId { get; set; } = "gateway";
 
@@ -31,6 +35,20 @@ public sealed class GatewayClusterOptions
     /// <c>ConnectionStrings:Gateway</c>), otherwise the first IPv4 address of an up, non-loopback network interface.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The IP address the silo (and a configured client gateway) binds, e.g. <c>0.0.0.0</c> in a container while
+    /// <see cref="AdvertisedAddress"/> names the container. Unset: loopback in <c>localhost</c> mode (the only value allowed
+    /// there), the advertised address in <c>postgres</c> mode.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>
+    /// Mutual TLS between silos, with certificates the gateway's own CA issues to each node for this cluster
+    /// (<c>urn:gateway:cluster:&lt;ServiceId&gt;:&lt;ClusterId&gt;</c>). Unset: on in <c>postgres</c> mode, off in
+    /// <c>localhost</c> mode (one silo, loopback). <c>false</c> in <c>postgres</c> mode logs a warning at every start.
+    /// </summary>
+    public bool? Tls { get; set; }
 
     /// <summary>
     /// Cluster mode: the first node registers fingerprints of its CA and credential key in PostgreSQL and every later node must

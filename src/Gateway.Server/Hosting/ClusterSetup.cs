@@ -11,6 +11,20 @@ internal static partial class ClusterSetup
 {
     private const string Prefix = GatewayClusterOptions.Section + ":";
 
+    /// <summary>Binds <c>Gateway:Cluster</c>; a value of the wrong type (a port that is no number, <c>Tls=maybe</c>) stops the start naming it.</summary>
+    public static GatewayClusterOptions Bind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        try
+        {
+            return configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+    }
+
     /// <param name="options">The bound section.</param>
     /// <param name="connectionString">ConnectionStrings:Gateway, or null/empty when the embedded PostgreSQL will be used.</param>
     /// <param name="resolveHost">Host name resolution (tests substitute it).</param>
@@ -40,7 +54,7 @@ internal static partial class ClusterSetup
             throw new GatewayStartupException($"{Prefix}GatewayPort {options.GatewayPort} is not a port (1-65535, or 0 to disable the Orleans client gateway).");
         }
 
-        if (options.GatewayPort == options.SiloPort)
+        if (options.GatewayPort != 0 && options.GatewayPort == options.SiloPort)
         {
             throw new GatewayStartupException($"{Prefix}GatewayPort and {Prefix}SiloPort are both {options.SiloPort}; they need different ports.");
         }
@@ -74,7 +88,33 @@ internal static partial class ClusterSetup
                 $"No network address to advertise to other cluster nodes was found (no up, non-loopback IPv4 interface); set {Prefix}AdvertisedAddress.");
         }
 
-        return new ClusterPlan(mode, advertised, options.SiloPort, options.GatewayPort, clusterId, serviceId);
+        var listen = ResolveListenAddress(options.ListenAddress, mode, advertised);
+        var tls = options.Tls ?? mode == GatewayClusterOptions.PostgresMode;
+        return new ClusterPlan(mode, advertised, options.SiloPort, options.GatewayPort, clusterId, serviceId, listen, tls);
+    }
+
+    /// <summary>An IP literal; loopback only in localhost mode; unset: loopback (localhost mode) or the advertised address.</summary>
+    private static IPAddress ResolveListenAddress(string? value, string mode, IPAddress advertised)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return mode == GatewayClusterOptions.LocalhostMode ? IPAddress.Loopback : advertised;
+        }
+
+        if (!IPAddress.TryParse(value.Trim(), out var address))
+        {
+            throw new GatewayStartupException(
+                $"{Prefix}ListenAddress '{value}' is not an IP address (e.g. 0.0.0.0 for every interface, or one interface's address).");
+        }
+
+        if (mode == GatewayClusterOptions.LocalhostMode && !IPAddress.IsLoopback(address))
+        {
+            throw new GatewayStartupException(
+                $"{Prefix}ListenAddress '{value}' is not a loopback address but {Prefix}Mode is {GatewayClusterOptions.LocalhostMode} " +
+                $"(a single silo on loopback); set {Prefix}Mode={GatewayClusterOptions.PostgresMode} to form a cluster, or remove the address.");
+        }
+
+        return address;
     }
 
     /// <summary>The database host is this machine: a loopback address, <c>localhost</c>, or a Unix socket directory.</summary>

@@ -38,8 +38,8 @@ public static class GatewayApp
 
         var connectionString = configuration.GetConnectionString("Gateway");
         // Resolved before any PostgreSQL starts, so a bad cluster setting stops the start with nothing to clean up.
-        var cluster = ClusterSetup.Resolve(
-            configuration.GetSection(GatewayClusterOptions.Section).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions(), connectionString);
+        var cluster = ClusterSetup.Resolve(ClusterSetup.Bind(configuration), connectionString);
+        PublicBaseUrlRequirement.Check(cluster, configuration);
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -89,11 +89,25 @@ public static class GatewayApp
             else
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
-                silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+            }
+
+            // GatewayPort 0: Orleans opens no client gateway (the front-ends call grains in-process).
+            silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = cluster.AdvertisedAddress;
+                o.SiloListeningEndpoint = new IPEndPoint(cluster.ListenAddress, cluster.SiloPort);
+                o.GatewayListeningEndpoint = cluster.HasClientGateway ? new IPEndPoint(cluster.ListenAddress, cluster.GatewayPort) : null;
+            });
+            if (cluster.Tls)
+            {
+                SiloTls.Use(silo, cluster);
             }
         });
         log.LogInformation(
-            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo {Address}:{SiloPort}", cluster.Mode, cluster.ClusterId, cluster.AdvertisedAddress, cluster.SiloPort);
+            "Orleans clustering: {Mode}, cluster '{ClusterId}', silo listening on {Listen}:{SiloPort} advertised as {Address}, TLS {Tls}, client gateway {Gateway}",
+            cluster.Mode, cluster.ClusterId, cluster.ListenAddress, cluster.SiloPort, cluster.AdvertisedAddress, cluster.Tls ? "on" : "off",
+            cluster.HasClientGateway ? $"on port {cluster.GatewayPort}" : "off");
+        ClusterTransportAdvice.Warn(cluster, log);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -151,6 +165,21 @@ public static class GatewayApp
                 throw;
             }
             ClusterSecretsAdvice.Warn(configuration, log);
+        }
+
+        if (cluster.Tls)
+        {
+            // This node's silo certificate, once the CA is known to be the cluster's and before the silo starts: a CA that
+            // cannot issue it stops the start here rather than failing every silo handshake.
+            try
+            {
+                app.Services.GetRequiredService<SiloCertificateProvider>().GetCertificate();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or System.Security.Cryptography.CryptographicException)
+            {
+                if (embedded is not null) await embedded.StopAsync();
+                throw new GatewayStartupException($"This node's silo certificate for {GatewayClusterOptions.Section}:Tls cannot be issued: {ex.Message}", ex);
+            }
         }
 
         app.UseExceptionHandler();
