@@ -35,9 +35,9 @@ public static class CertificateEndpoints
     public static RouteGroupBuilder MapCertificateEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/certificates").WithTags("Certificates");
-        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.Read);
+        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.ReadAll);
+        group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.ReadAll);
+        group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.ReadAll);
         group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write);
         group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write);
         return api;

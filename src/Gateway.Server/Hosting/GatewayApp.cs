@@ -155,6 +155,7 @@ public static class GatewayApp
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGatewayAdminGuard();
         app.UseAuthentication();
         app.UseAuthorization();
 
