@@ -38,8 +38,8 @@ public static class CertificateEndpoints
         group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.ReadAll);
         group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.ReadAll);
         group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.ReadAll);
-        group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write);
-        group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write).Audited("certificate.revoke");
+        group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write).Audited("certificate.release");
         return api;
     }
 
