@@ -16,6 +16,14 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>
+    /// The category of refused-key messages: apart from this handler's own (which logs every non-admin request that
+    /// carries another scheme, and which the shipped appsettings.json quiets), so refusals stay visible at Information.
+    /// </summary>
+    public const string RefusalLogCategory = "Gateway.Admin.ApiKeyRefusals";
+
+    private readonly ILogger _refusals = logger.CreateLogger(RefusalLogCategory);
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -46,7 +54,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             var client = Context.Connection.RemoteIpAddress;
             failures.RecordFailure(client);
-            Logger.LogInformation("Refused admin API key from {ClientAddress}: {Reason}", client, reason);
+            _refusals.LogInformation("Refused admin API key from {ClientAddress}: {Reason}", client, reason);
         }
         return AuthenticateResult.Fail(reason);
     }

@@ -153,6 +153,7 @@ public sealed class AdminApiGuardTests
         var refused = host.Logs.Entries.Where(e => e.Message.Contains("Refused admin API key", StringComparison.Ordinal)).ToList();
         var entry = Assert.Single(refused);
         Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Equal(ApiKeyAuthenticationHandler.RefusalLogCategory, entry.Category);
         Assert.Contains("192.0.2.77", entry.Message);
         foreach (var (_, _, message) in host.Logs.Entries)
         {
