@@ -44,17 +44,21 @@ public sealed class OfflineRootTests : IDisposable
     {
         CaOptions options = Given.Options(_dir);
         byte[] root;
-        using (CertificateAuthority generated = Given.Ca(options))
+        var generatedLog = new CapturingLogger<CertificateAuthority>();
+        using (CertificateAuthority generated = Given.Ca(options, generatedLog))
         {
             root = generated.RootCertificateDer;
         }
+        Assert.Contains(generatedLog.Entries, e => e.Message.Contains("root.key", StringComparison.Ordinal) && e.Message.Contains("offline storage", StringComparison.Ordinal));
         string rootKey = _dir.Combine("ca", CaMaterialStore.RootKeyFile);
         Assert.True(File.Exists(rootKey));
         File.Delete(rootKey); // moved to offline storage
 
-        using CertificateAuthority ca = Given.Ca(options);
+        var offlineLog = new CapturingLogger<CertificateAuthority>();
+        using CertificateAuthority ca = Given.Ca(options, offlineLog);
 
         Assert.Equal(root, ca.RootCertificateDer);
+        Assert.Contains(offlineLog.Entries, e => e.Message.StartsWith("Offline root", StringComparison.Ordinal));
         AssertEverythingSignsWithIssuingKey(ca);
         Assert.False(File.Exists(rootKey));
     }
