@@ -96,6 +96,19 @@ internal static class CaMaterialStore
             }
         }
 
+        if (File.Exists(rootKey))
+        {
+            logger.LogInformation(
+                "The root CA key {RootKey} is on this host; the gateway signs with the issuing key only and needs the root key just to " +
+                "issue a new issuing CA. For an offline root, move {RootKeyFile} to offline storage: {Directory} then needs only {Root}, " +
+                "{Issuing} and {IssuingKey}.", rootKey, RootKeyFile, directory, RootCertificateFile, IssuingCertificateFile, IssuingKeyFile);
+        }
+        else
+        {
+            logger.LogInformation("Offline root: no {RootKeyFile} in {Directory}; the issuing CA signs everything, and its successor " +
+                "must be issued with the offline root before it expires.", RootKeyFile, directory);
+        }
+
         X509Certificate2 root = LoadCertificates(rootCrt, CaOptions.DataDirKey)[0];
         X509Certificate2 issuing = LoadCertificates(issuingCrt, CaOptions.DataDirKey)[0];
         ISigner signer = LoadKey(issuingKey, issuing, passphrase, CaPassphrase.OptionName, CaOptions.DataDirKey);

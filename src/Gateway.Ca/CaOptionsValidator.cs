@@ -47,6 +47,13 @@ internal sealed class CaOptionsValidator : IValidateOptions<CaOptions>
             errors.Add($"{CaOptions.PublicBaseUrlKey} '{options.PublicBaseUrl}' {problem}.");
         }
 
+        if (CaPassphrase.IsConfigured(options) && (string.IsNullOrWhiteSpace(options.Passphrase) || options.Passphrase!.Length < CaPassphrase.MinimumLength))
+        {
+            // Dev mode (no passphrase) generates 32 random bytes; a chosen one must be long enough to resist guessing offline.
+            errors.Add($"{CaPassphrase.OptionName} is shorter than the minimum: use at least {CaPassphrase.MinimumLength} characters " +
+                "(e.g. openssl rand -hex 32), or leave it unset for dev mode.");
+        }
+
         ValidateImport(errors, options.Import ?? new CaImportOptions());
         ValidateServerTls(errors, options.ServerTls ?? new ServerTlsOptions());
 

@@ -9,6 +9,9 @@ internal static class CaPassphrase
     public const string OptionName = CaOptions.SectionName + ":" + nameof(CaOptions.Passphrase);
     public const string FileName = "passphrase";
 
+    /// <summary>Minimum length of a configured passphrase (dev mode's generated one is 32 random bytes, base64).</summary>
+    public const int MinimumLength = 16;
+
     public static bool IsConfigured(CaOptions options) => !string.IsNullOrEmpty(options.Passphrase);
 
     public static string DevFilePath(CaOptions options) => Path.Combine(CaPaths.CaDirectory(options), FileName);

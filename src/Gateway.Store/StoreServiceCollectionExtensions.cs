@@ -36,6 +36,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
+        services.AddSingleton<AdminAuditQueries>();
         services.AddSingleton<RevocationQueries>();
         services.AddSingleton(sp => new RevocationFeed(connectionString, RevocationFeed.ChannelFor(schema),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RevocationFeed>>()));

@@ -112,4 +112,33 @@ public sealed class CaOptionsValidatorTests
     {
         Assert.StartsWith("Gateway:Ca:ServerTls:LifetimeDays 1000", Assert.Single(Validate(o => o.ServerTls.LifetimeDays = 1000)));
     }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("short-15-chars!")]
+    [InlineData("                ")]
+    public void Validate_configuredPassphraseShorterThanMinimum_namesOptionAndMinimum(string passphrase)
+    {
+        string failure = Assert.Single(Validate(o => o.Passphrase = passphrase));
+
+        Assert.StartsWith("Gateway:Ca:Passphrase ", failure);
+        Assert.Contains("at least 16 characters", failure);
+        if (passphrase.Trim().Length > 3) Assert.DoesNotContain(passphrase, failure); // the value is a secret: never echoed
+    }
+
+    [Theory]
+    [InlineData("exactly-16-chars")]
+    [InlineData("correct horse battery staple")]
+    public void Validate_configuredPassphraseOfMinimumLengthOrMore_succeeds(string passphrase)
+    {
+        Assert.Empty(Validate(o => o.Passphrase = passphrase));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Validate_noPassphraseDevMode_succeeds(string? passphrase)
+    {
+        Assert.Empty(Validate(o => o.Passphrase = passphrase));
+    }
 }

@@ -26,7 +26,7 @@ public sealed class CaServiceCollectionExtensionsTests : IDisposable
         using ServiceProvider provider = Build(new()
         {
             ["Gateway:DataDir"] = _dir.Path,
-            ["Gateway:Ca:Passphrase"] = "from config",
+            ["Gateway:Ca:Passphrase"] = "from config, long enough",
             ["Gateway:Ca:IssuingKeyAlgorithm"] = "ecdsa-p384",
             ["Gateway:Ca:Import:KeyPassword"] = "kp",
             ["Gateway:Ca:ServerTls:HostNames:0"] = "gateway.example.com",
@@ -36,7 +36,7 @@ public sealed class CaServiceCollectionExtensionsTests : IDisposable
         CaOptions options = provider.GetRequiredService<IOptions<CaOptions>>().Value;
 
         Assert.Equal(_dir.Path, options.DataDir);
-        Assert.Equal("from config", options.Passphrase);
+        Assert.Equal("from config, long enough", options.Passphrase);
         Assert.Equal("ecdsa-p384", options.IssuingKeyAlgorithm);
         Assert.Equal("ecdsa-p384", options.RootKeyAlgorithm);
         Assert.Equal("kp", options.Import.KeyPassword);
@@ -57,7 +57,7 @@ public sealed class CaServiceCollectionExtensionsTests : IDisposable
     [Fact]
     public async Task AddGatewayCa_hostStart_createsAuthorityAndServerCertificate()
     {
-        using ServiceProvider provider = Build(new() { ["Gateway:DataDir"] = _dir.Path, ["Gateway:Ca:Passphrase"] = "from config" });
+        using ServiceProvider provider = Build(new() { ["Gateway:DataDir"] = _dir.Path, ["Gateway:Ca:Passphrase"] = "from config, long enough" });
 
         foreach (IHostedService service in provider.GetServices<IHostedService>())
         {

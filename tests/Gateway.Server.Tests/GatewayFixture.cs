@@ -14,7 +14,7 @@ namespace Gateway.Server.Tests;
 /// One gateway per test run: the real host (Kestrel, Orleans silo, embedded PostgreSQL started by the same launcher
 /// the server uses) in this process, on free loopback ports, in a throwaway data directory.
 /// </summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789";
     public const string AuditorKey = "test-auditor-key-0123456789";
@@ -43,11 +43,24 @@ public sealed class GatewayFixture : IAsyncLifetime
             // Short, so ConfirmationTests sees an unconfirmed certificate revoked; only requests that ask for confirmation have one.
             "--Gateway:Enrollment:ConfirmationWindow=00:00:05",
             "--Logging:LogLevel:Default=Warning",
+            .. ExtraArguments,
         ]);
         await App.StartAsync();
         var addresses = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
         HttpsAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Settings a derived fixture adds (or overrides) on the command line.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>A client of the HTTPS listener (the gateway's own certificate is accepted as is).</summary>
+    public HttpClient HttpsClient(string? apiKey = AdminKey)
+    {
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        var client = new HttpClient(handler) { BaseAddress = HttpsAddress };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
     }
 
     public HttpClient Client(string? apiKey = AdminKey)

@@ -35,11 +35,11 @@ public static class CertificateEndpoints
     public static RouteGroupBuilder MapCertificateEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/certificates").WithTags("Certificates");
-        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write);
-        group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.ReadAll);
+        group.MapGet("/{serial}", GetAsync).RequireAuthorization(AdminPolicies.ReadAll);
+        group.MapGet("/{serial}/history", HistoryAsync).RequireAuthorization(AdminPolicies.ReadAll);
+        group.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(AdminPolicies.Write).Audited("certificate.revoke");
+        group.MapPost("/{serial}/release", ReleaseAsync).RequireAuthorization(AdminPolicies.Write).Audited("certificate.release");
         return api;
     }
 

@@ -18,7 +18,7 @@ public static class ClusterEndpoints
 
     public static RouteGroupBuilder MapClusterEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/cluster", GetAsync).WithTags("Cluster").RequireAuthorization(AdminPolicies.Read);
+        api.MapGet("/cluster", GetAsync).WithTags("Cluster").RequireAuthorization(AdminPolicies.ReadAll);
         return api;
     }
 

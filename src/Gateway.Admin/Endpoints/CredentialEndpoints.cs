@@ -41,7 +41,7 @@ public static class CredentialEndpoints
     public static RouteGroupBuilder MapCredentialEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/credentials").WithTags("Credentials");
-        group.MapPost("/", CreateAsync).RequireAuthorization(AdminPolicies.Write)
+        group.MapPost("/", CreateAsync).RequireAuthorization(AdminPolicies.Write).Audited("credential.create")
             .Accepts<CreateCredentialRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -50,7 +50,7 @@ public static class CredentialEndpoints
         group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(AdminPolicies.Read)
             .WithSummary("The credential's events: created, each use and refused use, revoked.");
-        group.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminPolicies.Write)
+        group.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminPolicies.Write).Audited("credential.revoke")
             .WithSummary("Revoke the credential (idempotent); it stays listed as revoked.");
         return api;
     }

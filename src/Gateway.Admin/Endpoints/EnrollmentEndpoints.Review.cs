@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Gateway.Admin.Authentication;
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Inventory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Admin.Endpoints;
 
@@ -115,9 +117,18 @@ public static partial class EnrollmentEndpoints
         return TypedResults.Ok(new EnrollmentView(e.Id, Name(e.Status), e.RequestedAt, e.UpdatedAt, request, decision, approval, certificate));
     }
 
-    public static async Task<Results<Ok<DecisionResponse>, ProblemHttpResult>> ApproveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<DecisionResponse>, ProblemHttpResult>> ApproveAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, IOptions<AdminOptions> options)
     {
         if (!EnrollmentIds.TryNormalise(id, out var enrollmentId, out var error)) return AdminProblems.BadRequest(error);
+        if (options.Value.ForbidSelfApproval
+            && await grains.GetGrain<IEnrollmentInventoryGrain>(0).GetEnrollmentAsync(enrollmentId) is { } enrollment
+            && string.Equals(enrollment.Requester, Actor(user), StringComparison.Ordinal))
+        {
+            return AdminProblems.Problem(StatusCodes.Status403Forbidden, "self-approval-forbidden", "Self-approval forbidden",
+                $"{Actor(user)} requested enrollment {enrollmentId} and may not approve it ({AdminOptions.Section}:{nameof(AdminOptions.ForbidSelfApproval)}): "
+                + "another administrator's key must approve it.", new Dictionary<string, object?> { ["enrollmentId"] = enrollmentId });
+        }
         var result = await grains.GetGrain<IEnrollmentGrain>(enrollmentId).ApproveAsync(Actor(user));
         return Decided(enrollmentId, result);
     }

@@ -26,12 +26,12 @@ public static partial class EnrollmentEndpoints
     public static RouteGroupBuilder MapEnrollmentEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/enrollments").WithTags("Enrollments");
-        group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write).Audited("enrollment.create");
         group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
         // {id} is "<protocol>:<transaction id>"; encode it as a path segment (':' may stay, '/' must be %2F).
         group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapPost("/{id}/approve", ApproveAsync).RequireAuthorization(AdminPolicies.Write);
-        group.MapPost("/{id}/deny", DenyAsync).RequireAuthorization(AdminPolicies.Write);
+        group.MapPost("/{id}/approve", ApproveAsync).RequireAuthorization(AdminPolicies.Write).Audited("enrollment.approve");
+        group.MapPost("/{id}/deny", DenyAsync).RequireAuthorization(AdminPolicies.Write).Audited("enrollment.deny");
         return api;
     }
 

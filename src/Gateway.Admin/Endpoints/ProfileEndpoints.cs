@@ -78,14 +78,14 @@ public static class ProfileEndpoints
     {
         var group = api.MapGroup("/profiles").WithTags("Profiles");
         group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapPost("/reload", ReloadAsync).RequireAuthorization(AdminPolicies.PolicyWrite);
+        group.MapPost("/reload", ReloadAsync).RequireAuthorization(AdminPolicies.PolicyWrite).Audited("profile.reload");
         group.MapGet("/{name}", GetAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapPut("/{name}", PutAsync).RequireAuthorization(AdminPolicies.PolicyWrite)
+        group.MapPut("/{name}", PutAsync).RequireAuthorization(AdminPolicies.PolicyWrite).Audited("profile.put")
             .Accepts<string>("application/yaml", "text/yaml", "application/json")
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{name}/versions", VersionsAsync).RequireAuthorization(AdminPolicies.Read);
-        group.MapPost("/{name}/rollback", RollbackAsync).RequireAuthorization(AdminPolicies.PolicyWrite);
+        group.MapPost("/{name}/rollback", RollbackAsync).RequireAuthorization(AdminPolicies.PolicyWrite).Audited("profile.rollback");
         group.MapPost("/{name}/dry-run", DryRunAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapGet("/{name}/export", ExportAsync).RequireAuthorization(AdminPolicies.Read)
             .Produces<string>(StatusCodes.Status200OK, ExportMediaType);

@@ -184,6 +184,7 @@ public static class GatewayApp
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGatewayAdminGuard();
         app.UseAuthentication();
         app.UseAuthorization();
 
