@@ -1,6 +1,7 @@
 using Gateway.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Grains;
 
@@ -13,6 +14,7 @@ public static class GrainsServiceCollectionExtensions
             .Bind(configuration.GetSection(PolicyOptions.Section))
             .Validate(o => Directory.Exists(o.ResolvePath()), $"{PolicyOptions.Section}:Path: the policies directory does not exist")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<PolicyCatalogProvider>();
         services.AddSingleton<Enrollment.PolicyFactsCollector>();
         services.AddOptions<ExpiryOptions>()

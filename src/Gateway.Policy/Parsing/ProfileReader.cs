@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Gateway.Policy.Parsing;
 
 /// <summary>Reads one profile mapping into a <see cref="ProfileDefinition"/>, reporting every problem with its position.</summary>
-internal sealed partial class ProfileReader(ParseContext context)
+internal sealed partial class ProfileReader(ParseContext context, ProfileParseOptions options)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -494,6 +494,17 @@ internal sealed partial class ProfileReader(ParseContext context)
             if (!ExtendedKeyUsageNames.TryGetOid(item.Value, out var oid))
             {
                 context.Error(item.Node, item.Field, $"unknown extended key usage '{item.Value}' (known: {ExtendedKeyUsageNames.Known})");
+            }
+            else if (oid == ExtendedKeyUsageNames.OcspSigning)
+            {
+                context.Error(item.Node, item.Field, $"extended key usage '{item.Value}' is never granted to end-entity certificates: one issued " +
+                    "by the CA could sign OCSP responses (\"good\" for revoked certificates) for every certificate of that CA " +
+                    $"({ProfileParseOptions.AllowSensitiveExtendedKeyUsagesOption} cannot allow it)");
+            }
+            else if (ExtendedKeyUsageNames.IsSensitive(oid) && !options.Allows(oid))
+            {
+                context.Error(item.Node, item.Field, $"extended key usage '{item.Value}' ({oid}) is sensitive and not allowed on this gateway; " +
+                    $"only the operator can allow it, in the configuration option {ProfileParseOptions.AllowSensitiveExtendedKeyUsagesOption}");
             }
             else if (!ekus.Contains(oid))
             {
