@@ -38,6 +38,23 @@ internal static class CredentialUseCheck
     }
 
     /// <summary>
+    /// The request with the credential's claims on its requester (<see cref="RequesterClaims.CredentialSubject"/>, when
+    /// the credential binds exactly one subject), so profiles can bind names to it; unchanged for other requesters.
+    /// </summary>
+    public static async Task<PolicyInput> WithCredentialClaimsAsync(IGrainFactory grains, PolicyInput input)
+    {
+        var requester = input.Requester;
+        if (!CredentialMethods.IsCredentialMethod(requester.AuthenticationMethod) || !CredentialSecrets.IsWellFormedId(requester.Principal)) return input;
+        var info = await grains.GetGrain<ICredentialGrain>(requester.Principal).GetAsync();
+        if (info is not { Subjects.Count: 1 }) return input;
+        var claims = new Dictionary<string, string>(requester.Claims ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [RequesterClaims.CredentialSubject] = info.Subjects[0],
+        };
+        return input with { Requester = requester with { Claims = claims } };
+    }
+
+    /// <summary>
     /// The requested subject's CN values, from every attribute of every RDN (a multi-valued RDN such as
     /// <c>CN=dev2.test+OU=x</c> cannot hide one), and the subjectAltName values; false with a reason when the subject
     /// does not decode or a CN is not a string.

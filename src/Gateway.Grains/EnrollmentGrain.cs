@@ -51,6 +51,7 @@ internal sealed partial class EnrollmentGrain(
                 problem.Reason, problem.Message, [], "gateway", null, null, now);
         }
 
+        input = await CredentialUseCheck.WithCredentialClaimsAsync(GrainFactory, input); // issue 13 item 5: {credential.subject}
         var profile = Profile(request.Profile);
         var profileName = profile?.Name ?? request.Profile;
         var requested = Requested(id, request, profileName, input, csrDer, now);
