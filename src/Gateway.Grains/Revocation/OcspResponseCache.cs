@@ -118,10 +118,17 @@ public sealed class OcspResponseCache
         var answer = Answer(entry, request, now);
         if (_options.CacheSize > 0 && _feed.IsListening && Interlocked.Read(ref _epoch) == epoch)
         {
-            var (entries, capacity) = entry.Status.Kind == OcspCertificateStatusKind.Unknown
-                ? (_unknown, Math.Min(_options.CacheSize, UnknownCacheSize))
-                : (_entries, _options.CacheSize);
-            MakeRoom(entries, capacity, ref entries == _unknown ? ref _nextUnknownSweepTicks : ref _nextSweepTicks, now);
+            var unknown = entry.Status.Kind == OcspCertificateStatusKind.Unknown;
+            var entries = unknown ? _unknown : _entries;
+            if (unknown)
+            {
+                MakeRoom(_unknown, Math.Min(_options.CacheSize, UnknownCacheSize), ref _nextUnknownSweepTicks, now);
+            }
+            else
+            {
+                MakeRoom(_entries, _options.CacheSize, ref _nextSweepTicks, now);
+            }
+
             entries[serial] = entry;
             // An invalidation between the check and the store above must win.
             if (Interlocked.Read(ref _epoch) != epoch) entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
