@@ -49,6 +49,7 @@ public static class CaServiceCollectionExtensions
             sp.GetService<IPublicBaseUrlSource>()));
         services.TryAddSingleton<ICertificateAuthority>(sp => sp.GetRequiredService<CertificateAuthority>());
         services.TryAddSingleton<ServerCertificateProvider>();
+        services.TryAddSingleton<Contracts.Revocation.IIssuerDirectory, IssuerDirectory>();
 
         services.AddOptions<OcspOptions>().Bind(configuration.GetSection(OcspOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());

@@ -18,6 +18,10 @@ public sealed class OcspOptions
     /// </summary>
     public TimeSpan SigningCertificateLifetime { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>How many serials' pre-signed responses each node keeps (default 100000; 0 turns pre-signing off).</summary>
+    /// <summary>
+    /// How many serials' pre-signed responses each node keeps (default 100000; 0 turns pre-signing off). Serials the
+    /// gateway never issued (<c>unknown</c>) are kept apart, at most 1000 of them, so requests for made-up serials
+    /// cannot fill this cache; serials over 20 octets are refused as malformedRequest.
+    /// </summary>
     public int CacheSize { get; set; } = 100_000;
 }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
 using Gateway.Contracts.Credentials;
 using Gateway.Contracts.Grains;
+using Gateway.Policy;
 
 namespace Gateway.Grains;
 
@@ -13,8 +13,6 @@ namespace Gateway.Grains;
 /// </summary>
 internal static class CredentialUseCheck
 {
-    private const string CommonNameOid = "2.5.4.3";
-
     /// <summary>Null when the requester is not a credential or its use was counted; otherwise the rule that refuses the enrollment.</summary>
     public static async Task<FiredRule?> ConsumeAsync(IGrainFactory grains, string enrollmentId, EnrollmentRequest request, PolicyInput input)
     {
@@ -25,9 +23,13 @@ internal static class CredentialUseCheck
         {
             check = new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null);
         }
+        else if (!TryGetNames(input, out var names, out var error))
+        {
+            check = new CredentialCheck(CredentialCheckStatus.SubjectNotAllowed, error, 0, null);
+        }
         else
         {
-            var use = new CredentialUse(request.Profile, request.Protocol, null, Names(input), enrollmentId);
+            var use = new CredentialUse(request.Profile, request.Protocol, null, names, enrollmentId);
             check = await grains.GetGrain<ICredentialGrain>(credentialId).ConsumeAsync(use);
         }
         return check.Valid
@@ -35,25 +37,35 @@ internal static class CredentialUseCheck
             : new FiredRule("credential." + CredentialRules.Slug(check.Status), DecisionEffect.Deny, $"Credential {credentialId}: {check.Reason}.");
     }
 
-    /// <summary>The requested subject CN values and subjectAltName values.</summary>
-    internal static IReadOnlyList<string> Names(PolicyInput input)
+    /// <summary>
+    /// The request with the credential's claims on its requester (<see cref="RequesterClaims.CredentialSubject"/>, when
+    /// the credential binds exactly one subject), so profiles can bind names to it; unchanged for other requesters.
+    /// </summary>
+    public static async Task<PolicyInput> WithCredentialClaimsAsync(IGrainFactory grains, PolicyInput input)
     {
-        var names = new List<string>();
-        try
+        var requester = input.Requester;
+        if (!CredentialMethods.IsCredentialMethod(requester.AuthenticationMethod) || !CredentialSecrets.IsWellFormedId(requester.Principal)) return input;
+        var info = await grains.GetGrain<ICredentialGrain>(requester.Principal).GetAsync();
+        if (info is not { Subjects.Count: 1 }) return input;
+        var claims = new Dictionary<string, string>(requester.Claims ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            foreach (var rdn in new X500DistinguishedName(input.Subject).EnumerateRelativeDistinguishedNames())
-            {
-                if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid && rdn.GetSingleElementValue() is { Length: > 0 } cn)
-                {
-                    names.Add(cn);
-                }
-            }
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            // An undecodable subject names nothing here; the policy has its own view of it.
-        }
-        names.AddRange(input.SubjectAltNames.Select(s => s.Value));
-        return names;
+            [RequesterClaims.CredentialSubject] = info.Subjects[0],
+        };
+        return input with { Requester = requester with { Claims = claims } };
+    }
+
+    /// <summary>
+    /// The requested subject's CN values, from every attribute of every RDN (a multi-valued RDN such as
+    /// <c>CN=dev2.test+OU=x</c> cannot hide one), and the subjectAltName values; false with a reason when the subject
+    /// does not decode or a CN is not a string.
+    /// </summary>
+    internal static bool TryGetNames(PolicyInput input, out IReadOnlyList<string> names, out string error)
+    {
+        var list = new List<string>();
+        names = list;
+        if (!SubjectNames.TryReadCommonNames(input.Subject, list, out error)) return false;
+        list.RemoveAll(string.IsNullOrEmpty);
+        list.AddRange(input.SubjectAltNames.Select(s => s.Value));
+        return true;
     }
 }

@@ -34,6 +34,8 @@ internal sealed partial class EnrollmentGrain
         {
             return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending, problem.Message, []);
         }
+        // The same names as the request was decided with: the front-end's claims (stored) and the credential's subject (read again).
+        input = await CredentialUseCheck.WithCredentialClaimsAsync(GrainFactory, input);
         var profile = Profile(request.Profile);
         var verdict = await DecideAsync(id, input, profile, request.Profile, approving: true);
         var decision = verdict.Decision;
@@ -111,7 +113,7 @@ internal sealed partial class EnrollmentGrain
     private static EnrollmentRequest? Rebuild(EnrollmentRequested requested)
     {
         if (requested.Csr is null || !Enum.TryParse<EnrollmentProtocol>(requested.Protocol, true, out var protocol)) return null;
-        return new EnrollmentRequest(protocol, requested.Profile, new Requester(requested.AuthenticationMethod, requested.Principal),
+        return new EnrollmentRequest(protocol, requested.Profile, new Requester(requested.AuthenticationMethod, requested.Principal, requested.RequesterClaims),
             requested.TransactionId, requested.Csr, null, requested.RenewalOf, requested.RequiresConfirmation);
     }
 }

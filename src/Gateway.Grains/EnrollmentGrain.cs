@@ -83,6 +83,7 @@ internal sealed partial class EnrollmentGrain(
                 problem.Reason, problem.Message, [], "gateway", null, null, now);
         }
 
+        input = await CredentialUseCheck.WithCredentialClaimsAsync(GrainFactory, input); // issue 13 item 5: {credential.subject}
         var profile = Profile(request.Profile);
         var profileName = profile?.Name ?? request.Profile;
         var requested = Requested(id, request, profileName, input, csrDer, fingerprint, now);
@@ -338,7 +339,8 @@ internal sealed partial class EnrollmentGrain(
         string fingerprint, DateTimeOffset now) =>
         new(id, ProtocolName(request.Protocol), profileName, request.Requester.AuthenticationMethod, request.Requester.Principal,
             request.TransactionId, input?.SubjectText ?? "", input?.SubjectAltNames.Select(s => s.ToString()).ToArray() ?? [],
-            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint, request.RequiresConfirmation);
+            input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint, request.RequiresConfirmation,
+            request.Requester.Claims is { Count: > 0 } claims ? new Dictionary<string, string>(claims, StringComparer.Ordinal) : null);
 
     internal static string ProtocolName(EnrollmentProtocol protocol) => protocol.ToString().ToLowerInvariant();
 

@@ -2,6 +2,7 @@ using Gateway.Grains.Profiles;
 using Gateway.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Grains;
 
@@ -14,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
             .Bind(configuration.GetSection(PolicyOptions.Section))
             .Validate(o => Directory.Exists(o.ResolvePath()), $"{PolicyOptions.Section}:Path: the policies directory does not exist")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<ProfileCatalogProvider>();
         services.AddSingleton<Enrollment.PolicyFactsCollector>();
         services.AddOptions<Enrollment.EnrollmentOptions>()

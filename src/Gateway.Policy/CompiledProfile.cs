@@ -127,17 +127,21 @@ public sealed class CompiledProfile
         var key = definition.Keys.Evaluate(input, facts, rules);
 
         var subject = definition.Subject;
-        List<KeyValuePair<string, string>>? attributes = null;
-        if (subject.NeedsAttributes)
+        List<KeyValuePair<string, string>>? attributes = [];
+        if (NameReader.TryRead(input.Subject, attributes))
         {
-            attributes = [];
-            if (NameReader.TryRead(input.Subject, attributes))
+            SubjectRules.CheckControlCharacters(attributes, rules);
+            if (subject.NeedsAttributes)
             {
                 subject.CheckAttributes(attributes, rules);
+                subject.CheckCommonNameBinding(attributes, input.Requester, rules);
             }
-            else
+        }
+        else
+        {
+            attributes = null;
+            if (subject.NeedsAttributes)
             {
-                attributes = null;
                 rules.Deny("subject", "The requested subject is not a valid DER-encoded Name", RejectionReason.BadRequest);
             }
         }
@@ -160,7 +164,7 @@ public sealed class CompiledProfile
         var subjectDer = input.Subject;
         if (subject.Template is { } template)
         {
-            var built = template.TryBuild(LastCommonName(attributes), input.Requester.Principal, FirstDnsName(sans), out var display, out var error);
+            var built = template.TryBuild(LastCommonName(attributes), input.Requester, FirstDnsName(sans), out var display, out var error);
             if (built is null)
             {
                 rules.Deny("subject.template", $"Subject template {template.Text} cannot be filled: {error}", RejectionReason.BadName);
@@ -179,6 +183,11 @@ public sealed class CompiledProfile
 
         var (notBefore, notAfter) = definition.Validity.Compute(input.Now, rules);
         var keyUsage = definition.Extensions.KeyUsageFor(key.Value, rules);
+        if (rules.Denied)
+        {
+            return Denied(rules);
+        }
+
         var certificate = new CertificateTemplate(
             Issuer,
             subjectDer,

@@ -35,7 +35,7 @@ public sealed class ProfileCatalog
     /// Loads every <c>*.yaml</c> and <c>*.yml</c> file directly in <paramref name="path"/> (not subdirectories), in ordinal
     /// file-name order. A file with any error contributes no profile; a profile name already defined by an earlier file is an error.
     /// </summary>
-    public static ProfileCatalogLoadResult LoadDirectory(string path)
+    public static ProfileCatalogLoadResult LoadDirectory(string path, ProfileParseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!Directory.Exists(path))
@@ -61,11 +61,12 @@ public sealed class ProfileCatalog
             }
         }
 
-        return FromSources(sources, errors);
+        return FromSources(sources, errors, options);
     }
 
     /// <summary>Builds a catalog from YAML texts already in memory (source name, YAML), with the same rules as <see cref="LoadDirectory"/>.</summary>
-    public static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources) => FromSources(sources, []);
+    public static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources, ProfileParseOptions? options = null) =>
+        FromSources(sources, [], options);
 
     /// <summary>Builds a catalog from profiles already compiled; a duplicate name throws.</summary>
     public static ProfileCatalog FromProfiles(IEnumerable<CompiledProfile> profiles)
@@ -82,12 +83,12 @@ public sealed class ProfileCatalog
         return new ProfileCatalog(byName);
     }
 
-    private static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources, List<PolicyError> errors)
+    private static ProfileCatalogLoadResult FromSources(IEnumerable<(string Source, string Yaml)> sources, List<PolicyError> errors, ProfileParseOptions? options)
     {
         var byName = new Dictionary<string, CompiledProfile>(StringComparer.OrdinalIgnoreCase);
         foreach (var (source, yaml) in sources)
         {
-            var result = ProfileParser.Parse(yaml, source);
+            var result = ProfileParser.Parse(yaml, source, 1, options);
             errors.AddRange(result.Errors);
             foreach (var profile in result.Profiles)
             {

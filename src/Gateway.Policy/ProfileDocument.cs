@@ -18,11 +18,11 @@ public static partial class ProfileDocument
     /// Parses <paramref name="yaml"/> as the document of profile <paramref name="expectedName"/> (case-insensitive):
     /// every parser error, plus an error on <c>name</c> when the document defines another profile or more than one.
     /// </summary>
-    public static ProfileParseResult Parse(string yaml, string expectedName, int version, string sourceName = "document")
+    public static ProfileParseResult Parse(string yaml, string expectedName, int version, string sourceName = "document", ProfileParseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(expectedName);
-        var result = ProfileParser.Parse(yaml, sourceName, version);
+        var result = ProfileParser.Parse(yaml, sourceName, version, options);
         if (!result.Success)
         {
             return result;

@@ -12,7 +12,8 @@ public static class ProfileParser
 {
     public static ProfileParseResult Parse(string yaml, string sourceName) => Parse(yaml, sourceName, version: 1);
 
-    public static ProfileParseResult Parse(string yaml, string sourceName, int version)
+    /// <param name="options">What the operator allows beyond the defaults (null: <see cref="ProfileParseOptions.Default"/>).</param>
+    public static ProfileParseResult Parse(string yaml, string sourceName, int version, ProfileParseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -73,7 +74,7 @@ public static class ProfileParser
             context.Error(Mark.Empty, string.Empty, "no profile defined");
         }
 
-        var reader = new ProfileReader(context);
+        var reader = new ProfileReader(context, options ?? ProfileParseOptions.Default);
         var compiled = new List<CompiledProfile>(nodes.Count);
         var names = new Dictionary<string, YamlNode>(StringComparer.OrdinalIgnoreCase);
         var single = nodes.Count == 1 && stream.Documents.Count == 1;

@@ -30,7 +30,8 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
                     return Fail(StatusCodes.Status403Forbidden,
                         $"The client certificate {serial} is {(record is null ? "unknown to this gateway" : record.Status.ToString().ToLowerInvariant())}.");
                 }
-                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject), serial, certificate), null);
+                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject,
+                    RequesterClaims.FromClientCertificate(certificate)), serial, certificate), null);
             }
             if (requireGatewayCertificate)
             {
@@ -38,7 +39,8 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
             }
             if (EstClientCertificates.ChainsTo(certificate, profile.ManufacturerAnchors, [], now))
             {
-                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject), null, certificate), null);
+                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject,
+                    RequesterClaims.FromClientCertificate(certificate)), null, certificate), null);
             }
         }
         else if (requireGatewayCertificate)

@@ -9,7 +9,7 @@ namespace Gateway.Protocols.Ocsp;
 /// <summary>
 /// Parses a DER OCSPRequest (RFC 6960 §4.1) with BouncyCastle into the one CertID it asks about. Anything else —
 /// empty, truncated, trailing bytes, not an OCSPRequest, no or several requests, an unsupported or malformed hash
-/// algorithm, an unknown critical extension, an oversized nonce — is a failure with a reason, never an exception.
+/// algorithm, a serial over 20 octets, an unknown critical extension, an oversized nonce — is a failure with a reason, never an exception.
 /// </summary>
 internal static class OcspRequestReader
 {
@@ -84,6 +84,12 @@ internal static class OcspRequestReader
         }
 
         var serial = certId.SerialNumber.Value.ToByteArray(); // minimal two's complement: the DER INTEGER's contents
+        if (serial.Length > OcspCertificateRequest.MaxSerialNumberLength)
+        {
+            error = $"the serial number is {serial.Length} octets; RFC 5280 allows at most {OcspCertificateRequest.MaxSerialNumberLength}";
+            return false;
+        }
+
         byte[]? nonce = null;
         if (parsed.RequestExtensions is { } extensions)
         {

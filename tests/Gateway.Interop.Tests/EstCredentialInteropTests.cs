@@ -101,7 +101,7 @@ public sealed class EstCredentialInteropTests(InteropFixture fx)
     public async Task A_one_use_credential_works_once_then_is_403_and_a_revoked_one_is_403()
     {
         var dir = fx.NewWorkDir("est-once");
-        var (id, secret) = await CreateCredentialAsync(new { profile = "iot-device", maxUses = 1 });
+        var (id, secret) = await CreateCredentialAsync(new { profile = "iot-device", maxUses = 1, subjects = new[] { "once.devices.test" } });
         var first = NewCsr(dir, "once.devices.test", "first");
         Assert.Equal(200, Enroll(dir, $"{id}:{secret}", first, "first.b64"));
         var serial = VerifyIssued(dir, "first.b64", "once.devices.test");
@@ -136,7 +136,7 @@ public sealed class EstCredentialInteropTests(InteropFixture fx)
     public async Task Secrets_and_the_credential_key_never_reach_the_log()
     {
         var dir = fx.NewWorkDir("est-log");
-        var (id, secret) = await CreateCredentialAsync(new { profile = "iot-device", maxUses = 2 });
+        var (id, secret) = await CreateCredentialAsync(new { profile = "iot-device", maxUses = 2, subjects = new[] { "quiet.devices.test" } });
         var csr = NewCsr(dir, "quiet.devices.test", "dev");
         Assert.Equal(200, Enroll(dir, $"{id}:{secret}", csr, "cert.b64"));
         var wrong = secret[..^1] + (secret[^1] == 'x' ? 'y' : 'x'); // one character off (not "x" for "x": 1 in 62 secrets end so)

@@ -48,7 +48,7 @@ public sealed class EstReplayInteropTests : IAsyncLifetime
     {
         using var admin = new HttpClient { BaseAddress = new Uri(_gateway.HttpUrl) };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        var response = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "iot-device" });
+        var response = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "iot-device", subjects = new[] { "replay-1.devices.test" } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var credential = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var user = $"{credential.GetProperty("id").GetString()}:{credential.GetProperty("secret").GetString()}";

@@ -50,7 +50,7 @@ public sealed class CompiledProfileTemplateTests
             issuer: devices-ca
             extensions:
               keyUsage: [digitalSignature, keyEncipherment]
-              extendedKeyUsage: [serverAuth, clientAuth, 1.3.6.1.4.1.99999.1]
+              extendedKeyUsage: [serverAuth, clientAuth, 1.3.6.1.5.5.7.3.4]
               certificatePolicies: [2.23.140.1.2.1]
             """);
         var input = Given.Input([SubjectAltName.Dns("host.test")], subject: "CN=host.test, O=Shop", spki: Given.RsaSpki(2048));
@@ -61,7 +61,7 @@ public sealed class CompiledProfileTemplateTests
         Assert.Equal(input.Subject, template.Subject);
         Assert.Equal(input.SubjectPublicKeyInfo, template.SubjectPublicKeyInfo);
         Assert.Equal((int)(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment), template.KeyUsage);
-        Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.4.1.99999.1"], template.ExtendedKeyUsages);
+        Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4"], template.ExtendedKeyUsages);
         Assert.Equal(["2.23.140.1.2.1"], template.CertificatePolicies);
         Assert.Empty(template.AdditionalExtensions);
     }

@@ -35,6 +35,26 @@ public sealed class ProfileCatalogTests
     }
 
     [Theory]
+    [InlineData(AuthenticationMethods.ClientCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
+    [InlineData(AuthenticationMethods.ClientCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
+    [InlineData(AuthenticationMethods.HttpBasic, RequesterClaims.CredentialSubject, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
+    [InlineData(AuthenticationMethods.HttpBasic, RequesterClaims.CredentialSubject, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
+    [InlineData(AuthenticationMethods.HttpBasic, null, null, "CN=sensor-0001", DecisionEffect.Deny)]
+    [InlineData(AuthenticationMethods.ApiKey, null, null, "CN=any-device", DecisionEffect.Allow)]
+    public void Evaluate_shippedIotDevice_bindsTheCnToTheCaller(string method, string? claim, string? value, string subject, DecisionEffect expected)
+    {
+        Assert.True(Shipped.Value.Catalog.TryGet("iot-device", out var profile));
+        var protocol = method == AuthenticationMethods.ApiKey ? EnrollmentProtocol.Admin : EnrollmentProtocol.Est;
+        var input = Given.Input([Given.San("dns:sensor.devices.test")], subject: subject, spki: Given.RsaSpki(2048), protocol: protocol, authentication: method);
+        var claims = claim is null ? null : new Dictionary<string, string> { [claim] = value! };
+        input = input with { Requester = input.Requester with { Claims = claims } };
+
+        var decision = profile.Evaluate(input, new PolicyFacts { KeyInUseByOtherSubject = true });
+
+        Assert.True(expected == decision.Effect, Given.Rules(decision));
+    }
+
+    [Theory]
     [InlineData("web-server", EnrollmentProtocol.Acme, AuthenticationMethods.AcmeAccount, "", "dns:www.shop.test", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
     [InlineData("web-server", EnrollmentProtocol.Admin, AuthenticationMethods.ApiKey, "CN=api.internal", "dns:api.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
     [InlineData("web-server", EnrollmentProtocol.Acme, AuthenticationMethods.AcmeAccount, "", "ip:127.0.0.1", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
@@ -50,6 +70,11 @@ public sealed class ProfileCatalogTests
     {
         Assert.True(Shipped.Value.Catalog.TryGet(name, out var profile));
         var input = Given.Input([Given.San(san)], subject: subject, spki: Given.RsaSpki(2048), protocol: protocol, authentication: method);
+        if (method == AuthenticationMethods.ClientCertificate && subject.StartsWith("CN=", StringComparison.Ordinal))
+        {
+            // The caller's own certificate (iot-device binds the CN to it).
+            input = input with { Requester = input.Requester with { Claims = new Dictionary<string, string> { [RequesterClaims.ClientCertificateCommonName] = subject[3..] } } };
+        }
 
         var decision = profile.Evaluate(input, new PolicyFacts { KeyInUseByOtherSubject = true });
 

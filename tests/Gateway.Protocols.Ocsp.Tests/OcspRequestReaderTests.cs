@@ -47,6 +47,13 @@ public sealed class OcspRequestReaderTests
         Assert.Equal([0x12, 0x34], request!.SerialNumber);
     }
 
+    [Fact]
+    public void TryRead_serialOfTwentyOctets_isAccepted()
+    {
+        Assert.True(OcspRequestReader.TryRead(TestData("serial-20-octets.der"), out var request, out var error), error);
+        Assert.Equal(20, request!.SerialNumber.Length);
+    }
+
     [Theory]
     [InlineData("empty.der", "empty")]
     [InlineData("garbage.bin", "not a DER OCSPRequest")]
@@ -61,6 +68,8 @@ public sealed class OcspRequestReaderTests
     [InlineData("sha256-certid-with-parameters.der", "has parameters")]
     [InlineData("nonce-too-long.der", "nonce")]
     [InlineData("critical-unknown-extension.der", "critical extension 1.2.3.4.5")]
+    [InlineData("serial-21-octets.der", "21 octets")]
+    [InlineData("serial-8-kib.der", "8192 octets")]
     public void TryRead_malformedInput_failsWithAReasonInsteadOfThrowing(string file, string reason)
     {
         Assert.False(OcspRequestReader.TryRead(TestData(file), out var request, out var error));

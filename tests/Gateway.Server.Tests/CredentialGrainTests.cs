@@ -14,6 +14,12 @@ namespace Gateway.Server.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class CredentialGrainTests(GatewayFixture gateway)
 {
+    /// <summary>
+    /// A test profile with no name binding of its own, so enrollments test the credential's checks alone (the shipped
+    /// iot-device binds the CN to the credential's subject, issue 13 item 5).
+    /// </summary>
+    private const string UnboundProfile = "test-credential-names";
+
     private IGrainFactory Grains => gateway.App.Services.GetRequiredService<IGrainFactory>();
 
     private async Task<CreatedCredential> CreateAsync(string profile = "iot-device", int? maxUses = null, DateTimeOffset? expiresAt = null, params string[] subjects)
@@ -208,10 +214,10 @@ public sealed class CredentialGrainTests(GatewayFixture gateway)
     [Fact]
     public async Task Enrollment_with_a_one_use_credential_issues_once_then_is_rejected_with_the_reason_recorded()
     {
-        var created = await CreateAsync(maxUses: 1);
+        var created = await CreateAsync(UnboundProfile, maxUses: 1);
         var id = created.Credential.Id;
         var requester = new Requester(AuthenticationMethods.HttpBasic, id);
-        var first = new EnrollmentRequest(EnrollmentProtocol.Est, "iot-device", requester, "cred-" + Guid.NewGuid().ToString("N"), Der(Csrs.P256("one.test", "one.test")));
+        var first = new EnrollmentRequest(EnrollmentProtocol.Est, UnboundProfile, requester, "cred-" + Guid.NewGuid().ToString("N"), Der(Csrs.P256("one.test", "one.test")));
         var issued = Assert.IsType<IssuedOutcome>(await Grains.GetGrain<IEnrollmentGrain>(first.EnrollmentKey).EnrollAsync(first));
 
         var second = first with { TransactionId = "cred-" + Guid.NewGuid().ToString("N"), Csr = Der(Csrs.P256("one.test", "one.test")) };
@@ -237,10 +243,10 @@ public sealed class CredentialGrainTests(GatewayFixture gateway)
     [Fact]
     public async Task Enrollment_outside_the_credentials_subjects_is_rejected_and_a_policy_denial_uses_nothing()
     {
-        var created = await CreateAsync("iot-device", 5, null, "bound.test");
+        var created = await CreateAsync(UnboundProfile, 5, null, "bound.test");
         var requester = new Requester(AuthenticationMethods.HttpBasic, created.Credential.Id);
         EnrollmentRequest Request(string cn, params string[] sans) =>
-            new(EnrollmentProtocol.Est, "iot-device", requester, "cred-" + Guid.NewGuid().ToString("N"), Der(Csrs.P256(cn, sans)));
+            new(EnrollmentProtocol.Est, UnboundProfile, requester, "cred-" + Guid.NewGuid().ToString("N"), Der(Csrs.P256(cn, sans)));
 
         var outside = Request("other.test", "other.test");
         var rejected = Assert.IsType<RejectedOutcome>(await Grains.GetGrain<IEnrollmentGrain>(outside.EnrollmentKey).EnrollAsync(outside));
@@ -261,7 +267,7 @@ public sealed class CredentialGrainTests(GatewayFixture gateway)
     {
         foreach (var principal in new[] { CredentialSecrets.NewId(), "not-an-id" })
         {
-            var request = new EnrollmentRequest(EnrollmentProtocol.Est, "iot-device", new Requester(AuthenticationMethods.HttpBasic, principal),
+            var request = new EnrollmentRequest(EnrollmentProtocol.Est, UnboundProfile, new Requester(AuthenticationMethods.HttpBasic, principal),
                 "cred-" + Guid.NewGuid().ToString("N"), Der(Csrs.P256("ghost.test", "ghost.test")));
             var rejected = Assert.IsType<RejectedOutcome>(await Grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request));
             Assert.Contains(rejected.FiredRules, r => r.Rule == "credential.not-found");

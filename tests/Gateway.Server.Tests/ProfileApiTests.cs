@@ -138,6 +138,25 @@ public sealed class ProfileApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Put_of_a_profile_granting_ocspSigning_or_codeSigning_is_400_naming_the_eku_and_the_option()
+    {
+        var name = NewName();
+        using var client = gateway.Client(GatewayFixture.PolicyAdminKey);
+
+        var problem = await Expect(await client.PutAsync($"/api/v1/profiles/{name}", Yaml(Testdata("ocsp-signing-eku.yaml", name))), HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors").EnumerateArray()
+            .Select(e => (Line: e.GetProperty("line").GetInt32(), Field: e.GetProperty("field").GetString(), Message: e.GetProperty("message").GetString()!))
+            .ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal(12, e.Line));
+        Assert.All(errors, e => Assert.Contains("Gateway:Policies:AllowSensitiveExtendedKeyUsages", e.Message, StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "extensions.extendedKeyUsage[1]" && e.Message.Contains("'ocspSigning'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "extensions.extendedKeyUsage[2]" && e.Message.Contains("'codeSigning'", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/profiles/{name}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Put_of_a_bad_document_lists_every_error_with_its_field()
     {
         var name = NewName();

@@ -310,6 +310,8 @@ public sealed class RevocationTests(GatewayFixture gateway, ITestOutputHelper ou
     [InlineData("sha256-certid-with-parameters.der", OcspRespStatus.MalformedRequest)]
     [InlineData("nonce-too-long.der", OcspRespStatus.MalformedRequest)]
     [InlineData("critical-unknown-extension.der", OcspRespStatus.MalformedRequest)]
+    [InlineData("serial-21-octets.der", OcspRespStatus.MalformedRequest)]
+    [InlineData("serial-20-octets.der", OcspRespStatus.Unauthorized)]
     [InlineData("valid-sha1.der", OcspRespStatus.Unauthorized)]
     [InlineData("valid-sha256-nonce.der", OcspRespStatus.Unauthorized)]
     [InlineData("noncritical-unknown-extension.der", OcspRespStatus.Unauthorized)]
@@ -355,5 +357,20 @@ public sealed class RevocationTests(GatewayFixture gateway, ITestOutputHelper ou
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/crl/nope.crl")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/ca/nope.crt")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Crl_of_an_unknown_issuer_is_404_without_activating_a_crl_grain()
+    {
+        var issuer = "nope-" + Guid.NewGuid().ToString("N")[..12];
+        using var http = gateway.Client(apiKey: null);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/crl/default.crl")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/crl/{issuer}.crl")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/crl/{issuer}.pem")).StatusCode);
+
+        var activations = await gateway.Grains().GetGrain<Orleans.Runtime.IManagementGrain>(0).GetDetailedGrainStatistics();
+        Assert.Contains(activations, a => a.GrainId.Key.ToString() == "default" && a.GrainType.Contains("CrlGrain", StringComparison.Ordinal));
+        Assert.DoesNotContain(activations, a => a.GrainId.Key.ToString() == issuer);
     }
 }

@@ -14,4 +14,11 @@ public sealed record OcspCertificateRequest(
     [property: Id(1)] byte[] IssuerNameHash,
     [property: Id(2)] byte[] IssuerKeyHash,
     [property: Id(3)] byte[] SerialNumber,
-    [property: Id(4)] byte[]? Nonce);
+    [property: Id(4)] byte[]? Nonce)
+{
+    /// <summary>
+    /// RFC 5280 §4.1.2.2: serial numbers are at most 20 octets (the DER INTEGER's contents). Anything longer is no
+    /// certificate's serial and is answered <c>malformedRequest</c> before it costs a lookup, a signature or memory.
+    /// </summary>
+    public const int MaxSerialNumberLength = 20;
+}

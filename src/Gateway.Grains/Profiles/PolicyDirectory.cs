@@ -7,9 +7,9 @@ namespace Gateway.Grains.Profiles;
 /// <summary>Reads the policies directory into seed documents: every profile of every <c>*.yaml</c> file, or every error.</summary>
 internal static class PolicyDirectory
 {
-    public static (IReadOnlyList<ProfileSeedDocument> Documents, IReadOnlyList<PolicyError> Errors) Read(string path)
+    public static (IReadOnlyList<ProfileSeedDocument> Documents, IReadOnlyList<PolicyError> Errors) Read(string path, ProfileParseOptions options)
     {
-        var result = ProfileCatalog.LoadDirectory(path);
+        var result = ProfileCatalog.LoadDirectory(path, options);
         if (!result.Success) return ([], result.Errors);
         return ([.. result.Catalog.Profiles.Select(p => new ProfileSeedDocument(p.Name, p.Document, Path.GetFileName(p.Source)))], []);
     }

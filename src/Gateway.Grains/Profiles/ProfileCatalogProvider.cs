@@ -31,7 +31,8 @@ public sealed class ProfileCatalogProvider
         _time = time;
         _logger = logger;
         PolicyPath = options.Value.ResolvePath();
-        var (documents, errors) = PolicyDirectory.Read(PolicyPath);
+        ParseOptions = options.Value.ParseOptions();
+        var (documents, errors) = PolicyDirectory.Read(PolicyPath, ParseOptions);
         if (errors.Count > 0)
         {
             throw new InvalidOperationException(
@@ -42,6 +43,9 @@ public sealed class ProfileCatalogProvider
         logger.LogInformation("Read {Count} policy profiles from {Path} to seed the store: {Names}", documents.Count, PolicyPath,
             string.Join(", ", documents.Select(d => d.Name)));
     }
+
+    /// <summary>What the operator allows profiles beyond the defaults (<c>Gateway:Policies:AllowSensitiveExtendedKeyUsages</c>).</summary>
+    public ProfileParseOptions ParseOptions { get; }
 
     /// <summary>The policies directory.</summary>
     public string PolicyPath { get; }
@@ -86,7 +90,7 @@ public sealed class ProfileCatalogProvider
                 {
                     var key = record.Id[ProfileStreams.Prefix.Length..];
                     known[record.Id] = record.Version;
-                    var parsed = ProfileDocument.Parse(record.Document, record.Name, record.Version, record.Id);
+                    var parsed = ProfileDocument.Parse(record.Document, record.Name, record.Version, record.Id, ParseOptions);
                     if (!parsed.Success)
                     {
                         // Only valid documents are stored, so this means this build reads profiles differently than the one that stored it.

@@ -43,9 +43,9 @@ internal sealed class ProfileGrain(
         {
             var current = await store.GetAsync(Key);
             var version = (current?.Version ?? 0) + 1;
-            var parsed = ProfileDocument.Parse(document, Key, version);
+            var parsed = ProfileDocument.Parse(document, Key, version, options: catalog.ParseOptions);
             if (!parsed.Success) return Invalid([.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))]);
-            var stored = Canonical(document, Key, version);
+            var stored = Canonical(document, Key, version, catalog.ParseOptions);
             var result = await store.AppendAsync(parsed.Profiles[0].Name, stored, ProfileSources.Api, author, null, null, current?.Version ?? 0);
             switch (result.Status)
             {
@@ -74,7 +74,7 @@ internal sealed class ProfileGrain(
                 return new ProfileChangeResult(ProfileChangeStatus.VersionNotFound, ProfileViews.Info(current, ProfileViews.Compile(catalog, current)), [],
                     $"Profile '{current.Name}' has versions 1 to {current.Version}; there is no version {version}.");
             }
-            var parsed = ProfileDocument.Parse(target.Document, Key, current.Version + 1);
+            var parsed = ProfileDocument.Parse(target.Document, Key, current.Version + 1, options: catalog.ParseOptions);
             if (!parsed.Success)
             {
                 return new ProfileChangeResult(ProfileChangeStatus.Invalid, null, [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))],
@@ -133,11 +133,11 @@ internal sealed class ProfileGrain(
     }
 
     /// <summary>A JSON (flow-style) document is stored as block YAML, so exporting it gives an ordinary profile file.</summary>
-    private static string Canonical(string document, string name, int version)
+    private static string Canonical(string document, string name, int version, ProfileParseOptions options)
     {
         if (!ProfileYaml.IsFlowMapping(document)) return document;
         var block = ProfileYaml.ToBlockStyle(document);
-        return block is not null && ProfileDocument.Parse(block, name, version).Success ? block : document;
+        return block is not null && ProfileDocument.Parse(block, name, version, options: options).Success ? block : document;
     }
 
     private async Task RefreshLocalCatalogAsync()

@@ -22,7 +22,7 @@ public sealed class ProfileSeeder(ProfileCatalogProvider catalog, ProfileStore s
     public async Task<ProfileReloadResult> ReloadAsync(string author, CancellationToken ct = default)
     {
         var path = catalog.PolicyPath;
-        var (documents, errors) = PolicyDirectory.Read(path);
+        var (documents, errors) = PolicyDirectory.Read(path, catalog.ParseOptions);
         if (errors.Count > 0)
         {
             logger.LogWarning("Reload of {Path} by {Author} refused, nothing changed: {Errors}", path, author, string.Join("; ", errors));

@@ -12,7 +12,7 @@ internal static class ProfileViews
     public static CompiledProfile? Compile(ProfileCatalogProvider catalog, ProfileRecord record)
     {
         if (catalog.TryGet(record.Name, record.Version, out var compiled)) return compiled;
-        var parsed = ProfileDocument.Parse(record.Document, record.Name, record.Version, record.Id);
+        var parsed = ProfileDocument.Parse(record.Document, record.Name, record.Version, record.Id, catalog.ParseOptions);
         return parsed.Success ? parsed.Profiles[0] : null;
     }
 

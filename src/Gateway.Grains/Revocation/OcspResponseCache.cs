@@ -11,7 +11,9 @@ namespace Gateway.Grains.Revocation;
 /// <summary>
 /// This node's OCSP answers: the status of a serial is read from the store once and kept, with the signed response per
 /// CertID hash algorithm, for half of <see cref="OcspOptions.ResponseValidity"/>; requests with a nonce are signed fresh
-/// over the kept status. Never stale past a revocation:
+/// over the kept status. Serials over 20 octets are <c>malformedRequest</c>; <c>unknown</c> answers are kept apart, in
+/// a small bounded cache (<see cref="UnknownCacheSize"/>), so a flood of made-up serials neither grows memory nor
+/// evicts real certificates' answers. Never stale past a revocation:
 /// <list type="bullet">
 /// <item>the revoking node drops the serial before the revocation call returns (<see cref="Invalidate"/>);</item>
 /// <item>every node drops it when PostgreSQL delivers the NOTIFY that was part of the revocation's own transaction
@@ -25,23 +27,42 @@ public sealed class OcspResponseCache
     /// <summary>Unknown serials are kept briefly: a certificate issued later must not stay unknown for long.</summary>
     private static readonly TimeSpan UnknownValidity = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many <c>unknown</c> answers are kept, apart from the statuses of real certificates. Anyone can ask about any
+    /// serial, so this cache is what an unauthenticated flood of made-up serials fills: it is small (about 2 MB full) so
+    /// that the flood cannot grow memory nor push real certificates' answers out. It is kept at all, rather than not,
+    /// so that one client polling the same unknown serial (a certificate from another CA, a typo) costs one lookup and
+    /// one signature a minute rather than one per request.
+    /// </summary>
+    internal const int UnknownCacheSize = 1_000;
+
     private readonly OcspResponseSigner _signer;
-    private readonly RevocationQueries _queries;
+    private readonly Func<string, Task<CertificateStatusRow?>> _readStatus;
     private readonly RevocationFeed _feed;
     private readonly ICertificateAuthority _ca;
     private readonly OcspOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OcspResponseCache> _logger;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _unknown = new(StringComparer.Ordinal);
     private long _epoch;
     private long _nextSweepTicks;
+    private long _nextUnknownSweepTicks;
 
     public OcspResponseCache(
         OcspResponseSigner signer, RevocationQueries queries, RevocationFeed feed, ICertificateAuthority ca, IOptions<OcspOptions> options,
         TimeProvider time, ILogger<OcspResponseCache> logger)
+        : this(signer, serial => queries.GetStatusAsync(serial), feed, ca, options, time, logger)
+    {
+    }
+
+    /// <summary>With another status source than the store (tests that need many lookups cheaply).</summary>
+    internal OcspResponseCache(
+        OcspResponseSigner signer, Func<string, Task<CertificateStatusRow?>> readStatus, RevocationFeed feed, ICertificateAuthority ca,
+        IOptions<OcspOptions> options, TimeProvider time, ILogger<OcspResponseCache> logger)
     {
         _signer = signer;
-        _queries = queries;
+        _readStatus = readStatus;
         _feed = feed;
         _ca = ca;
         _options = options.Value;
@@ -51,14 +72,15 @@ public sealed class OcspResponseCache
         feed.Resynchronised += Clear;
     }
 
-    /// <summary>Serials currently kept (for tests and diagnostics).</summary>
-    public int Count => _entries.Count;
+    /// <summary>Serials currently kept, known and unknown (for tests and diagnostics).</summary>
+    public int Count => _entries.Count + _unknown.Count;
 
     /// <summary>Drops what is kept for <paramref name="serial"/> (lowercase hex): its next request reads the store.</summary>
     public void Invalidate(string serial)
     {
         Interlocked.Increment(ref _epoch);
         _entries.TryRemove(serial, out _);
+        _unknown.TryRemove(serial, out _);
     }
 
     /// <summary>Drops everything kept.</summary>
@@ -66,12 +88,14 @@ public sealed class OcspResponseCache
     {
         Interlocked.Increment(ref _epoch);
         _entries.Clear();
+        _unknown.Clear();
     }
 
     public async ValueTask<OcspAnswer> RespondAsync(OcspCertificateRequest request)
     {
         if (!OcspResponseSigner.TryGetHashLength(request.HashAlgorithmOid, out var length)
-            || request.IssuerNameHash?.Length != length || request.IssuerKeyHash?.Length != length || request.SerialNumber is not { Length: > 0 })
+            || request.IssuerNameHash?.Length != length || request.IssuerKeyHash?.Length != length
+            || request.SerialNumber is not { Length: > 0 and <= OcspCertificateRequest.MaxSerialNumberLength })
         {
             return OcspAnswer.Error(OcspResponseStatus.MalformedRequest);
         }
@@ -81,22 +105,33 @@ public sealed class OcspResponseCache
         var serial = Convert.ToHexStringLower(request.SerialNumber);
         var now = _time.GetUtcNow();
         // While the feed is down, other nodes' revocations may be unheard: kept statuses are not used.
-        if (_feed.IsListening && _entries.TryGetValue(serial, out var entry) && entry.IssuerId == issuerId && now < entry.FreshUntil)
+        if (_feed.IsListening && (_entries.TryGetValue(serial, out var entry) || _unknown.TryGetValue(serial, out entry))
+            && entry.IssuerId == issuerId && now < entry.FreshUntil)
         {
             return Answer(entry, request, now);
         }
 
         var epoch = Interlocked.Read(ref _epoch);
-        var row = await _queries.GetStatusAsync(serial);
+        var row = await _readStatus(serial);
         entry = new Entry(issuerId, StatusOf(row, issuerId), now);
         entry.FreshUntil = now + Validity(entry.Status) / 2;
         var answer = Answer(entry, request, now);
         if (_options.CacheSize > 0 && _feed.IsListening && Interlocked.Read(ref _epoch) == epoch)
         {
-            MakeRoom(now);
-            _entries[serial] = entry;
+            var unknown = entry.Status.Kind == OcspCertificateStatusKind.Unknown;
+            var entries = unknown ? _unknown : _entries;
+            if (unknown)
+            {
+                MakeRoom(_unknown, Math.Min(_options.CacheSize, UnknownCacheSize), ref _nextUnknownSweepTicks, now);
+            }
+            else
+            {
+                MakeRoom(_entries, _options.CacheSize, ref _nextSweepTicks, now);
+            }
+
+            entries[serial] = entry;
             // An invalidation between the check and the store above must win.
-            if (Interlocked.Read(ref _epoch) != epoch) _entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
+            if (Interlocked.Read(ref _epoch) != epoch) entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
         }
 
         return answer;
@@ -137,22 +172,23 @@ public sealed class OcspResponseCache
     }
 
     /// <summary>At capacity: drop what is stale; if that is not enough, start over (bounded memory beats a perfect hit rate).</summary>
-    private void MakeRoom(DateTimeOffset now)
+    private void MakeRoom(ConcurrentDictionary<string, Entry> entries, int capacity, ref long nextSweepTicks, DateTimeOffset now)
     {
-        if (_entries.Count < _options.CacheSize) return;
-        var next = Interlocked.Read(ref _nextSweepTicks);
-        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + TimeSpan.TicksPerSecond, next) == next)
+        if (entries.Count < capacity) return;
+        var next = Interlocked.Read(ref nextSweepTicks);
+        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref nextSweepTicks, now.UtcTicks + TimeSpan.TicksPerSecond, next) == next)
         {
-            foreach (var (serial, entry) in _entries)
+            foreach (var (serial, entry) in entries)
             {
-                if (now >= entry.FreshUntil) _entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
+                if (now >= entry.FreshUntil) entries.TryRemove(new KeyValuePair<string, Entry>(serial, entry));
             }
         }
 
-        if (_entries.Count >= _options.CacheSize)
+        if (entries.Count >= capacity)
         {
-            _logger.LogInformation("The OCSP response cache reached {CacheSize} serials; starting over", _options.CacheSize);
-            _entries.Clear();
+            _logger.LogInformation("The OCSP response cache reached {CacheSize} {Kind} serials; starting over", capacity,
+                ReferenceEquals(entries, _unknown) ? "unknown" : "known");
+            entries.Clear();
         }
     }
 

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Gateway.Policy.Parsing;
 
 /// <summary>Reads one profile mapping into a <see cref="ProfileDefinition"/>, reporting every problem with its position.</summary>
-internal sealed partial class ProfileReader(ParseContext context)
+internal sealed partial class ProfileReader(ParseContext context, ProfileParseOptions options)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -239,6 +239,7 @@ internal sealed partial class ProfileReader(ParseContext context)
         }
 
         var commonNameMustBeSan = map.Bool("commonNameMustBeSan") ?? false;
+        var bindCommonName = ReadCommonNameBinding(map);
         map.Done();
 
         if (required is not null && forbidden is not null)
@@ -266,7 +267,62 @@ internal sealed partial class ProfileReader(ParseContext context)
             Allowed = allowedSet,
             Template = template,
             CommonNameMustBeSan = commonNameMustBeSan,
+            BindCommonName = bindCommonName,
         };
+    }
+
+    /// <summary>
+    /// <c>subject.bindCommonName</c>: a mapping from authentication method to the value the CN must have, written with
+    /// the identity's placeholders (<c>{clientCert.cn}</c>, <c>{clientCert.serialNumber}</c>, <c>{credential.subject}</c>,
+    /// <c>{principal}</c>) and literal text. Methods not named are not bound.
+    /// </summary>
+    private Dictionary<string, CommonNameBinding>? ReadCommonNameBinding(MappingReader map)
+    {
+        const string Field = "subject.bindCommonName";
+        if (map.Get("bindCommonName") is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            context.Error(node, Field, $"expected a mapping from authentication method to a value such as '{{clientCert.cn}}', found {ParseContext.Describe(node)}");
+            return null;
+        }
+
+        var result = new Dictionary<string, CommonNameBinding>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var method = (keyNode as YamlScalarNode)?.Value?.ToLowerInvariant() ?? string.Empty;
+            var field = $"{Field}.{method}";
+            if (!ProtocolNames.IsAuthenticationMethod(method))
+            {
+                context.Error(keyNode, field, $"unknown authentication method '{method}' (known: {ProtocolNames.KnownAuthenticationMethods})");
+                continue;
+            }
+
+            if (context.String(valueNode, field) is not { } text)
+            {
+                continue;
+            }
+
+            var parts = SubjectTemplate.ParseValue(text, out var error);
+            if (parts is null || parts.Length == 0)
+            {
+                context.Error(valueNode, field, $"'{text}' is not a valid value: {(parts is null ? error : "it is empty")}");
+                continue;
+            }
+
+            if (parts.Any(p => p.Variable is TemplateVariable.CommonName or TemplateVariable.Dns))
+            {
+                context.Error(valueNode, field, $"'{text}' binds the CN to the request itself; use the caller's identity: {{clientCert.cn}}, {{clientCert.serialNumber}}, {{credential.subject}} or {{principal}}");
+                continue;
+            }
+
+            result[method] = new CommonNameBinding(text, parts);
+        }
+
+        return result;
     }
 
     private Dictionary<string, ListItem>? Attributes(MappingReader map, string key)
@@ -494,6 +550,17 @@ internal sealed partial class ProfileReader(ParseContext context)
             if (!ExtendedKeyUsageNames.TryGetOid(item.Value, out var oid))
             {
                 context.Error(item.Node, item.Field, $"unknown extended key usage '{item.Value}' (known: {ExtendedKeyUsageNames.Known})");
+            }
+            else if (oid == ExtendedKeyUsageNames.OcspSigning)
+            {
+                context.Error(item.Node, item.Field, $"extended key usage '{item.Value}' is never granted to end-entity certificates: one issued " +
+                    "by the CA could sign OCSP responses (\"good\" for revoked certificates) for every certificate of that CA " +
+                    $"({ProfileParseOptions.AllowSensitiveExtendedKeyUsagesOption} cannot allow it)");
+            }
+            else if (ExtendedKeyUsageNames.IsSensitive(oid) && !options.Allows(oid))
+            {
+                context.Error(item.Node, item.Field, $"extended key usage '{item.Value}' ({oid}) is sensitive and not allowed on this gateway; " +
+                    $"only the operator can allow it, in the configuration option {ProfileParseOptions.AllowSensitiveExtendedKeyUsagesOption}");
             }
             else if (!ekus.Contains(oid))
             {

@@ -59,10 +59,10 @@ internal sealed class EmailPatternSet
     /// <summary>Splits and checks an e-mail address; false when it is not one.</summary>
     public static bool TrySplit(string address, out ReadOnlySpan<char> local, out ReadOnlySpan<char> domain)
     {
-        var at = address.LastIndexOf('@');
+        var at = address.IndexOf('@');
         local = at > 0 ? address.AsSpan(0, at) : [];
         domain = at > 0 ? address.AsSpan(at + 1) : [];
-        return at > 0 && !local.ContainsAny(" \t\r\n") && DnsName.IsValid(domain, allowWildcard: false);
+        return at > 0 && address.IndexOf('@', at + 1) < 0 && NameText.IsVisibleAscii(local) && DnsName.IsValid(domain, allowWildcard: false);
     }
 
     public string? Match(ReadOnlySpan<char> local, ReadOnlySpan<char> domain)

@@ -32,6 +32,13 @@ internal sealed class ExtensionRules
             : (default(X509KeyUsageFlags), string.Empty);
         var dropped = KeyUsage & unusable;
         var usage = KeyUsage & ~unusable;
+        if (KeyUsage != 0 && usage == 0)
+        {
+            // Without a usable bit the certificate would carry no KeyUsage at all: unrestricted use, the opposite of the profile's intent.
+            rules.Deny("extensions.keyUsage", $"None of the profile's key usages ({KeyUsageNames.Describe(KeyUsage)}) is usable with {kind} key", RejectionReason.BadKey);
+            return 0;
+        }
+
         if (dropped != 0)
         {
             rules.Allow("extensions.keyUsage", $"Key usage {KeyUsageNames.Describe(usage)}; {KeyUsageNames.Describe(dropped)} omitted: not usable with {kind} key");

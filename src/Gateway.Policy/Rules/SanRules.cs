@@ -50,11 +50,32 @@ internal sealed class SanRules
         for (var i = 0; i < names.Count; i++)
         {
             var name = names[i];
+            if (NameText.IndexOfControl(name.Value) is var at and >= 0)
+            {
+                // Never dropped quietly: a request carrying one is malformed, not merely outside the profile.
+                rules.Deny("san.controlCharacters", $"{Describe(name)} contains the control character U+{(int)name.Value[at]:X4} at position {at + 1}",
+                    RejectionReason.BadRequest);
+                continue;
+            }
+
             var (rule, problem, match) = Check(name);
             if (problem is null)
             {
                 rules.Allow(rule, $"{Describe(name)} matches {match}");
-                kept?.Add(name);
+                var issued = Issued(name);
+                if (kept is null && !ReferenceEquals(issued, name))
+                {
+                    kept = [.. names.Take(i)];
+                }
+
+                kept?.Add(issued);
+                continue;
+            }
+
+            if (rule is "san.email" or "san.uri")
+            {
+                // Syntax the CA cannot encode: refused as a bad request whatever onDisallowed says.
+                rules.Deny(rule, $"{Describe(name)} {problem}", RejectionReason.BadRequest);
                 continue;
             }
 
@@ -90,6 +111,18 @@ internal sealed class SanRules
         }
 
         return result;
+    }
+
+    /// <summary>The name as issued: a DNS name without its trailing root dot (matched without it, so issued without it).</summary>
+    private static SubjectAltName Issued(SubjectAltName name)
+    {
+        if (name.Type != SubjectAltNameType.Dns)
+        {
+            return name;
+        }
+
+        var normalized = DnsName.Normalize(name.Value);
+        return normalized.Length == name.Value.Length ? name : SubjectAltName.Dns(normalized.ToString());
     }
 
     private (string Rule, string? Problem, string? Match) Check(SubjectAltName name) => name.Type switch
@@ -157,7 +190,7 @@ internal sealed class SanRules
     {
         if (!EmailPatternSet.TrySplit(value, out var local, out var domain))
         {
-            return ("san.email", "is not a valid e-mail address", null);
+            return ("san.email", "is not a valid e-mail address (one '@', printable ASCII without spaces, a valid domain)", null);
         }
 
         if (EmailDeny.Match(local, domain) is { } denied)
@@ -179,7 +212,7 @@ internal sealed class SanRules
     {
         if (!UriPatternSet.IsAcceptable(value))
         {
-            return ("san.uri", "is not an acceptable URI (scheme required; no spaces, backslashes or dot segments)", null);
+            return ("san.uri", "is not an acceptable URI (an absolute URI of printable ASCII: scheme required; no spaces, backslashes or dot segments)", null);
         }
 
         // The gateway's own namespace (cluster TLS: urn:gateway:cluster:<service>:<cluster>); URN NIDs are case-insensitive.

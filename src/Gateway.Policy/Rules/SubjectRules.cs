@@ -18,10 +18,59 @@ internal sealed class SubjectRules
 
     public bool CommonNameMustBeSan { get; init; }
 
+    /// <summary><c>bindCommonName</c>: per authentication method, the value every requested CN must equal (from the caller's identity).</summary>
+    public Dictionary<string, CommonNameBinding>? BindCommonName { get; init; }
+
     public static SubjectRules None { get; } = new();
 
     public bool NeedsAttributes =>
-        Required.Length > 0 || Forbidden is not null || Allowed is not null || CommonNameMustBeSan || Template?.UsesCommonName == true;
+        Required.Length > 0 || Forbidden is not null || Allowed is not null || CommonNameMustBeSan || Template?.UsesCommonName == true
+        || BindCommonName is not null;
+
+    /// <summary>
+    /// When the requester's authentication method has a binding, every requested CN must equal its value (case-insensitive)
+    /// and there must be one; a binding whose variable has no value for this requester refuses the request.
+    /// </summary>
+    public void CheckCommonNameBinding(List<KeyValuePair<string, string>> attributes, Requester requester, RuleRecorder rules)
+    {
+        if (BindCommonName is null || !BindCommonName.TryGetValue(requester.AuthenticationMethod, out var binding))
+        {
+            return;
+        }
+
+        var expected = SubjectTemplate.Fill(binding.Parts, null, requester, null, out var error);
+        if (expected is null)
+        {
+            rules.Deny("subject.bindCommonName", $"The CN is bound to {binding.Text} for {requester.AuthenticationMethod} callers, but {error}", RejectionReason.BadName);
+            return;
+        }
+
+        var found = false;
+        var bound = true;
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key != SubjectAttributes.CommonName)
+            {
+                continue;
+            }
+
+            found = true;
+            if (!attribute.Value.Equals(expected, StringComparison.OrdinalIgnoreCase))
+            {
+                bound = false;
+                rules.Deny("subject.bindCommonName", $"CN {attribute.Value} is not the caller's own: {binding.Text} is {expected}", RejectionReason.BadName);
+            }
+        }
+
+        if (!found)
+        {
+            rules.Deny("subject.bindCommonName", $"The request has no CN; the caller's is {expected} ({binding.Text})", RejectionReason.BadName);
+        }
+        else if (bound)
+        {
+            rules.Allow("subject.bindCommonName", $"CN {expected} is the caller's own ({binding.Text})");
+        }
+    }
 
     public void CheckAttributes(List<KeyValuePair<string, string>> attributes, RuleRecorder rules)
     {
@@ -76,6 +125,23 @@ internal sealed class SubjectRules
             if (clean)
             {
                 rules.Allow("subject.allowed", "Every subject attribute is allowed");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses control characters (C0, DEL, C1) in any attribute value: they hide or forge text in logs, consoles and
+    /// relying parties' displays, and no legitimate name carries one.
+    /// </summary>
+    public static void CheckControlCharacters(List<KeyValuePair<string, string>> attributes, RuleRecorder rules)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (NameText.IndexOfControl(attribute.Value) is var at and >= 0)
+            {
+                rules.Deny("subject.controlCharacters",
+                    $"Subject attribute {SubjectAttributes.Display(attribute.Key)} contains the control character U+{(int)attribute.Value[at]:X4} at position {at + 1}",
+                    RejectionReason.BadRequest);
             }
         }
     }

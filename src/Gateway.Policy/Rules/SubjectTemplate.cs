@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Gateway.Contracts;
 using Gateway.Policy.Names;
 
 namespace Gateway.Policy.Rules;
 
 /// <summary>
 /// A subject template such as <c>CN={cn},O=Gateway Devices</c>: RDNs written most-specific first (as in RFC 4514),
-/// separated by commas (<c>\,</c> for a literal comma), values literal or with <c>{cn}</c>, <c>{principal}</c>, <c>{dns}</c>.
+/// separated by commas (<c>\,</c> for a literal comma), values literal or with <c>{cn}</c>, <c>{principal}</c>, <c>{dns}</c>,
+/// and the authenticated identity's <c>{clientCert.cn}</c>, <c>{clientCert.serialNumber}</c>, <c>{credential.subject}</c>.
 /// </summary>
 internal sealed class SubjectTemplate
 {
@@ -82,41 +84,20 @@ internal sealed class SubjectTemplate
     }
 
     /// <summary>Builds the subject DER; null and an error text when a placeholder has no value or a value does not fit its attribute.</summary>
-    public byte[]? TryBuild(string? commonName, string principal, string? dns, out string display, out string error)
+    public byte[]? TryBuild(string? commonName, Requester requester, string? dns, out string display, out string error)
     {
         display = string.Empty;
         error = string.Empty;
         var builder = new X500DistinguishedNameBuilder();
-        var value = new StringBuilder();
         foreach (var rdn in rdns)
         {
-            value.Clear();
-            foreach (var part in rdn.Parts)
+            if (Fill(rdn.Parts, commonName, requester, dns, out error) is not { } v)
             {
-                var text = part.Variable switch
-                {
-                    TemplateVariable.CommonName => commonName,
-                    TemplateVariable.Principal => principal,
-                    TemplateVariable.Dns => dns,
-                    _ => part.Literal,
-                };
-                if (string.IsNullOrEmpty(text))
-                {
-                    error = part.Variable switch
-                    {
-                        TemplateVariable.CommonName => "the request has no CN to fill {cn}",
-                        TemplateVariable.Dns => "the request has no DNS name to fill {dns}",
-                        _ => "the requester has no principal to fill {principal}",
-                    };
-                    return null;
-                }
-
-                value.Append(text);
+                return null;
             }
 
             try
             {
-                var v = value.ToString();
                 switch (rdn.Oid)
                 {
                     case SubjectAttributes.Country:
@@ -143,6 +124,43 @@ internal sealed class SubjectTemplate
         var name = builder.Build();
         display = name.Name;
         return name.RawData;
+    }
+
+    /// <summary>The value of a parsed template value for this request; null and an error naming the placeholder without a value.</summary>
+    public static string? Fill(Part[] parts, string? commonName, Requester requester, string? dns, out string error)
+    {
+        error = string.Empty;
+        var value = new StringBuilder();
+        foreach (var part in parts)
+        {
+            var text = part.Variable switch
+            {
+                TemplateVariable.CommonName => commonName,
+                TemplateVariable.Principal => requester.Principal,
+                TemplateVariable.Dns => dns,
+                TemplateVariable.ClientCertCommonName => requester.Claim(RequesterClaims.ClientCertificateCommonName),
+                TemplateVariable.ClientCertSerialNumber => requester.Claim(RequesterClaims.ClientCertificateSerialNumber),
+                TemplateVariable.CredentialSubject => requester.Claim(RequesterClaims.CredentialSubject),
+                _ => part.Literal,
+            };
+            if (string.IsNullOrEmpty(text))
+            {
+                error = part.Variable switch
+                {
+                    TemplateVariable.CommonName => "the request has no CN to fill {cn}",
+                    TemplateVariable.Dns => "the request has no DNS name to fill {dns}",
+                    TemplateVariable.ClientCertCommonName => "the requester did not authenticate with a client certificate that has a CN ({clientCert.cn})",
+                    TemplateVariable.ClientCertSerialNumber => "the requester did not authenticate with a client certificate whose subject has a serialNumber ({clientCert.serialNumber})",
+                    TemplateVariable.CredentialSubject => "the requester did not authenticate with a credential bound to exactly one subject ({credential.subject})",
+                    _ => "the requester has no principal to fill {principal}",
+                };
+                return null;
+            }
+
+            value.Append(text);
+        }
+
+        return value.ToString();
     }
 
     private static List<string> SplitUnescaped(string text, char separator)
@@ -175,7 +193,8 @@ internal sealed class SubjectTemplate
         return result;
     }
 
-    private static Part[]? ParseValue(string value, out string error)
+    /// <summary>Parses one value with placeholders (<c>{cn}</c>, <c>{clientCert.cn}</c>...); null and an error when it is malformed.</summary>
+    internal static Part[]? ParseValue(string value, out string error)
     {
         error = string.Empty;
         var parts = new List<Part>();
@@ -201,11 +220,14 @@ internal sealed class SubjectTemplate
                     "cn" => TemplateVariable.CommonName,
                     "principal" => TemplateVariable.Principal,
                     "dns" => TemplateVariable.Dns,
+                    "clientcert.cn" => TemplateVariable.ClientCertCommonName,
+                    "clientcert.serialnumber" => TemplateVariable.ClientCertSerialNumber,
+                    "credential.subject" => TemplateVariable.CredentialSubject,
                     _ => TemplateVariable.None,
                 };
                 if (variable == TemplateVariable.None)
                 {
-                    error = $"unknown placeholder '{value[i..(close + 1)]}' (known: {{cn}}, {{principal}}, {{dns}})";
+                    error = $"unknown placeholder '{value[i..(close + 1)]}' (known: {KnownPlaceholders})";
                     return null;
                 }
 
@@ -237,7 +259,9 @@ internal sealed class SubjectTemplate
         return [.. parts];
     }
 
+    internal const string KnownPlaceholders = "{cn}, {principal}, {dns}, {clientCert.cn}, {clientCert.serialNumber}, {credential.subject}";
+
     private sealed record Rdn(string Oid, string Display, Part[] Parts);
 
-    private readonly record struct Part(string Literal, TemplateVariable Variable);
+    internal readonly record struct Part(string Literal, TemplateVariable Variable);
 }

@@ -28,7 +28,8 @@ internal sealed class UriPatternSet
     public static bool IsAcceptable(string value)
     {
         var colon = value.IndexOf(':');
-        if (colon <= 0 || value.AsSpan().ContainsAny(" \t\r\n\\"))
+        if (colon <= 0 || colon == value.Length - 1 || !NameText.IsVisibleAscii(value) || value.Contains('\\', StringComparison.Ordinal)
+            || !Uri.TryCreate(value, UriKind.Absolute, out _))
         {
             return false;
         }

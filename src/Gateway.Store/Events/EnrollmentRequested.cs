@@ -4,7 +4,9 @@ namespace Gateway.Store.Events;
 /// A front-end handed an enrollment to the pipeline. First event of an enrollment stream (id = enrollment id).
 /// <see cref="Fingerprint"/> identifies the request under its transaction id (requester + SHA-256 of the CSR or template,
 /// see <c>Gateway.Contracts.RequestFingerprint</c>); null in events recorded before it was. <see cref="RequiresConfirmation"/>:
-/// the certificate, once issued, awaits the requester's confirmation.
+/// the certificate, once issued, awaits the requester's confirmation. <see cref="RequesterClaims"/>: the attributes of the
+/// authenticated identity the front-end vouched for (client certificate CN, subject serialNumber), so that an approval
+/// decides with the same names the request was bound to; null in events recorded before they were.
 /// </summary>
 public sealed record EnrollmentRequested(
     string EnrollmentId,
@@ -20,4 +22,5 @@ public sealed record EnrollmentRequested(
     byte[]? Csr,
     DateTimeOffset At,
     string? Fingerprint = null,
-    bool RequiresConfirmation = false);
+    bool RequiresConfirmation = false,
+    Dictionary<string, string>? RequesterClaims = null);

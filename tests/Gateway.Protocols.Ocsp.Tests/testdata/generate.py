@@ -79,3 +79,7 @@ write("critical-unknown-extension.der", request(cert_id(SHA1, b"\x11" * 20, b"\x
                                                 extensions=[seq(oid("1.2.3.4.5"), TRUE, octets(NULL))]))
 write("noncritical-unknown-extension.der", request(cert_id(SHA1, b"\x11" * 20, b"\x22" * 20, 0x1234),
                                                    extensions=[seq(oid("1.2.3.4.5"), octets(NULL))]))
+# RFC 5280 §4.1.2.2: serials are at most 20 octets (the DER INTEGER's contents).
+write("serial-20-octets.der", request(cert_id(SHA1, b"\x11" * 20, b"\x22" * 20, int.from_bytes(b"\x7f" + b"\xab" * 19, "big"))))
+write("serial-21-octets.der", request(cert_id(SHA1, b"\x11" * 20, b"\x22" * 20, int.from_bytes(b"\x01" + b"\xab" * 20, "big"))))
+write("serial-8-kib.der", request(cert_id(SHA1, b"\x11" * 20, b"\x22" * 20, int.from_bytes(b"\x01" + b"\xab" * 8191, "big"))))
