@@ -52,7 +52,7 @@ public sealed class SecretsInLogsInteropTests(ITestOutputHelper output) : IDispo
             }
 
             // Credential creation, then EST simpleenroll and serverkeygen with HTTP Basic.
-            using var created = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "iot-device" });
+            using var created = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "iot-device", subjects = new[] { "meter-logs.devices.test" } });
             var credential = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
             Assert.True(created.StatusCode == HttpStatusCode.Created, credential.ToString());
             var id = credentialId = credential.GetProperty("id").GetString()!;

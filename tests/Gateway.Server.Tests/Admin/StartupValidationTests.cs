@@ -12,6 +12,8 @@ public sealed class StartupValidationTests : IDisposable
         // An external database that is never reached: validation stops the start before anything connects.
         "--ConnectionStrings:Gateway=Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
         "--urls=http://127.0.0.1:0",
+        // An external database means cluster mode, which needs a public base URL (checked before these options).
+        "--Gateway:PublicBaseUrl=http://gateway.test",
         "--Logging:LogLevel:Default=Warning",
         .. settings,
     ]);
