@@ -71,6 +71,7 @@ public static class GatewayApp
         services.AddGatewayGrains(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
+        services.AddGatewayOcsp();
 
         builder.UseOrleans(silo =>
         {
