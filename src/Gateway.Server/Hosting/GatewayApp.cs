@@ -6,6 +6,7 @@ using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
+using Gateway.Server.Metrics;
 using Gateway.Store;
 using Gateway.Store.Embedded;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -72,6 +73,7 @@ public static class GatewayApp
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
         services.AddGatewayOcsp();
+        services.AddGatewayMetrics(configuration);
 
         builder.UseOrleans(silo =>
         {
@@ -130,6 +132,7 @@ public static class GatewayApp
             app.Services.GetRequiredService<ApiKeyStore>();
             app.Services.GetRequiredService<PolicyCatalogProvider>();
             app.Services.GetRequiredService<CredentialSecretProtector>();
+            app.Services.GetRequiredService<MetricsAccess>();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {
@@ -164,6 +167,7 @@ public static class GatewayApp
         app.MapEstEndpoints();
         app.MapOcspEndpoints();
         app.MapCrlEndpoints();
+        app.MapGatewayMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
