@@ -50,7 +50,12 @@ internal sealed class MetricsAccess
         network = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
         text = text.Trim();
-        if (text.Contains('/', StringComparison.Ordinal)) return IPNetwork.TryParse(text, out network);
+        if (text.Contains('/', StringComparison.Ordinal))
+        {
+            // The address must be the network's own (10.0.0.0/24, not 10.0.0.1/24): a typo is refused, not widened.
+            return IPNetwork.TryParse(text, out network) && IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var start)
+                && start.Equals(network.BaseAddress);
+        }
         if (!IPAddress.TryParse(text, out var address)) return false;
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);

@@ -6,6 +6,7 @@ using Gateway.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Gateway.Server.Metrics;
 
@@ -16,6 +17,9 @@ namespace Gateway.Server.Metrics;
 public static class MetricsSetup
 {
     public const string Path = "/metrics";
+
+    /// <summary>The OpenTelemetry <c>service.name</c> (Prometheus: <c>target_info{service_name="gateway"}</c>).</summary>
+    public const string ServiceName = "gateway";
 
     /// <summary>The gateway's own meters.</summary>
     public static IReadOnlyList<string> GatewayMeters { get; } =
@@ -34,7 +38,7 @@ public static class MetricsSetup
         services.AddSingleton<MetricsAccess>();
         services.AddAuthorizationBuilder().AddPolicy(MetricsAccess.PolicyName, p => p.RequireAssertion(context =>
             context.Resource is HttpContext http && http.RequestServices.GetRequiredService<MetricsAccess>().IsAllowed(http)));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService(ServiceName)).WithMetrics(metrics => metrics
             .AddMeter([.. GatewayMeters])
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
