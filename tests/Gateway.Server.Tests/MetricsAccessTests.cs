@@ -23,6 +23,17 @@ public sealed class MetricsAccessTests
     public void IsAllowedAddress_remote_by_default_is_refused(string address) =>
         Assert.False(Access().IsAllowedAddress(IPAddress.Parse(address)));
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public void IsAllowedAddress_loopback_when_not_allowed_is_refused(string address) =>
+        Assert.False(new MetricsAccess(Options.Create(new MetricsOptions { AllowLoopback = false })).IsAllowedAddress(IPAddress.Parse(address)));
+
+    [Fact]
+    public void IsAllowedAddress_loopback_not_allowed_but_in_a_network_is_allowed() =>
+        Assert.True(new MetricsAccess(Options.Create(new MetricsOptions { AllowLoopback = false, AllowedNetworks = ["127.0.0.1"] }))
+            .IsAllowedAddress(IPAddress.Loopback));
+
     [Fact]
     public void IsAllowedAddress_null_address_is_refused() => Assert.False(Access("0.0.0.0/0").IsAllowedAddress(null));
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Server.Metrics;
 
 /// <summary>
-/// Who may scrape <c>/metrics</c> (it shows profile names and enrollment rates): a loopback client, a client in
+/// Who may scrape <c>/metrics</c> (it shows profile names and enrollment rates): a loopback client (unless
+/// <c>Gateway:Metrics:AllowLoopback</c> is false), a client in
 /// <c>Gateway:Metrics:AllowedNetworks</c>, or a caller with an admin API key of role admin or auditor.
 /// </summary>
 internal sealed class MetricsAccess
@@ -13,9 +14,11 @@ internal sealed class MetricsAccess
     public const string PolicyName = "metrics-scrape";
 
     private readonly IPNetwork[] _networks;
+    private readonly bool _allowLoopback;
 
     public MetricsAccess(IOptions<MetricsOptions> options)
     {
+        _allowLoopback = options.Value.AllowLoopback;
         _networks = options.Value.AllowedNetworks
             .Select(n => TryParseNetwork(n, out var network) ? network : throw new OptionsValidationException(
                 MetricsOptions.Section, typeof(MetricsOptions), [$"{MetricsOptions.Section}:AllowedNetworks: '{n}' is not an IP address or a CIDR network."]))
@@ -31,12 +34,12 @@ internal sealed class MetricsAccess
         return IsAllowedAddress(http.Connection.RemoteIpAddress);
     }
 
-    /// <summary>Loopback, or inside one of the configured networks (IPv4-mapped IPv6 addresses are compared as IPv4).</summary>
+    /// <summary>Loopback (when allowed), or inside one of the configured networks (IPv4-mapped IPv6 addresses are compared as IPv4).</summary>
     public bool IsAllowedAddress(IPAddress? address)
     {
         if (address is null) return false;
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address)) return true;
+        if (_allowLoopback && IPAddress.IsLoopback(address)) return true;
         foreach (var network in _networks)
         {
             if (network.Contains(address)) return true;

@@ -9,6 +9,12 @@ public sealed class MetricsOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
+    /// Loopback clients may scrape without an API key (default true). Set false when a reverse proxy on the same machine
+    /// forwards outside requests to the gateway over loopback: they would all look local.
+    /// </summary>
+    public bool AllowLoopback { get; set; } = true;
+
+    /// <summary>
     /// Client addresses allowed to scrape without an API key, besides loopback: IP addresses or CIDR networks
     /// (<c>10.0.0.5</c>, <c>10.0.0.0/24</c>, <c>fd00::/8</c>). The address is the TCP peer's (forwarded headers are not
     /// trusted). Everyone else needs an admin API key with role <c>admin</c> or <c>auditor</c>.
