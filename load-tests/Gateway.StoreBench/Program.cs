@@ -18,6 +18,7 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -102,13 +103,18 @@ static async Task<double> MeasureWritesAsync(string connectionString, string var
 {
     using var store = Store(connectionString, variant, schema);
     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-    await using var writer = new GroupCommitWriter(store, Options.Create(new GatewayStoreOptions()), NullLogger<GroupCommitWriter>.Instance);
+    await using var writer = new GroupCommitWriter(store, Options.Create(new GatewayStoreOptions()), NewMetrics(), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
     var now = DateTimeOffset.UtcNow;
     await RunAsync(writer, preload, callers, "pre", now);
     var sw = Stopwatch.StartNew();
     await RunAsync(writer, units, callers, "m", now);
     return units / sw.Elapsed.TotalSeconds;
 }
+
+// The writer's instruments, on a meter factory of their own (nothing listens in this bench).
+static StoreMetrics NewMetrics() =>
+    new(new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider()
+        .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
 static async Task RunAsync(GroupCommitWriter writer, int count, int callers, string tag, DateTimeOffset now)
 {
@@ -125,7 +131,7 @@ static async Task MeasureLookupAsync(string connectionString, int preload)
     const string schema = "b_lookup";
     using var store = Store(connectionString, "current", schema);
     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-    await using (var writer = new GroupCommitWriter(store, Options.Create(new GatewayStoreOptions()), NullLogger<GroupCommitWriter>.Instance))
+    await using (var writer = new GroupCommitWriter(store, Options.Create(new GatewayStoreOptions()), NewMetrics(), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance))
     {
         await RunAsync(writer, preload, 64, "k", DateTimeOffset.UtcNow);
     }

@@ -19,6 +19,7 @@ internal sealed class CredentialGrain(
     IEventWriter writer,
     CredentialQueries queries,
     TimeProvider time,
+    CredentialMetrics metrics,
     ILogger<CredentialGrain> logger) : Grain, ICredentialGrain
 {
     private const int Attempts = 3;
@@ -62,13 +63,13 @@ internal sealed class CredentialGrain(
 
     public Task<CredentialCheck> VerifySecretAsync(string secret, string profile)
     {
-        if (_record is null) return Task.FromResult(NotFound());
+        if (_record is null) return Task.FromResult(metrics.Recorded(NotFound(), CredentialMetrics.Verify));
         if (!SecretMatches(secret))
         {
             logger.LogInformation("Credential {CredentialId}: a wrong secret was presented", Id);
-            return Task.FromResult(CredentialRules.Check(_record, CredentialCheckStatus.WrongSecret, "wrong secret"));
+            return Task.FromResult(metrics.Recorded(CredentialRules.Check(_record, CredentialCheckStatus.WrongSecret, "wrong secret"), CredentialMetrics.Verify));
         }
-        return Task.FromResult(CredentialRules.Refusal(_record, profile, time.GetUtcNow()) ?? CredentialRules.Valid(_record));
+        return Task.FromResult(metrics.Recorded(CredentialRules.Refusal(_record, profile, time.GetUtcNow()) ?? CredentialRules.Valid(_record), CredentialMetrics.Verify));
     }
 
     public Task<byte[]?> GetMacKeyAsync(string profile) =>
@@ -79,7 +80,7 @@ internal sealed class CredentialGrain(
 
     public async Task<CredentialCheck> ConsumeAsync(CredentialUse use)
     {
-        if (_record is null) return NotFound();
+        if (_record is null) return metrics.Recorded(NotFound(), CredentialMetrics.Use);
         var names = (use.Names ?? []).ToArray();
         var protocol = EnrollmentGrain.ProtocolName(use.Protocol);
         for (var attempt = 1; ; attempt++)
@@ -118,7 +119,7 @@ internal sealed class CredentialGrain(
             record.Apply((CredentialUseRefused)@event);
             logger.LogInformation("Credential {CredentialId} use refused ({Status}: {Reason}) for {Protocol} {Reference}",
                 Id, refusal.Status, refusal.Reason, protocol, use.Reference);
-            return CredentialRules.Check(record, refusal.Status, refusal.Reason);
+            return metrics.Recorded(CredentialRules.Check(record, refusal.Status, refusal.Reason), CredentialMetrics.Use);
         }
     }
 

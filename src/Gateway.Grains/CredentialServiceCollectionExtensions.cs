@@ -9,7 +9,7 @@ public static class CredentialServiceCollectionExtensions
 {
     /// <summary>
     /// <see cref="CredentialOptions"/> (section <c>Gateway:Credentials</c>, validated at start) and the
-    /// <see cref="CredentialSecretProtector"/> that holds the key for credentials' raw secrets.
+    /// <see cref="CredentialSecretProtector"/> that holds the key for credentials' raw secrets, and the credential metrics.
     /// </summary>
     public static IServiceCollection AddGatewayCredentials(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +18,8 @@ public static class CredentialServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>());
         services.TryAddSingleton<CredentialSecretProtector>();
+        services.AddMetrics();
+        services.TryAddSingleton<CredentialMetrics>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
+using Gateway.Grains.Enrollment;
 using Gateway.Store;
 using Gateway.Store.Events;
 using Gateway.Store.Records;
@@ -80,6 +81,7 @@ internal sealed partial class EnrollmentGrain
             return await SettledAsync(id, (await enrollments.GetStreamAsync(id))!.Record, approving: false);
         }
         logger.LogInformation("Enrollment {EnrollmentId} denied by {Actor}: {Reason}", id, actor, message);
+        metrics.Record(EnrollmentMetrics.ProtocolOf(stream.Record.Protocol), stream.Record.Profile, EnrollmentMetrics.Rejected, RejectionReason.Denied);
         _outcome = new RejectedOutcome(id, RejectionReason.Denied, message, rules);
         return new EnrollmentDecisionResult(EnrollmentDecisionStatus.Denied, _outcome, message, rules);
     }

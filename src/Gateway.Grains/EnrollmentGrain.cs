@@ -30,6 +30,7 @@ internal sealed partial class EnrollmentGrain(
     ProfileCatalogProvider catalog,
     PolicyFactsCollector factsCollector,
     Microsoft.Extensions.Options.IOptions<EnrollmentOptions> options,
+    EnrollmentMetrics metrics,
     TimeProvider time,
     ILogger<EnrollmentGrain> logger) : Grain, IEnrollmentGrain
 {
@@ -87,7 +88,9 @@ internal sealed partial class EnrollmentGrain(
         var profile = Profile(request.Profile);
         var profileName = profile?.Name ?? request.Profile;
         var requested = Requested(id, request, profileName, input, csrDer, fingerprint, now);
+        var decisionStarted = time.GetTimestamp();
         var verdict = await DecideAsync(id, input, profile, request.Profile, approving: false);
+        metrics.RecordDecision(time.GetElapsedTime(decisionStarted));
         var decision = verdict.Decision;
         if (decision.Effect != DecisionEffect.Deny && await CredentialUseCheck.ConsumeAsync(GrainFactory, id, request, input) is { } refusedUse)
         {
@@ -102,6 +105,7 @@ internal sealed partial class EnrollmentGrain(
                     decision.FiredRules, verdict.Actor, decision.DecidingRule?.Rule, decision.ProfileVersion, now);
             case DecisionEffect.Pending:
                 var pending = new PendingOutcome(id, PendingRetryAfter, decision.Summary);
+                metrics.Record(request.Protocol, profileName, pending);
                 return await CommitOrAdoptAsync(id, fingerprint, expectedVersion,
                     Lead(requested, new EnrollmentPending(id, decision.Summary, decision.ProfileVersion, Rules(decision.FiredRules), now)), pending);
         }
@@ -223,6 +227,7 @@ internal sealed partial class EnrollmentGrain(
     {
         var template = verdict.Decision.Template ?? throw new InvalidOperationException($"Policy for profile '{profileName}' allowed without a template.");
         var renewalOf = verdict.Renewed?.Serial;
+        var started = time.GetTimestamp();
         EnrollmentOutcome? outcome = null;
         try
         {
@@ -256,6 +261,8 @@ internal sealed partial class EnrollmentGrain(
                     {
                         outcome = new IssuedOutcome(id, issued.Serial, issued.Der, issued.ChainDer, now);
                     }
+                    metrics.RecordIssuance(time.GetElapsedTime(started));
+                    metrics.Record(input.Protocol, profileName, outcome);
                     return (outcome, true);
                 }
                 catch (StreamCollisionException ex)
@@ -310,6 +317,7 @@ internal sealed partial class EnrollmentGrain(
         string message, IReadOnlyList<FiredRule> rules, string actor, string? decidingRule, string? profileVersion, DateTimeOffset now)
     {
         var rejected = new EnrollmentRejected(id, actor, reason.ToString(), message, decidingRule, Rules(rules), now, profileVersion);
+        metrics.Record(request.Protocol, requested.Profile, EnrollmentMetrics.Rejected, reason);
         logger.LogInformation("Rejecting enrollment {EnrollmentId} (profile {Profile}, {Requester}): {Reason} {Message}",
             id, request.Profile, request.Requester, reason, message);
         return await CommitOrAdoptAsync(id, fingerprint, expectedVersion, lead(requested, [rejected]), new RejectedOutcome(id, reason, message, rules));

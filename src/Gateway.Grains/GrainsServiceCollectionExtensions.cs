@@ -23,6 +23,8 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.ConfirmationWindow >= TimeSpan.FromSeconds(1) && o.ConfirmationWindow <= TimeSpan.FromDays(1),
                 $"{Enrollment.EnrollmentOptions.Section}:ConfirmationWindow must be between 00:00:01 and 1.00:00:00")
             .ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<Enrollment.EnrollmentMetrics>();
         services.AddOptions<ExpiryOptions>()
             .Bind(configuration.GetSection(ExpiryOptions.Section))
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimeSpan.FromDays(1), $"{ExpiryOptions.Section}:Interval must be between 00:00:01 and 1.00:00:00")

@@ -4,6 +4,7 @@ using Gateway.Contracts.Credentials;
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Inventory;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Protocols.Est;
 
@@ -27,6 +28,7 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
                 var record = await grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial);
                 if (record is null || record.Status != CertificateStatus.Valid || !record.Der.AsSpan().SequenceEqual(certificate.RawData))
                 {
+                    http.RequestServices.GetRequiredService<ClientCertificateMetrics>().RecordRefusal(record);
                     return Fail(StatusCodes.Status403Forbidden,
                         $"The client certificate {serial} is {(record is null ? "unknown to this gateway" : record.Status.ToString().ToLowerInvariant())}.");
                 }

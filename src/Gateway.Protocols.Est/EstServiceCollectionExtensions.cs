@@ -18,6 +18,7 @@ public static class EstServiceCollectionExtensions
         services.AddSingleton<EstTrustAnchors>();
         services.AddSingleton<EstProfiles>();
         services.AddSingleton<EstAuthenticator>();
+        services.TryAddSingleton<ClientCertificateMetrics>();
         return services;
     }
 }

@@ -123,6 +123,7 @@ public static class OcspEndpoints
             }
         }
 
+        http.RequestServices.GetRequiredService<OcspMetrics>().Record(answer);
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = OcspMediaTypes.Response;

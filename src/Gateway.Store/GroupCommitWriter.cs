@@ -15,14 +15,19 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
 {
     private readonly IDocumentStore _store;
     private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly StoreMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly int _maxBatch;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _loops;
 
-    public GroupCommitWriter(IDocumentStore store, IOptions<GatewayStoreOptions> options, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(
+        IDocumentStore store, IOptions<GatewayStoreOptions> options, StoreMetrics metrics, TimeProvider time, ILogger<GroupCommitWriter> logger)
     {
         _store = store;
         _logger = logger;
+        _metrics = metrics;
+        _time = time;
         _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
         _loops = Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => Task.Run(RunAsync)).ToArray();
     }
@@ -78,7 +83,23 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         }
     }
 
+    /// <summary>One transaction for <paramref name="units"/>, measured (batch size and duration).</summary>
     private async Task CommitAsync(IReadOnlyList<Pending> units)
+    {
+        var started = _time.GetTimestamp();
+        var committed = false;
+        try
+        {
+            await AppendAndSaveAsync(units).ConfigureAwait(false);
+            committed = true;
+        }
+        finally
+        {
+            _metrics.RecordCommit(units.Count, _time.GetElapsedTime(started), committed);
+        }
+    }
+
+    private async Task AppendAndSaveAsync(IReadOnlyList<Pending> units)
     {
         await using var session = _store.LightweightSession();
         foreach (var unit in units)

@@ -29,6 +29,8 @@ public static class StoreServiceCollectionExtensions
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddMetrics();
+        services.AddSingleton<StoreMetrics>();
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();

@@ -39,8 +39,9 @@ public sealed class EmbeddedPostgresFixture : IAsyncLifetime
     }
 
     /// <summary>The group-commit writer the tests use: batches of up to 64, two writers.</summary>
-    public static GroupCommitWriter NewWriter(DocumentStore store) =>
-        new(store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), NullLogger<GroupCommitWriter>.Instance);
+    public static GroupCommitWriter NewWriter(DocumentStore store, StoreMetrics? metrics = null) =>
+        new(store, Options.Create(new GatewayStoreOptions { MaxBatchSize = 64, Writers = 2 }), metrics ?? TestMeters.Store(),
+            TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
 
     public async Task InitializeAsync()
     {

@@ -145,7 +145,7 @@ public sealed class OcspResponseCache
         }
 
         var signed = _signer.Sign(entry.IssuerId, request, entry.Status, Validity(entry.Status), request.Nonce);
-        var answer = new OcspAnswer(OcspResponseStatus.Successful, signed.Der, signed.ThisUpdate, signed.NextUpdate);
+        var answer = new OcspAnswer(OcspResponseStatus.Successful, signed.Der, signed.ThisUpdate, signed.NextUpdate, StateOf(entry.Status.Kind));
         if (request.Nonce is null)
         {
             entry.Responses[request.HashAlgorithmOid] = new Signed(answer, signed.ThisUpdate + (signed.NextUpdate - signed.ThisUpdate) / 2);
@@ -153,6 +153,13 @@ public sealed class OcspResponseCache
 
         return answer;
     }
+
+    private static OcspCertificateState StateOf(OcspCertificateStatusKind kind) => kind switch
+    {
+        OcspCertificateStatusKind.Good => OcspCertificateState.Good,
+        OcspCertificateStatusKind.Revoked => OcspCertificateState.Revoked,
+        _ => OcspCertificateState.Unknown,
+    };
 
     private TimeSpan Validity(OcspCertificateStatus status) =>
         status.Kind == OcspCertificateStatusKind.Unknown && UnknownValidity < _options.ResponseValidity ? UnknownValidity : _options.ResponseValidity;

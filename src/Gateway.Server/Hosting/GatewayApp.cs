@@ -6,6 +6,7 @@ using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
+using Gateway.Server.Metrics;
 using Gateway.Store;
 using Gateway.Store.Embedded;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -71,6 +72,8 @@ public static class GatewayApp
         services.AddGatewayGrains(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
+        services.AddGatewayOcsp();
+        services.AddGatewayMetrics(configuration);
 
         builder.UseOrleans(silo =>
         {
@@ -143,6 +146,7 @@ public static class GatewayApp
             app.Services.GetRequiredService<ApiKeyStore>();
             app.Services.GetRequiredService<Gateway.Grains.Profiles.ProfileCatalogProvider>();
             app.Services.GetRequiredService<CredentialSecretProtector>();
+            app.Services.GetRequiredService<MetricsAccess>();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {
@@ -193,6 +197,7 @@ public static class GatewayApp
         app.MapEstEndpoints();
         app.MapOcspEndpoints();
         app.MapCrlEndpoints();
+        app.MapGatewayMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
