@@ -5,7 +5,8 @@ namespace Gateway.Protocols.Est;
 
 /// <summary>
 /// Generates the key pair for <c>/serverkeygen</c>: of the CSR's key type and size when the profile allows it (a client
-/// that sends an RSA CSR expects an RSA key back), else the profile's first allowed key type this platform can make.
+/// that sends an RSA CSR expects an RSA key back; an RSA size that is not 2048, 3072 or 4096 or is below the profile's
+/// minimum gets the profile's minimum), else the profile's first allowed key type this platform can make.
 /// </summary>
 internal static class ServerKeys
 {
@@ -20,9 +21,10 @@ internal static class ServerKeys
             {
                 if (key.Algorithm != requested.Algorithm) continue;
                 if (key.Algorithm == KeyDescription.Ec && key.Curve == requested.Curve && Create(key) is { } ec) return ec;
-                if (key.Algorithm == KeyDescription.Rsa && requested.SizeBits >= key.SizeBits && RsaSizes.Contains(requested.SizeBits))
+                if (key.Algorithm == KeyDescription.Rsa)
                 {
-                    return RSA.Create(requested.SizeBits);
+                    // The CSR's size when it is a usual one the profile allows; an RSA key of the profile's minimum otherwise.
+                    return RSA.Create(requested.SizeBits >= key.SizeBits && RsaSizes.Contains(requested.SizeBits) ? requested.SizeBits : Math.Max(2048, key.SizeBits));
                 }
             }
         }
