@@ -15,9 +15,16 @@ public sealed record ProfileSummary(
     [property: Id(6)] IReadOnlyList<KeyDescription> AllowedKeys,
     [property: Id(7)] IReadOnlyList<string> RequiredSubjectAttributes,
     [property: Id(8)] IReadOnlyList<string> ExtendedKeyUsages,
-    [property: Id(9)] bool RequiresManualApproval)
+    [property: Id(9)] bool RequiresManualApproval,
+    [property: Id(10)] IReadOnlyList<string>? AcceptsCertificatesFromProfiles = null)
 {
+    /// <summary>
+    /// Other profiles whose gateway-issued client certificates authenticate enrollments in this one
+    /// (<c>acceptsCertificatesFrom</c>); a profile always accepts its own.
+    /// </summary>
+    public IReadOnlyList<string> AcceptsCertificatesFrom => AcceptsCertificatesFromProfiles ?? [];
+
     public bool Allows(EnrollmentProtocol protocol) => Protocols.Contains(protocol);
 
-    public bool Allows(string authenticationMethod) => AuthenticationMethods.Contains(authenticationMethod);
+    public bool Allows(string authenticationMethod) => Contracts.AuthenticationMethods.IsAllowed(AuthenticationMethods, authenticationMethod);
 }

@@ -36,6 +36,12 @@ public sealed class CompiledProfile
         }
 
         authentication = new HashSet<string>(definition.AuthenticationMethods, StringComparer.Ordinal);
+        if (authentication.Contains(Contracts.AuthenticationMethods.ClientCertificate))
+        {
+            // client-certificate (kept for existing profiles) admits both kinds a front-end tells apart.
+            authentication.Add(Contracts.AuthenticationMethods.ManufacturerCertificate);
+            authentication.Add(Contracts.AuthenticationMethods.GatewayCertificate);
+        }
         protocolsText = string.Join(", ", definition.Protocols.Select(ProtocolNames.Display));
         authenticationText = string.Join(", ", definition.AuthenticationMethods);
     }
@@ -51,6 +57,9 @@ public sealed class CompiledProfile
 
     /// <summary>Allowed authentication methods (names from <see cref="Gateway.Contracts.AuthenticationMethods"/>).</summary>
     public IReadOnlyList<string> AuthenticationMethods => definition.AuthenticationMethods;
+
+    /// <summary><c>acceptsCertificatesFrom</c>: other profiles whose gateway-issued client certificates authenticate enrollments here (a profile always accepts its own).</summary>
+    public IReadOnlyList<string> AcceptsCertificatesFrom => definition.AcceptsCertificatesFrom;
 
     /// <summary>The profile's version (default 1); reported as <see cref="Decision.ProfileVersion"/>.</summary>
     public int Version { get; }

@@ -16,6 +16,9 @@ internal sealed class ProfileDefinition
 
     public required IReadOnlyList<string> AuthenticationMethods { get; init; }
 
+    /// <summary><c>acceptsCertificatesFrom</c>: other profiles whose gateway-issued client certificates authenticate enrollments here.</summary>
+    public IReadOnlyList<string> AcceptsCertificatesFrom { get; init; } = [];
+
     public required KeyRules Keys { get; init; }
 
     public required SubjectRules Subject { get; init; }

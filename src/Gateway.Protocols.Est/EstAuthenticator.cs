@@ -1,51 +1,36 @@
-using System.Security.Cryptography.X509Certificates;
-using Gateway.Contracts;
 using Gateway.Contracts.Credentials;
-using Gateway.Contracts.Grains;
-using Gateway.Contracts.Inventory;
+using Gateway.Protocols.Common;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Protocols.Est;
 
 /// <summary>
-/// EST client authentication (RFC 7030 §3.3): a TLS client certificate — one of the gateway's own (valid, not
-/// revoked) or a manufacturer certificate under the profile's anchors — or HTTP Basic with an enrollment credential.
+/// EST client authentication (RFC 7030 §3.3): a TLS client certificate — one of the gateway's own, accepted by the
+/// profile, or a manufacturer certificate under the profile's anchors — or HTTP Basic with an enrollment credential.
+/// The checks themselves are the port's.
 /// </summary>
-internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
+internal sealed class EstAuthenticator(IEnrollmentPort port)
 {
     public sealed record Result(EstCaller? Caller, IResult? Failure);
 
-    public async Task<Result> AuthenticateAsync(HttpContext http, EstProfile profile, bool requireGatewayCertificate)
+    public async Task<Result> AuthenticateAsync(HttpContext http, EstProfile profile, bool renewal)
     {
         var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
-        var now = time.GetUtcNow();
         if (certificate is not null)
         {
-            if (EstClientCertificates.ChainsTo(certificate, profile.GatewayAnchors, profile.GatewayIntermediates, now))
+            // Kestrel does not hand over the intermediates a client sent; manufacturer chains are built from the anchors.
+            var check = await port.VerifyClientCertificateAsync(profile.Profile, certificate,
+                renewal ? ClientCertificateUse.Renewal : ClientCertificateUse.Enrollment, profile.ManufacturerAnchors, []);
+            switch (check.Status)
             {
-                var serial = EstClientCertificates.Serial(certificate);
-                var record = await grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial);
-                if (record is null || record.Status != CertificateStatus.Valid || !record.Der.AsSpan().SequenceEqual(certificate.RawData))
-                {
-                    http.RequestServices.GetRequiredService<ClientCertificateMetrics>().RecordRefusal(record);
-                    return Fail(StatusCodes.Status403Forbidden,
-                        $"The client certificate {serial} is {(record is null ? "unknown to this gateway" : record.Status.ToString().ToLowerInvariant())}.");
-                }
-                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject,
-                    RequesterClaims.FromClientCertificate(certificate)), serial, certificate), null);
-            }
-            if (requireGatewayCertificate)
-            {
-                return Fail(StatusCodes.Status403Forbidden, "Re-enrollment requires the current certificate issued by this gateway as the TLS client certificate.");
-            }
-            if (EstClientCertificates.ChainsTo(certificate, profile.ManufacturerAnchors, [], now))
-            {
-                return new Result(new EstCaller(new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject,
-                    RequesterClaims.FromClientCertificate(certificate)), null, certificate), null);
+                case ClientCertificateStatus.GatewayIssued or ClientCertificateStatus.Manufacturer:
+                    return new Result(new EstCaller(check.Requester!, check.Serial, certificate), null);
+                case ClientCertificateStatus.NotValid or ClientCertificateStatus.WrongProfile or ClientCertificateStatus.NotClientAuth
+                    or ClientCertificateStatus.NotGatewayIssued:
+                    return Fail(StatusCodes.Status403Forbidden, check.Message);
             }
         }
-        else if (requireGatewayCertificate)
+        else if (renewal)
         {
             return Challenge("Re-enrollment requires the current certificate as the TLS client certificate.");
         }
@@ -53,9 +38,7 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
         if (BasicCredentials.TryRead(http.Request, out var username, out var password, out var malformed))
         {
             if (malformed) return Challenge("The Authorization header is not valid HTTP Basic.");
-            // Anything that is not a credential id cannot be one: answer without activating a grain for it.
-            if (!CredentialSecrets.IsWellFormedId(username)) return Challenge(WrongCredential);
-            var check = await grains.GetGrain<ICredentialGrain>(username).VerifySecretAsync(password, profile.Name);
+            var check = await port.VerifyCredentialAsync(profile.Profile, username, password);
             switch (check.Status)
             {
                 case CredentialCheckStatus.Valid:
@@ -63,7 +46,7 @@ internal sealed class EstAuthenticator(IGrainFactory grains, TimeProvider time)
                 // outcome to a retry of an enrollment already counted (RFC 7030 §4.2.3: a client repeats its request after
                 // a 202), and refuses a new one (403) when it cannot count the use.
                 case CredentialCheckStatus.Exhausted:
-                    return new Result(new EstCaller(new Requester(AuthenticationMethods.HttpBasic, username), null, null), null);
+                    return new Result(new EstCaller(new Contracts.Requester(Contracts.AuthenticationMethods.HttpBasic, username), null, null), null);
                 case CredentialCheckStatus.NotFound or CredentialCheckStatus.WrongSecret:
                     // RFC 9110 §15.5.2: the credentials are not valid, so challenge again (and do not tell which part was wrong).
                     return Challenge(WrongCredential);

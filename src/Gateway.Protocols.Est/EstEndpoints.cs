@@ -1,19 +1,19 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Contracts;
 using Gateway.Contracts.Csr;
-using Gateway.Contracts.Grains;
+using Gateway.Protocols.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Protocols.Est;
 
 /// <summary>
 /// EST (RFC 7030) under <c>/.well-known/est/</c> and <c>/.well-known/est/&lt;label&gt;/</c>, HTTPS only.
-/// Parses and authenticates; the enrollment grain decides and issues.
+/// Parses and authenticates; the enrollment port hands the request to the core, which decides and issues.
 /// </summary>
 public static class EstEndpoints
 {
@@ -71,26 +71,18 @@ public static class EstEndpoints
             return new EstTextResult(StatusCodes.Status400BadRequest, mismatch);
         }
 
+        var port = services.GetRequiredService<IEnrollmentPort>();
         if (operation == EstOperation.ServerKeyGen)
         {
             // Every server-side key generation is a new enrollment: the generated key is never kept, so a repeat cannot be answered from the first.
-            return await ServerKeyGenAsync(http, profile, caller, csr, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+            return await ServerKeyGenAsync(port, profile, caller, csr, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         }
         // Retries of the same request by the same client land on the same enrollment (RFC 7030 §4.2.3: after a 202 the
-        // client repeats it), within the replay window after issuance (EstReplay).
-        var grains = services.GetRequiredService<IGrainFactory>();
-        var time = services.GetRequiredService<TimeProvider>();
+        // client repeats it), within the replay window after issuance (the port walks the chain, see ReplayChain).
         var transactionId = EstReplay.FirstTransactionId(operation.ToString(), caller.Requester.ToString(), der);
-        EnrollmentOutcome outcome;
-        for (var link = 0; ; link++)
-        {
-            var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
-                RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
-            outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
-            var next = EstReplay.Next(transactionId, outcome, time.GetUtcNow(), options.ReplayWindow);
-            if (next is null) break;
-            transactionId = link < EstReplay.MaxLinks ? next : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        }
+        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
+            RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
+        var outcome = await port.EnrollAsync(request, new ReplayWindow(options.ReplayWindow));
         return outcome switch
         {
             IssuedOutcome issued => Base64Body(EstEncoding.Base64Lines(EstEncoding.CertsOnly([issued.Certificate])), EstMediaTypes.CertsOnly),
@@ -98,7 +90,7 @@ public static class EstEndpoints
         };
     }
 
-    private static async Task<IResult> ServerKeyGenAsync(HttpContext http, EstProfile profile, EstCaller caller, Pkcs10Request csr, string transactionId)
+    private static async Task<IResult> ServerKeyGenAsync(IEnrollmentPort port, EstProfile profile, EstCaller caller, Pkcs10Request csr, string transactionId)
     {
         if (!csr.VerifySignature()) return new EstTextResult(StatusCodes.Status400BadRequest, "The CSR's signature does not verify.");
         if (profile.Summary.RequiresManualApproval)
@@ -106,11 +98,11 @@ public static class EstEndpoints
             return new EstTextResult(StatusCodes.Status403Forbidden,
                 $"Profile '{profile.Name}' needs manual approval; server-side key generation is refused because the gateway never keeps generated keys.");
         }
-        using var key = ServerKeys.Generate(profile.Summary.AllowedKeys);
+        using var key = ServerKeys.Generate(profile.Summary.AllowedKeys, csr.Key);
         if (key is null) return new EstTextResult(StatusCodes.Status403Forbidden, $"Profile '{profile.Name}' allows no key type the gateway can generate.");
         var template = new RequestedTemplate(key.ExportSubjectPublicKeyInfo(), csr.Subject, csr.SubjectAltNames, csr.RequestedExtensions);
         var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, null, template);
-        var outcome = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        var outcome = await port.EnrollAsync(request);
         if (outcome is not IssuedOutcome issued) return NotIssued(outcome);
         return new ServerKeyGenResult(key.ExportPkcs8PrivateKey(), EstEncoding.CertsOnly([issued.Certificate]));
     }
@@ -118,20 +110,11 @@ public static class EstEndpoints
     private static IResult NotIssued(EnrollmentOutcome outcome) => outcome switch
     {
         PendingOutcome pending => new EstTextResult(StatusCodes.Status202Accepted, "The request is pending approval: " + pending.Reason, retryAfter: pending.RetryAfter),
-        RejectedOutcome rejected => new EstTextResult(StatusFor(rejected.Reason), rejected.Message, retryAfter: rejected.Reason is RejectionReason.Unavailable ? TimeSpan.FromSeconds(10) : null),
+        RejectedOutcome rejected => new EstTextResult(RejectionMap.HttpStatus(rejected.Reason), rejected.Message, retryAfter: RejectionMap.RetryAfter(rejected.Reason)),
         _ => new EstTextResult(StatusCodes.Status500InternalServerError, "Unexpected outcome."),
     };
 
-    private static int StatusFor(RejectionReason reason) => reason switch
-    {
-        RejectionReason.BadRequest or RejectionReason.BadSignature => StatusCodes.Status400BadRequest,
-        RejectionReason.UnknownProfile => StatusCodes.Status404NotFound,
-        RejectionReason.RateLimited => StatusCodes.Status429TooManyRequests,
-        RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status403Forbidden,
-    };
-
-    /// <summary>RFC 7030 §4.2.2: a re-enrollment keeps the current certificate's subject and subjectAltName.</summary>
+    /// <summary>RFC 7030 §4.2.2: a re-enrollment keeps the current certificate's subject and subjectAltName (every kind of name).</summary>
     private static bool SameNames(EstCaller caller, Pkcs10Request csr, out string mismatch)
     {
         mismatch = "";
@@ -151,15 +134,15 @@ public static class EstEndpoints
         return true;
     }
 
-    private static List<string> CurrentSans(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    /// <summary>The current certificate's subjectAltNames, read as a CSR's are (DNS lower-cased, IP normalised, e-mail, URI, others as text).</summary>
+    internal static List<string> CurrentSans(X509Certificate2 certificate)
     {
         var list = new List<string>();
-        foreach (var ext in certificate.Extensions)
+        foreach (var extension in certificate.Extensions)
         {
-            if (ext is System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension san)
+            if (extension.Oid?.Value == SubjectAltNameExtension.Oid)
             {
-                list.AddRange(san.EnumerateDnsNames().Select(d => SubjectAltName.Dns(d.ToLowerInvariant()).ToString()));
-                list.AddRange(san.EnumerateIPAddresses().Select(ip => SubjectAltName.Ip(ip.ToString()).ToString()));
+                list.AddRange(SubjectAltNameExtension.Read(extension.RawData).Select(n => n.ToString()));
             }
         }
         return list.Order(StringComparer.OrdinalIgnoreCase).ToList();
@@ -200,7 +183,10 @@ public static class EstEndpoints
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = contentType;
             http.Response.Headers["Content-Transfer-Encoding"] = "base64";
-            return http.Response.WriteAsync(body);
+            // Always a Content-Length, never chunked: embedded EST clients cannot read chunked answers.
+            var bytes = Encoding.ASCII.GetBytes(body);
+            http.Response.ContentLength = bytes.Length;
+            return http.Response.Body.WriteAsync(bytes).AsTask();
         }
     }
 

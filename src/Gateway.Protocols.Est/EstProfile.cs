@@ -1,27 +1,25 @@
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
+using Gateway.Protocols.Common;
 
 namespace Gateway.Protocols.Est;
 
-/// <summary>A profile as EST serves it, with what is derived from it computed once: the chain as certificates and the cacerts body.</summary>
+/// <summary>A profile as EST serves it, with what is derived from it computed once per version: the manufacturer anchors and the cacerts and csrattrs bodies.</summary>
 internal sealed class EstProfile
 {
-    public EstProfile(ProfileSummary summary, X509Certificate2Collection manufacturerAnchors)
+    public EstProfile(EnrollmentProfile profile, X509Certificate2Collection manufacturerAnchors)
     {
-        Summary = summary;
-        (GatewayAnchors, GatewayIntermediates) = EstClientCertificates.GatewayChain(summary);
+        Profile = profile;
         ManufacturerAnchors = manufacturerAnchors;
-        CaCertsBody = EstEncoding.Base64Lines(EstEncoding.CertsOnly(summary.ChainDer));
-        CsrAttrsBody = EstEncoding.Base64Lines(EstEncoding.CsrAttrs(summary));
+        CaCertsBody = EstEncoding.Base64Lines(EstEncoding.CertsOnly(profile.Chain));
+        CsrAttrsBody = EstEncoding.Base64Lines(EstEncoding.CsrAttrs(profile.Summary));
     }
 
-    public ProfileSummary Summary { get; }
+    public EnrollmentProfile Profile { get; }
 
-    public string Name => Summary.Name;
+    public ProfileSummary Summary => Profile.Summary;
 
-    public X509Certificate2Collection GatewayAnchors { get; }
-
-    public X509Certificate2Collection GatewayIntermediates { get; }
+    public string Name => Profile.Name;
 
     public X509Certificate2Collection ManufacturerAnchors { get; }
 

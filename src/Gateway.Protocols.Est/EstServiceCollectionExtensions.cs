@@ -1,3 +1,4 @@
+using Gateway.Protocols.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,10 +16,10 @@ public static class EstServiceCollectionExtensions
             .Validate(o => o.ReplayWindow >= TimeSpan.Zero, $"{EstOptions.Section}:ReplayWindow must not be negative (e.g. 01:00:00; 00:00:00 continues only pending enrollments)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddGatewayEnrollmentPort(configuration);
         services.AddSingleton<EstTrustAnchors>();
         services.AddSingleton<EstProfiles>();
         services.AddSingleton<EstAuthenticator>();
-        services.TryAddSingleton<ClientCertificateMetrics>();
         return services;
     }
 }

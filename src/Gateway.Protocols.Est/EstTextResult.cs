@@ -1,8 +1,12 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Protocols.Est;
 
-/// <summary>An EST error: the status and a plain-text reason (RFC 7030 §4.2.3), with the Basic challenge on 401 and Retry-After where given.</summary>
+/// <summary>
+/// An EST error: the status and a plain-text reason (RFC 7030 §4.2.3), with the Basic challenge on 401 and Retry-After
+/// where given; always with a Content-Length, never chunked.
+/// </summary>
 internal sealed class EstTextResult(int status, string message, bool challenge = false, TimeSpan? retryAfter = null) : IResult
 {
     public int Status { get; } = status;
@@ -15,6 +19,8 @@ internal sealed class EstTextResult(int status, string message, bool challenge =
         if (challenge || Status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Basic realm=\"EST\", charset=\"UTF-8\"";
         if (retryAfter is { } after) http.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = "text/plain; charset=utf-8";
-        return http.Response.WriteAsync(Message + "\n");
+        var body = Encoding.UTF8.GetBytes(Message + "\n");
+        http.Response.ContentLength = body.Length;
+        return http.Response.Body.WriteAsync(body).AsTask();
     }
 }

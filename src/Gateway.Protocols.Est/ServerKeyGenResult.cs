@@ -27,7 +27,17 @@ internal sealed class ServerKeyGenResult(byte[] pkcs8, byte[] certsOnly) : IResu
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = $"multipart/mixed; boundary={boundary}";
         http.Response.Headers.CacheControl = "no-store";
-        await http.Response.WriteAsync(sb.ToString());
+        // Always a Content-Length, never chunked; the buffers holding the key are cleared after writing.
+        var body = Encoding.ASCII.GetBytes(sb.ToString());
         sb.Clear();
+        http.Response.ContentLength = body.Length;
+        try
+        {
+            await http.Response.Body.WriteAsync(body);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(body);
+        }
     }
 }

@@ -18,13 +18,15 @@ public sealed class DependencyRulesTests
         ["Gateway.Store"] = ["Gateway.Contracts"],
         ["Gateway.Grains"] = ["Gateway.Contracts", "Gateway.Policy", "Gateway.Ca", "Gateway.Store"],
         ["Gateway.Admin"] = ["Gateway.Contracts"],
+        // The enrollment port: the only protocol-side code that talks to grains.
+        ["Gateway.Protocols.Common"] = ["Gateway.Contracts", "Gateway.Pkix"],
         // Orleans membership on PostgreSQL: infrastructure for the host, knows nothing of the domain; only Server composes it.
         ["Gateway.Cluster"] = [],
     };
 
     private static string[] AllowedFor(string project) =>
         Allowed.TryGetValue(project, out var allowed) ? allowed
-        : project.StartsWith("Gateway.Protocols.", StringComparison.Ordinal) ? ["Gateway.Contracts"]
+        : project.StartsWith("Gateway.Protocols.", StringComparison.Ordinal) ? ["Gateway.Contracts", "Gateway.Protocols.Common", "Gateway.Pkix"]
         : project == "Gateway.Server" ? Projects().Where(p => p != "Gateway.Server").ToArray()
         : throw new InvalidOperationException($"Project {project} has no dependency rule: add it to ARCHITECTURE.md and to this test.");
 
@@ -69,6 +71,41 @@ public sealed class DependencyRulesTests
         Assert.True(forbidden.Count == 0, $"{project}.dll references {string.Join(", ", forbidden)}; allowed: {string.Join(", ", AllowedFor(project))}");
     }
 
+    /// <summary>
+    /// Protocol front-ends that still call grains directly, each with the reason. OCSP and the CRL endpoint (in
+    /// Gateway.Protocols.Ocsp) are being changed on another branch (bounded unknown-serial cache, CRL issuers answered
+    /// without activating a grain); they move onto the port when that lands. Empty this list, don't grow it.
+    /// </summary>
+    private static readonly HashSet<string> NotYetOnThePort = new(StringComparer.Ordinal) { "Gateway.Protocols.Ocsp" };
+
+    /// <summary>Protocol front-ends (every <c>Gateway.Protocols.*</c> but Common) reach the core only through the port.</summary>
+    public static TheoryData<string> ProtocolProjects()
+    {
+        var data = new TheoryData<string>();
+        foreach (var p in Projects().Where(p => p.StartsWith("Gateway.Protocols.", StringComparison.Ordinal) && p != "Gateway.Protocols.Common"
+            && !NotYetOnThePort.Contains(p))) data.Add(p);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ProtocolProjects))]
+    public void Protocol_assembly_uses_no_grain_factory_or_grain_interface(string project)
+    {
+        var violations = GrainUsageChecker.Violations(Path.Combine(AppContext.BaseDirectory, project + ".dll"));
+        Assert.True(violations.Count == 0, $"{project}.dll uses {string.Join(", ", violations)}; protocol front-ends go through IEnrollmentPort (Gateway.Protocols.Common)");
+    }
+
+    [Theory]
+    [InlineData("Gateway.Protocols.Common", "Orleans.IGrainFactory", "Gateway.Contracts.Grains.IEnrollmentGrain")]
+    [InlineData("Gateway.Admin", "Orleans.IGrainFactory", "Gateway.Contracts.Grains.IProfileGrain")]
+    public void Grain_usage_checker_reports_an_assembly_that_uses_grains(string project, string factory, string grainInterface)
+    {
+        // The negative case: the same checker, on assemblies that do talk to grains, names what they use.
+        var violations = GrainUsageChecker.Violations(Path.Combine(AppContext.BaseDirectory, project + ".dll"));
+        Assert.Contains(factory, violations);
+        Assert.Contains(grainInterface, violations);
+    }
+
     [Fact]
     public void Only_the_server_references_the_cluster_project()
     {
@@ -84,6 +121,8 @@ public sealed class DependencyRulesTests
         Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Admin"));
         Assert.DoesNotContain("Gateway.Ca", AllowedFor("Gateway.Protocols.Est"));
         Assert.DoesNotContain("Gateway.Grains", AllowedFor("Gateway.Protocols.Acme"));
+        Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Protocols.Common"));
+        Assert.DoesNotContain("Gateway.Protocols.Est", AllowedFor("Gateway.Protocols.Scep"));
         Assert.DoesNotContain("Gateway.Cluster", AllowedFor("Gateway.Grains"));
         Assert.DoesNotContain("Gateway.Store", AllowedFor("Gateway.Cluster"));
     }

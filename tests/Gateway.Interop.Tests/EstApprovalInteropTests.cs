@@ -39,7 +39,7 @@ public sealed class EstApprovalInteropTests(InteropFixture fx)
         var list = JsonDocument.Parse(await admin.GetStringAsync(
             $"/api/v1/enrollments?status=pending&profile=est-manual-device&protocol=est&san={Uri.EscapeDataString(cn)}")).RootElement;
         var item = Assert.Single(list.GetProperty("items").EnumerateArray());
-        Assert.Equal("client-certificate:CN=" + cn, item.GetProperty("requester").GetString());
+        Assert.Equal("manufacturer-certificate:CN=" + cn, item.GetProperty("requester").GetString());
         var id = item.GetProperty("id").GetString()!;
         Assert.StartsWith("est:", id);
         return id;

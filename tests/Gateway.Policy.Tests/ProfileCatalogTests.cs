@@ -35,8 +35,11 @@ public sealed class ProfileCatalogTests
     }
 
     [Theory]
-    [InlineData(AuthenticationMethods.ClientCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
-    [InlineData(AuthenticationMethods.ClientCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
+    [InlineData(AuthenticationMethods.GatewayCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
+    [InlineData(AuthenticationMethods.GatewayCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
+    [InlineData(AuthenticationMethods.ManufacturerCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
+    [InlineData(AuthenticationMethods.ManufacturerCertificate, RequesterClaims.ClientCertificateCommonName, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
+    [InlineData(AuthenticationMethods.ManufacturerCertificate, null, null, "CN=sensor-0001", DecisionEffect.Deny)]
     [InlineData(AuthenticationMethods.HttpBasic, RequesterClaims.CredentialSubject, "sensor-0001", "CN=sensor-0002", DecisionEffect.Deny)]
     [InlineData(AuthenticationMethods.HttpBasic, RequesterClaims.CredentialSubject, "sensor-0001", "CN=sensor-0001", DecisionEffect.Allow)]
     [InlineData(AuthenticationMethods.HttpBasic, null, null, "CN=sensor-0001", DecisionEffect.Deny)]
@@ -59,8 +62,9 @@ public sealed class ProfileCatalogTests
     [InlineData("web-server", EnrollmentProtocol.Admin, AuthenticationMethods.ApiKey, "CN=api.internal", "dns:api.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
     [InlineData("web-server", EnrollmentProtocol.Acme, AuthenticationMethods.AcmeAccount, "", "ip:127.0.0.1", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
     [InlineData("web-server", EnrollmentProtocol.Acme, AuthenticationMethods.AcmeAccount, "", "dns:www.example.com", DecisionEffect.Deny, null)]
-    [InlineData("web-server", EnrollmentProtocol.Est, AuthenticationMethods.ClientCertificate, "", "dns:www.shop.test", DecisionEffect.Deny, null)]
-    [InlineData("iot-device", EnrollmentProtocol.Est, AuthenticationMethods.ClientCertificate, "CN=sensor-0001", "dns:sensor-0001.devices.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
+    [InlineData("web-server", EnrollmentProtocol.Est, AuthenticationMethods.ManufacturerCertificate, "", "dns:www.shop.test", DecisionEffect.Deny, null)]
+    [InlineData("iot-device", EnrollmentProtocol.Est, AuthenticationMethods.ManufacturerCertificate, "CN=sensor-0001", "dns:sensor-0001.devices.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
+    [InlineData("iot-device", EnrollmentProtocol.Est, AuthenticationMethods.GatewayCertificate, "CN=sensor-0001", "dns:sensor-0001.devices.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
     [InlineData("iot-device", EnrollmentProtocol.Est, AuthenticationMethods.HttpBasic, "O=No CN", "dns:sensor.test", DecisionEffect.Deny, null)]
     [InlineData("mdm-device", EnrollmentProtocol.Scep, AuthenticationMethods.ChallengePassword, "CN=iphone-42", "email:user@corp.test", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
     [InlineData("mdm-device", EnrollmentProtocol.Acme, AuthenticationMethods.AcmeAccount, "CN=iphone-42", "dns:a.test", DecisionEffect.Deny, null)]
@@ -70,7 +74,8 @@ public sealed class ProfileCatalogTests
     {
         Assert.True(Shipped.Value.Catalog.TryGet(name, out var profile));
         var input = Given.Input([Given.San(san)], subject: subject, spki: Given.RsaSpki(2048), protocol: protocol, authentication: method);
-        if (method == AuthenticationMethods.ClientCertificate && subject.StartsWith("CN=", StringComparison.Ordinal))
+        if (method is AuthenticationMethods.ClientCertificate or AuthenticationMethods.GatewayCertificate or AuthenticationMethods.ManufacturerCertificate
+            && subject.StartsWith("CN=", StringComparison.Ordinal))
         {
             // The caller's own certificate (iot-device binds the CN to it).
             input = input with { Requester = input.Requester with { Claims = new Dictionary<string, string> { [RequesterClaims.ClientCertificateCommonName] = subject[3..] } } };

@@ -26,6 +26,8 @@ public sealed class ProfileParserTests
     [InlineData("profile-unknown-names.yaml", 7, 18, "subject.required[1]", "unknown subject attribute 'Nickname'")]
     [InlineData("profile-unknown-names.yaml", 8, 11, "approval", "'maybe' is not an option")]
     [InlineData("profile-unknown-names.yaml", 10, 17, "san.onDisallowed", "'ignore' is not an option")]
+    [InlineData("profile-bad-accepts.yaml", 6, 5, "acceptsCertificatesFrom[1]", "'not a name' is not a valid profile name")]
+    [InlineData("profile-accepts-scalar.yaml", 4, 26, "acceptsCertificatesFrom", "expected a list")]
     [InlineData("profile-missing-fields.yaml", 1, 1, "name", "is required")]
     [InlineData("profile-missing-fields.yaml", 1, 1, "protocols", "is required")]
     [InlineData("profile-missing-fields.yaml", 2, 17, "authentication", "at least one")]

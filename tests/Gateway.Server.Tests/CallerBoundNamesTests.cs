@@ -30,7 +30,7 @@ public sealed class CallerBoundNamesTests(GatewayFixture gateway)
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = new CertificateRequest($"CN={cn}, O=Acme Devices", key, HashAlgorithmName.SHA256)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        return new Requester(AuthenticationMethods.ClientCertificate, certificate.Subject, RequesterClaims.FromClientCertificate(certificate));
+        return new Requester(AuthenticationMethods.ManufacturerCertificate, certificate.Subject, RequesterClaims.FromClientCertificate(certificate));
     }
 
     private Task<EnrollmentOutcome> EnrollAsync(Requester requester, string csrFile)

@@ -38,7 +38,7 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
             reusesKey = string.Equals(renewed.SpkiSha256 ?? SpkiSha256Of(renewed.Der), spkiSha256, StringComparison.Ordinal);
             // Front-ends set RenewalOf from the certificate the requester authenticated with (EST simplereenroll, CMP kur,
             // SCEP renewal); the requester then carries that certificate's subject.
-            authenticatedWithRenewed = input.Requester.AuthenticationMethod is AuthenticationMethods.ClientCertificate or AuthenticationMethods.Signature
+            authenticatedWithRenewed = input.Requester.AuthenticationMethod is AuthenticationMethods.GatewayCertificate or AuthenticationMethods.ClientCertificate or AuthenticationMethods.Signature
                 && string.Equals(input.Requester.Principal, renewed.Subject, StringComparison.Ordinal);
         }
 

@@ -24,6 +24,6 @@ internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICer
         var requirements = profile.Requirements;
         return Task.FromResult<ProfileSummary?>(new ProfileSummary(profile.Name, profile.Version, profile.Protocols, profile.AuthenticationMethods,
             profile.Issuer, chain, requirements.AllowedKeys, requirements.RequiredSubjectAttributes, requirements.ExtendedKeyUsages,
-            profile.RequiresManualApproval));
+            profile.RequiresManualApproval, profile.AcceptsCertificatesFrom));
     }
 }

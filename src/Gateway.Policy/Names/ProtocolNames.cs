@@ -19,6 +19,8 @@ internal static class ProtocolNames
         AuthenticationMethods.ApiKey,
         AuthenticationMethods.HttpBasic,
         AuthenticationMethods.ClientCertificate,
+        AuthenticationMethods.ManufacturerCertificate,
+        AuthenticationMethods.GatewayCertificate,
         AuthenticationMethods.ChallengePassword,
         AuthenticationMethods.SharedSecretMac,
         AuthenticationMethods.Signature,

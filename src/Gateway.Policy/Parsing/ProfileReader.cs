@@ -34,6 +34,7 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
 
         var protocols = ReadProtocols(map);
         var authentication = ReadAuthentication(map);
+        var acceptsCertificatesFrom = ReadAcceptsCertificatesFrom(map);
         var keys = ReadKeys(map);
         var subject = ReadSubject(map);
         var san = ReadSan(map);
@@ -64,6 +65,7 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             Issuer = issuer,
             Protocols = protocols!,
             AuthenticationMethods = authentication!,
+            AcceptsCertificatesFrom = acceptsCertificatesFrom!,
             Keys = keys!,
             Subject = subject!,
             San = san!,
@@ -129,6 +131,35 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
         if (items.Count == 0)
         {
             context.Error(node, "authentication", "must name at least one authentication method");
+        }
+
+        return result;
+    }
+
+    /// <summary><c>acceptsCertificatesFrom</c>: other profiles whose gateway-issued client certificates authenticate here (default: none, own profile only).</summary>
+    private List<string>? ReadAcceptsCertificatesFrom(MappingReader map)
+    {
+        if (map.Get("acceptsCertificatesFrom") is not { } node)
+        {
+            return [];
+        }
+
+        if (context.List(node, "acceptsCertificatesFrom") is not { } items)
+        {
+            return null;
+        }
+
+        var result = new List<string>();
+        foreach (var item in items)
+        {
+            if (!NamePattern().IsMatch(item.Value))
+            {
+                context.Error(item.Node, item.Field, $"'{item.Value}' is not a valid profile name: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)");
+            }
+            else if (!result.Contains(item.Value))
+            {
+                result.Add(item.Value);
+            }
         }
 
         return result;

@@ -33,7 +33,12 @@ internal sealed class SubjectRules
     /// </summary>
     public void CheckCommonNameBinding(List<KeyValuePair<string, string>> attributes, Requester requester, RuleRecorder rules)
     {
-        if (BindCommonName is null || !BindCommonName.TryGetValue(requester.AuthenticationMethod, out var binding))
+        if (BindCommonName is null) return;
+        // `client-certificate` names both kinds of client certificate (as in `authentication`): a manufacturer or
+        // gateway-issued certificate without an entry of its own is bound by it, never left unbound.
+        if (!BindCommonName.TryGetValue(requester.AuthenticationMethod, out var binding)
+            && !(requester.AuthenticationMethod is AuthenticationMethods.ManufacturerCertificate or AuthenticationMethods.GatewayCertificate
+                && BindCommonName.TryGetValue(AuthenticationMethods.ClientCertificate, out binding)))
         {
             return;
         }

@@ -126,6 +126,13 @@ public static class GatewayApp
                     ssl.ServerCertificateSelectionCallback = null;
                     ssl.ServerCertificate = null;
                     ssl.ServerCertificateContext = provider.GetCertificateContext();
+                    // The handshake builds the client certificate's chain: never from URLs the client chose (AIA), nor with
+                    // revocation fetches. The front-ends check client certificates themselves (IEnrollmentPort).
+                    ssl.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+                    {
+                        DisableCertificateDownloads = true,
+                        RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                    };
                 };
                 // EST authenticates devices by TLS client certificate; the front-end decides which anchors it trusts.
                 https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;

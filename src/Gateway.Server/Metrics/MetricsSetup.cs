@@ -1,5 +1,6 @@
 using Gateway.Grains;
 using Gateway.Grains.Enrollment;
+using Gateway.Protocols.Common;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
 using Gateway.Store;

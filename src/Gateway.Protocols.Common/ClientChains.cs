@@ -1,10 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
-using Gateway.Contracts;
 
-namespace Gateway.Protocols.Est;
+namespace Gateway.Protocols.Common;
 
-/// <summary>Checks a TLS client certificate against a set of anchors (chain only; the caller checks revocation where it can).</summary>
-internal static class EstClientCertificates
+/// <summary>
+/// Chain building for client certificates: only from the given anchors and intermediates. Nothing is ever fetched
+/// (no AIA caIssuers downloads: a client must not make the gateway open connections of its choosing before it is
+/// authenticated), and revocation is checked by the caller where it can (the gateway's own certificates).
+/// </summary>
+internal static class ClientChains
 {
     /// <summary>
     /// Whether <paramref name="certificate"/> chains to one of <paramref name="anchors"/> at <paramref name="now"/>. The answer
@@ -28,6 +31,7 @@ internal static class EstClientCertificates
         chain.ChainPolicy.CustomTrustStore.AddRange(anchors);
         chain.ChainPolicy.ExtraStore.AddRange(intermediates);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         // A device certificate need not carry clientAuth (IDevIDs often don't); the TLS layer already proved key possession.
@@ -48,24 +52,29 @@ internal static class EstClientCertificates
         }
     }
 
-    /// <summary>The gateway's own chain for a profile, as anchors (the root) and intermediates (the rest).</summary>
-    public static (X509Certificate2Collection Anchors, X509Certificate2Collection Intermediates) GatewayChain(ProfileSummary profile)
-    {
-        var anchors = new X509Certificate2Collection();
-        var intermediates = new X509Certificate2Collection();
-        for (var i = 0; i < profile.ChainDer.Count; i++)
-        {
-            var cert = X509CertificateLoader.LoadCertificate(profile.ChainDer[i]);
-            if (i == profile.ChainDer.Count - 1) anchors.Add(cert);
-            else intermediates.Add(cert);
-        }
-        return (anchors, intermediates);
-    }
-
     /// <summary>The serial as the gateway writes it: lowercase hex of the INTEGER's content without a leading 00.</summary>
     public static string Serial(X509Certificate2 certificate)
     {
         var hex = certificate.SerialNumber.ToLowerInvariant();
         return hex.Length > 2 && hex.StartsWith("00", StringComparison.Ordinal) ? hex[2..] : hex;
     }
+
+    /// <summary>Whether the certificate's extended key usage includes clientAuth (an EKU extension is required).</summary>
+    public static bool HasClientAuth(X509Certificate2 certificate)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509EnhancedKeyUsageExtension eku)
+            {
+                foreach (var oid in eku.EnhancedKeyUsages)
+                {
+                    if (oid.Value == ClientAuthOid) return true;
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 }

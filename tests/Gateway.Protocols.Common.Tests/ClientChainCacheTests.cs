@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Protocols.Est.Tests;
+namespace Gateway.Protocols.Common.Tests;
 
 /// <summary>
 /// The per-connection chain cache. To tell a cached answer from a fresh one, the tests empty the anchor collection
@@ -18,11 +18,11 @@ public sealed class ClientChainCacheTests : IDisposable
         using var device = TestCertificates.Leaf(_ca, "device", Now.AddDays(-1), Now.AddDays(30));
         var anchors = new X509Certificate2Collection(_ca);
 
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now));
         anchors.Clear();
         anchors.Add(_other);
 
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now.AddSeconds(30)));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now.AddSeconds(30)));
     }
 
     [Fact]
@@ -30,11 +30,11 @@ public sealed class ClientChainCacheTests : IDisposable
     {
         using var device = TestCertificates.Leaf(_ca, "device", Now.AddDays(-1), Now.AddDays(30));
         var anchors = new X509Certificate2Collection(_ca);
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now));
         anchors.Clear();
         anchors.Add(_other);
 
-        Assert.False(EstClientCertificates.ChainsTo(device, anchors, [], Now + ClientChainCache.MaxAge));
+        Assert.False(ClientChains.ChainsTo(device, anchors, [], Now + ClientChainCache.MaxAge));
     }
 
     [Fact]
@@ -43,11 +43,11 @@ public sealed class ClientChainCacheTests : IDisposable
         using var device = TestCertificates.Leaf(_ca, "device", Now.AddDays(-1), Now.AddDays(30));
         using var sameBytes = X509CertificateLoader.LoadCertificate(device.RawData);
         var anchors = new X509Certificate2Collection(_ca);
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now));
         anchors.Clear();
         anchors.Add(_other);
 
-        Assert.False(EstClientCertificates.ChainsTo(sameBytes, anchors, [], Now));
+        Assert.False(ClientChains.ChainsTo(sameBytes, anchors, [], Now));
     }
 
     [Fact]
@@ -57,9 +57,9 @@ public sealed class ClientChainCacheTests : IDisposable
         var trusted = new X509Certificate2Collection(_ca);
         var untrusted = new X509Certificate2Collection(_other);
 
-        Assert.True(EstClientCertificates.ChainsTo(device, trusted, [], Now));
-        Assert.False(EstClientCertificates.ChainsTo(device, untrusted, [], Now));
-        Assert.True(EstClientCertificates.ChainsTo(device, trusted, [], Now));
+        Assert.True(ClientChains.ChainsTo(device, trusted, [], Now));
+        Assert.False(ClientChains.ChainsTo(device, untrusted, [], Now));
+        Assert.True(ClientChains.ChainsTo(device, trusted, [], Now));
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class ClientChainCacheTests : IDisposable
         using var device = TestCertificates.Leaf(_ca, "device", Now.AddDays(-1), notAfter);
         var anchors = new X509Certificate2Collection(_ca);
 
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now));
-        Assert.False(EstClientCertificates.ChainsTo(device, anchors, [], notAfter.AddSeconds(1)));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now));
+        Assert.False(ClientChains.ChainsTo(device, anchors, [], notAfter.AddSeconds(1)));
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class ClientChainCacheTests : IDisposable
         using var device = TestCertificates.Leaf(_ca, "device", Now.AddDays(-1), Now.AddDays(30));
         var anchors = new X509Certificate2Collection(_ca);
 
-        Assert.False(EstClientCertificates.ChainsTo(device, anchors, [], Now.AddDays(31)));
-        Assert.True(EstClientCertificates.ChainsTo(device, anchors, [], Now));
+        Assert.False(ClientChains.ChainsTo(device, anchors, [], Now.AddDays(31)));
+        Assert.True(ClientChains.ChainsTo(device, anchors, [], Now));
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class ClientChainCacheTests : IDisposable
         using var device = TestCertificates.Leaf(_other, "device", Now.AddDays(-1), Now.AddDays(30));
         var anchors = new X509Certificate2Collection(_ca);
 
-        Assert.False(EstClientCertificates.ChainsTo(device, anchors, [], Now));
-        Assert.False(EstClientCertificates.ChainsTo(device, anchors, [], Now.AddSeconds(1)));
+        Assert.False(ClientChains.ChainsTo(device, anchors, [], Now));
+        Assert.False(ClientChains.ChainsTo(device, anchors, [], Now.AddSeconds(1)));
     }
 
     public void Dispose()

@@ -2,7 +2,9 @@ using Gateway.Contracts.Inventory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
-namespace Gateway.Protocols.Est.Tests;
+using Gateway.Protocols.Common;
+
+namespace Gateway.Protocols.Common.Tests;
 
 public sealed class ClientCertificateMetricsTests
 {

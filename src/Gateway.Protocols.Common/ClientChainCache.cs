@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Protocols.Est;
+namespace Gateway.Protocols.Common;
 
 /// <summary>
 /// Chain-building results per client certificate object. Kestrel hands every request of a TLS connection the same
@@ -36,7 +36,7 @@ internal static class ClientChainCache
                 }
             }
         }
-        var valid = EstClientCertificates.Build(certificate, anchors, intermediates, now, out var chainNotAfter);
+        var valid = ClientChains.Build(certificate, anchors, intermediates, now, out var chainNotAfter);
         var validUntil = now + MaxAge;
         if (valid && chainNotAfter < validUntil) validUntil = chainNotAfter;
         lock (entries)

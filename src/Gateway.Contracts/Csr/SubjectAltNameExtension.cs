@@ -1,0 +1,10 @@
+namespace Gateway.Contracts.Csr;
+
+/// <summary>Reads a subjectAltName extension value (of a CSR or a certificate) into the comparable form the policy uses.</summary>
+public static class SubjectAltNameExtension
+{
+    public const string Oid = "2.5.29.17";
+
+    /// <summary>Every name of a DER GeneralNames; throws <see cref="CsrFormatException"/> when malformed.</summary>
+    public static IReadOnlyList<SubjectAltName> Read(ReadOnlyMemory<byte> extensionValue) => CsrNames.ReadSubjectAltNames(extensionValue);
+}

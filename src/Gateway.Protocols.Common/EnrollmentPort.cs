@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Contracts;
+using Gateway.Contracts.Credentials;
+using Gateway.Contracts.Grains;
+using Gateway.Contracts.Revocation;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Protocols.Common;
+
+/// <summary><see cref="IEnrollmentPort"/> over the grain interfaces, in-process (the silo's own grain factory).</summary>
+internal sealed class EnrollmentPort : IEnrollmentPort
+{
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly ProfileCache _profiles;
+    private readonly ClientCertificateVerifier _clientCertificates;
+    private readonly ClientCertificateMetrics _clientCertificateMetrics;
+
+    public EnrollmentPort(IGrainFactory grains, TimeProvider time, IOptions<EnrollmentPortOptions> options, ClientCertificateMetrics clientCertificateMetrics)
+    {
+        _clientCertificateMetrics = clientCertificateMetrics;
+        _grains = grains;
+        _time = time;
+        _profiles = new ProfileCache(name => grains.GetGrain<IProfileDirectoryGrain>(0).GetProfileAsync(name), time,
+            options.Value.ProfileCacheTtl, options.Value.ProfileCacheCapacity);
+        _clientCertificates = new ClientCertificateVerifier(serial => grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial), time);
+    }
+
+    public ValueTask<EnrollmentProfile?> ResolveProfileAsync(EnrollmentProtocol protocol, string name) => _profiles.ResolveAsync(protocol, name);
+
+    public async Task<EnrollmentOutcome> EnrollAsync(EnrollmentRequest request, ReplayWindow? replay = null)
+    {
+        for (var link = 0; ; link++)
+        {
+            var outcome = await _grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+            if (replay is null) return outcome;
+            var next = ReplayChain.Next(request.TransactionId, outcome, _time.GetUtcNow(), replay.Window);
+            if (next is null) return outcome;
+            request = request with { TransactionId = link < ReplayChain.MaxLinks ? next : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+        }
+    }
+
+    public Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId) =>
+        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).GetOutcomeAsync();
+
+    public async Task<ClientCertificateCheck> VerifyClientCertificateAsync(EnrollmentProfile profile, X509Certificate2 certificate, ClientCertificateUse use,
+        X509Certificate2Collection manufacturerAnchors, X509Certificate2Collection clientIntermediates)
+    {
+        var check = await _clientCertificates.VerifyAsync(profile, certificate, use, manufacturerAnchors, clientIntermediates);
+        if (!check.Authenticated) _clientCertificateMetrics.RecordRefusal(check.RefusalReason ?? ClientCertificateMetrics.Untrusted);
+        return check;
+    }
+
+    public Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret)
+    {
+        // Anything that is not a credential id cannot be one: answer without activating a grain for it.
+        if (!CredentialSecrets.IsWellFormedId(credentialId))
+        {
+            return Task.FromResult(new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null));
+        }
+        return _grains.GetGrain<ICredentialGrain>(credentialId).VerifySecretAsync(secret, profile.Name);
+    }
+
+    public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>
+        _grains.GetGrain<ICertificateGrain>(serial).RevokeAsync(reason, actor, invalidityDate);
+
+    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile) => _grains.GetGrain<ICrlGrain>(profile.IssuerId).GetCurrentAsync();
+}

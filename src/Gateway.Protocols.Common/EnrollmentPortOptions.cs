@@ -1,0 +1,13 @@
+namespace Gateway.Protocols.Common;
+
+/// <summary>Section <c>Gateway:EnrollmentPort</c>: the front-ends' profile cache.</summary>
+public sealed class EnrollmentPortOptions
+{
+    public const string Section = "Gateway:EnrollmentPort";
+
+    /// <summary>How long a resolved profile is used without asking again: a policy change reaches the front-ends within this time.</summary>
+    public TimeSpan ProfileCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most profiles (per protocol and name) held at once; only names that resolve are cached.</summary>
+    public int ProfileCacheCapacity { get; set; } = 1024;
+}
