@@ -163,7 +163,7 @@ run_scenario() {  # name scenario n [label=pid...]: one harness run of scenario 
   local common=("${targets[@]}" "${pids[@]}" --expected-rate "$EXPECTED_RATE")
   case "$scenario" in
     est-enroll) harness "$name" "$scenario" "${common[@]}" --cacert "$WORK/gateway-root.pem" \
-      --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key" ;;
+      --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key" --common-name load-device-0001 ;;
     admin-enroll) harness "$name" "$scenario" "${common[@]}" --profile "$ADMIN_PROFILE" ;;
     *) harness "$name" "$scenario" "${common[@]}" ;;
   esac

@@ -117,7 +117,7 @@ prepare_wrk() {
   openssl req -in "$WORK/wrk-est.csr" -outform DER | base64 -w0 >"$WORK/wrk-est.b64"
   local credential
   credential=$(curl -fsS -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
-    -d '{"profile": "iot-device", "description": "compare.sh wrk cross-check"}' "$HTTP_URL/api/v1/credentials") \
+    -d '{"profile": "iot-device", "subjects": ["wrk-est-0001"], "description": "compare.sh wrk cross-check"}' "$HTTP_URL/api/v1/credentials") \
     || die "cannot create an enrollment credential for the wrk EST run"
   WRK_BASIC="Basic $(jq -rj '.id + ":" + .secret' <<<"$credential" | base64 -w0)"
 }
@@ -176,8 +176,9 @@ run() {  # round scenario
   local round=$1 scenario=$2 name="$2-r$1" target args=()
   case "$scenario" in
     wrk-*) run_wrk "$name" "$scenario"; return ;;
+    # iot-device binds the CN to the client certificate's: every CSR names the device certificate's CN.
     est-enroll) target=$HTTPS_URL; args=(--cacert "$WORK/gateway-root.pem" --est-client-cert "$WORK/device.pem" --est-client-key "$WORK/device.key"
-      --server-pid "$GATEWAY_PID") ;;
+      --common-name load-device-0001 --server-pid "$GATEWAY_PID") ;;
     admin-enroll) target=$HTTP_URL; args=(--profile "$ADMIN_PROFILE" --server-pid "$GATEWAY_PID") ;;
     cfssl-sign) target=$CFSSL_URL; args=(--server-pid "$CFSSL_PID") ;;
     *) target=$HTTP_URL; args=(--server-pid "$GATEWAY_PID") ;;

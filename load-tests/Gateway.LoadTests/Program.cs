@@ -71,7 +71,8 @@ internal static class Program
         CsrPool pool;
         try
         {
-            pool = CsrPool.Generate(poolSize, options.NameSuffix, scenario, context, options.Quiet ? null : m => Console.Error.WriteLine("gateway-load: " + m), abort.Token);
+            pool = CsrPool.Generate(poolSize, options.NameSuffix, scenario, context, options.Quiet ? null : m => Console.Error.WriteLine("gateway-load: " + m), abort.Token,
+                options.CommonName);
         }
         catch (OperationCanceledException)
         {

@@ -44,6 +44,12 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     public Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId) =>
         _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).GetOutcomeAsync();
 
+    public Task<EnrollmentOutcome> ConfirmAsync(EnrollmentProtocol protocol, string transactionId, string serial) =>
+        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).ConfirmAsync(serial);
+
+    public Task<EnrollmentOutcome> RefuseAsync(EnrollmentProtocol protocol, string transactionId, string serial, string reason) =>
+        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).RefuseAsync(serial, reason);
+
     public async Task<ClientCertificateCheck> VerifyClientCertificateAsync(EnrollmentProfile profile, X509Certificate2 certificate, ClientCertificateUse use,
         X509Certificate2Collection manufacturerAnchors, X509Certificate2Collection clientIntermediates)
     {

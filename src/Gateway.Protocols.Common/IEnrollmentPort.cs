@@ -31,6 +31,16 @@ public interface IEnrollmentPort
     Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId);
 
     /// <summary>
+    /// The client confirms the certificate of a transaction issued with <see cref="EnrollmentRequest.RequiresConfirmation"/>
+    /// (CMP certConf): the outcome becomes <see cref="IssuedOutcome"/>; another serial is refused with
+    /// <see cref="RejectionReason.UnknownCertificateId"/>. Idempotent.
+    /// </summary>
+    Task<EnrollmentOutcome> ConfirmAsync(EnrollmentProtocol protocol, string transactionId, string serial);
+
+    /// <summary>The client refuses the certificate it was handed (CMP certConf with a rejection): it is revoked and the enrollment ends refused.</summary>
+    Task<EnrollmentOutcome> RefuseAsync(EnrollmentProtocol protocol, string transactionId, string serial, string reason);
+
+    /// <summary>
     /// Whether a TLS (or message-signing) client certificate authenticates for <paramref name="profile"/>: one issued by
     /// this gateway (valid, not revoked, DER-equal to the stored one, clientAuth, from the profile itself or one it
     /// accepts; for <see cref="ClientCertificateUse.Renewal"/> from the profile itself only), or one chaining to

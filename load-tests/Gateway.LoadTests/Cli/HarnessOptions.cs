@@ -53,6 +53,12 @@ internal sealed class HarnessOptions
     /// <summary>DNS suffix of the generated names: <c>d&lt;n&gt;.&lt;suffix&gt;</c>.</summary>
     public string NameSuffix { get; set; } = "load.test";
 
+    /// <summary>
+    /// The CN of every generated CSR (null: the DNS name). EST under the shipped iot-device profile binds the CN to the
+    /// caller's client certificate, so est-enroll with one device certificate sends that certificate's CN.
+    /// </summary>
+    public string? CommonName { get; set; }
+
     public string? EstUser { get; set; }
 
     public string? EstPassword { get; set; }

@@ -50,6 +50,8 @@ internal static class OptionParser
                                 around and the report says so
           --expected-rate R     closed loop / ramp: requests/s the default pool is sized for (default 5000)
           --name-suffix S       names are d<n>.<S> (default load.test)
+          --common-name CN      the CN of every CSR (default: its DNS name); EST under a profile binding the CN to
+                                the client certificate needs that certificate's CN
 
         report
           --out FILE            JSON report (default load-tests/results/<scenario>-<time>.json, or
@@ -129,6 +131,7 @@ internal static class OptionParser
                 case "pool": o.PoolSize = PositiveInt(name, Value()); break;
                 case "expected-rate": o.ExpectedRate = PositiveDouble(name, Value()); break;
                 case "name-suffix": o.NameSuffix = Value().Trim('.'); break;
+                case "common-name": o.CommonName = Value(); break;
                 case "out": o.OutPath = Value(); break;
                 case "verify-sample":
                     o.VerifySample = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var v)

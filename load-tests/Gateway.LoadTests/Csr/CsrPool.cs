@@ -37,7 +37,8 @@ internal sealed class CsrPool
     }
 
     /// <exception cref="OperationCanceledException"><paramref name="abort"/> was cancelled (Ctrl+C) before the pool was complete.</exception>
-    public static CsrPool Generate(int size, string nameSuffix, Scenario scenario, ScenarioContext context, Action<string>? progress, CancellationToken abort)
+    public static CsrPool Generate(int size, string nameSuffix, Scenario scenario, ScenarioContext context, Action<string>? progress, CancellationToken abort,
+        string? commonName = null)
     {
         var items = new PreparedRequest[size];
         var done = 0;
@@ -47,18 +48,21 @@ internal sealed class CsrPool
             : new Timer(_ => progress($"generating keys and CSRs: {Volatile.Read(ref done)}/{size}"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = abort }, i =>
         {
-            items[i] = scenario.Prepare(Create(i, nameSuffix), context);
+            items[i] = scenario.Prepare(Create(i, nameSuffix, commonName), context);
             Interlocked.Increment(ref done);
         });
         return new CsrPool(items, watch.Elapsed);
     }
 
-    /// <summary>A fresh P-256 key and a SHA-256 signed PKCS#10 for <c>d&lt;index&gt;.&lt;suffix&gt;</c> (CN and DNS SAN).</summary>
-    public static GeneratedCsr Create(int index, string nameSuffix)
+    /// <summary>
+    /// A fresh P-256 key and a SHA-256 signed PKCS#10 for <c>d&lt;index&gt;.&lt;suffix&gt;</c> (DNS SAN, and CN unless
+    /// <paramref name="commonName"/> names another).
+    /// </summary>
+    public static GeneratedCsr Create(int index, string nameSuffix, string? commonName = null)
     {
         var name = "d" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + nameSuffix;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName("CN=" + name), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=" + (commonName ?? name)), key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
         request.CertificateExtensions.Add(san.Build());

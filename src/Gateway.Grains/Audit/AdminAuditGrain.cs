@@ -14,7 +14,7 @@ internal sealed class AdminAuditGrain(IEventWriter writer, AdminAuditQueries que
     {
         var now = time.GetUtcNow();
         var recorded = new AdminActionRecorded(action.Actor, action.Action, action.Target, action.ClientAddress, action.Status, action.Detail, now);
-        await writer.AppendAsync([new StreamAppend(AdminAuditStreams.For(now), false, [recorded])]);
+        await writer.AppendAsync([new StreamAppend(AdminAuditStreams.For(now), true, [recorded])]);
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query)
