@@ -40,6 +40,17 @@ public sealed class EnrollmentMetricsTests
         Assert.Equal(("admin", "unknown", "rejected", "unknown_profile"), Tags(Assert.Single(collector.GetMeasurementSnapshot())));
     }
 
+    [Theory]
+    [InlineData("web server")]
+    [InlineData("x\ny")]
+    [InlineData("profil\u00e9")]
+    public void Record_profile_that_cannot_be_a_profile_name_tags_unknown(string profile)
+    {
+        using var collector = Enrollments();
+        new EnrollmentMetrics(_meters).Record(EnrollmentProtocol.Admin, profile, EnrollmentMetrics.Rejected, RejectionReason.BadRequest);
+        Assert.Equal("unknown", (string)Assert.Single(collector.GetMeasurementSnapshot()).Tags["profile"]!);
+    }
+
     [Fact]
     public void Record_more_profiles_than_the_bound_tags_the_rest_as_other()
     {

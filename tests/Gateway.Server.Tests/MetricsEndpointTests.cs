@@ -34,6 +34,7 @@ public sealed class MetricsEndpointTests(GatewayFixture gateway, ITestOutputHelp
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        output.WriteLine(string.Join("\n", body.Split('\n').Where(l => l.StartsWith("gateway_", StringComparison.Ordinal))));
         return PrometheusText.Parse(body);
     }
 
