@@ -4,9 +4,11 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gateway.Server.Tests;
 
-public sealed class EnrollmentMetricsTests
+public sealed class EnrollmentMetricsTests : IDisposable
 {
-    private readonly System.Diagnostics.Metrics.IMeterFactory _meters = TestMeters.Factory();
+    private readonly TestMeters _testMeters = new();
+
+    private System.Diagnostics.Metrics.IMeterFactory _meters => _testMeters.Factory;
 
     private MetricCollector<long> Enrollments() => new(_meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.Enrollments);
 
@@ -100,4 +102,6 @@ public sealed class EnrollmentMetricsTests
         Assert.Equal(0.25, Assert.Single(issuances.GetMeasurementSnapshot()).Value, 9);
         Assert.Equal("s", decisions.Instrument!.Unit);
     }
+
+    public void Dispose() => _testMeters.Dispose();
 }

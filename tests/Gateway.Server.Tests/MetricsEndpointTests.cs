@@ -19,9 +19,10 @@ namespace Gateway.Server.Tests;
 
 /// <summary>
 /// <c>GET /metrics</c> on the real host: Prometheus text that parses line by line, counters that move by exactly what
-/// the test did (the tests of this collection run one at a time), and the access rule.
+/// the test did, and the access rule. Meters are process-wide and OpenTelemetry tells them apart by name only, so these
+/// tests have a gateway of their own and run alone, after the parallel collections (whose gateways are gone by then).
 /// </summary>
-[Collection(GatewayCollection.Name)]
+[Collection(MetricsScrapeCollection.Name)]
 public sealed class MetricsEndpointTests(GatewayFixture gateway, ITestOutputHelper output)
 {
     private const string Enrollments = "gateway_enrollments_total";
