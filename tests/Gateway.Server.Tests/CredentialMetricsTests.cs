@@ -8,9 +8,11 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gateway.Server.Tests;
 
-public sealed class CredentialMetricsTests
+public sealed class CredentialMetricsTests : IDisposable
 {
-    private readonly IMeterFactory _meters = TestMeters.Factory();
+    private readonly TestMeters _testMeters = new();
+
+    private System.Diagnostics.Metrics.IMeterFactory _meters => _testMeters.Factory;
 
     [Theory]
     [InlineData(CredentialCheckStatus.NotFound, "not-found")]
@@ -38,4 +40,6 @@ public sealed class CredentialMetricsTests
         new CredentialMetrics(_meters).Recorded(new CredentialCheck(CredentialCheckStatus.Valid, "", 1, null), CredentialMetrics.Verify);
         Assert.Empty(collector.GetMeasurementSnapshot());
     }
+
+    public void Dispose() => _testMeters.Dispose();
 }

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gateway.Server.Tests;
 
-public sealed class EnrollmentMetricsTests
+public sealed class EnrollmentMetricsTests : IDisposable
 {
-    private readonly System.Diagnostics.Metrics.IMeterFactory _meters = TestMeters.Factory();
+    private readonly TestMeters _testMeters = new();
+
+    private System.Diagnostics.Metrics.IMeterFactory _meters => _testMeters.Factory;
 
     private MetricCollector<long> Enrollments() => new(_meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.Enrollments);
 
@@ -38,6 +40,17 @@ public sealed class EnrollmentMetricsTests
         new EnrollmentMetrics(_meters).Record(EnrollmentProtocol.Admin, "no-such-profile-4711", EnrollmentMetrics.Rejected, RejectionReason.UnknownProfile);
 
         Assert.Equal(("admin", "unknown", "rejected", "unknown_profile"), Tags(Assert.Single(collector.GetMeasurementSnapshot())));
+    }
+
+    [Theory]
+    [InlineData("web server")]
+    [InlineData("x\ny")]
+    [InlineData("profil\u00e9")]
+    public void Record_profile_that_cannot_be_a_profile_name_tags_unknown(string profile)
+    {
+        using var collector = Enrollments();
+        new EnrollmentMetrics(_meters).Record(EnrollmentProtocol.Admin, profile, EnrollmentMetrics.Rejected, RejectionReason.BadRequest);
+        Assert.Equal("unknown", (string)Assert.Single(collector.GetMeasurementSnapshot()).Tags["profile"]!);
     }
 
     [Fact]
@@ -89,4 +102,6 @@ public sealed class EnrollmentMetricsTests
         Assert.Equal(0.25, Assert.Single(issuances.GetMeasurementSnapshot()).Value, 9);
         Assert.Equal("s", decisions.Instrument!.Unit);
     }
+
+    public void Dispose() => _testMeters.Dispose();
 }

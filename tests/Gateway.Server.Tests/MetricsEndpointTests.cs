@@ -19,9 +19,10 @@ namespace Gateway.Server.Tests;
 
 /// <summary>
 /// <c>GET /metrics</c> on the real host: Prometheus text that parses line by line, counters that move by exactly what
-/// the test did (the tests of this collection run one at a time, with no other host in the process), and the access rule.
+/// the test did, and the access rule. Meters are process-wide and OpenTelemetry tells them apart by name only, so these
+/// tests have a gateway of their own and run alone, after the parallel collections (whose gateways are gone by then).
 /// </summary>
-[Collection(MetricsCollection.Name)]
+[Collection(MetricsScrapeCollection.Name)]
 public sealed class MetricsEndpointTests(GatewayFixture gateway, ITestOutputHelper output)
 {
     private const string Enrollments = "gateway_enrollments_total";
@@ -34,6 +35,7 @@ public sealed class MetricsEndpointTests(GatewayFixture gateway, ITestOutputHelp
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        output.WriteLine(string.Join("\n", body.Split('\n').Where(l => l.StartsWith("gateway_", StringComparison.Ordinal))));
         return PrometheusText.Parse(body);
     }
 

@@ -3,8 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Server.Tests;
 
-/// <summary>A fresh meter factory per call, so a unit test's collectors see only its own instruments.</summary>
-internal static class TestMeters
+/// <summary>
+/// A fresh meter factory per test, disposed with it: meters are process-wide, so a gateway meter left alive here would
+/// also reach the in-process gateway's exporter (as a duplicate instrument).
+/// </summary>
+internal sealed class TestMeters : IDisposable
 {
-    public static IMeterFactory Factory() => new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public IMeterFactory Factory => _services.GetRequiredService<IMeterFactory>();
+
+    public void Dispose() => _services.Dispose();
 }

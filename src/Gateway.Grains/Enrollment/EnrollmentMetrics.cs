@@ -114,6 +114,8 @@ public sealed class EnrollmentMetrics
     {
         if (string.IsNullOrWhiteSpace(profile)) return UnknownProfile;
         var key = profile.Trim().ToLowerInvariant();
+        // Only what a profile name can be: anything else is a request naming no profile (and never reaches the exporter).
+        if (key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return UnknownProfile;
         if (_profiles.TryGetValue(key, out var known)) return known;
         return _profiles.Count >= MaxProfiles ? OtherProfile : _profiles.GetOrAdd(key, key);
     }

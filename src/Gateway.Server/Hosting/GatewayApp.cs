@@ -157,6 +157,7 @@ public static class GatewayApp
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {
+            await app.DisposeAsync(); // its meters are process-wide: a failed start leaves none behind
             if (embedded is not null) await embedded.StopAsync();
             throw new GatewayStartupException(ex.Message, ex);
         }
