@@ -73,9 +73,10 @@ public sealed class ClusterTransportTests(ITestOutputHelper output) : IDisposabl
             var enrolledResult = await HandshakeAsync(siloA, enrolled);
             Assert.NotNull(enrolledResult.ServerCertificate);
             Assert.NotNull(enrolledResult.Failure);
-            Assert.Contains("Refused a cluster connection: the peer's certificate CN=gateway silo", a.Log);
-            Assert.Contains("is refused: it does not chain to this gateway's CA", a.Log);
-            Assert.Contains($"Refused a cluster connection: the peer's certificate CN=not-a-silo.example.test ({enrolled.Thumbprint}) is refused: it does not carry this cluster's identity ({ClusterUri})", a.Log);
+            // The node logs a refusal after the handshake has failed on the client's side: wait for the lines (console logging is asynchronous).
+            await LogContainsAsync(a, "Refused a cluster connection: the peer's certificate CN=gateway silo");
+            await LogContainsAsync(a, "is refused: it does not chain to this gateway's CA");
+            await LogContainsAsync(a, $"Refused a cluster connection: the peer's certificate CN=not-a-silo.example.test ({enrolled.Thumbprint}) is refused: it does not carry this cluster's identity ({ClusterUri})");
 
             // A node of the cluster (same CA, same cluster) joins over TLS.
             b = await GatewayProcess.StartAsync(Path.Combine(_dir, "node-b"), ClusterNodes.JoiningEnvironment(dataA, env),
@@ -249,5 +250,11 @@ public sealed class ClusterTransportTests(ITestOutputHelper output) : IDisposabl
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static async Task LogContainsAsync(GatewayProcess node, string text)
+    {
+        for (var i = 0; i < 50 && !node.Log.Contains(text, StringComparison.Ordinal); i++) await Task.Delay(200);
+        Assert.Contains(text, node.Log);
     }
 }
