@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-
 namespace Gateway.Policy;
 
 /// <summary>
@@ -17,49 +15,23 @@ public static class SubjectNames
     public static bool TryReadCommonNames(ReadOnlyMemory<byte> subjectDer, List<string> commonNames, out string error)
     {
         ArgumentNullException.ThrowIfNull(commonNames);
-        error = string.Empty;
-        try
-        {
-            var outer = new AsnReader(subjectDer, AsnEncodingRules.BER);
-            var rdns = outer.ReadSequence();
-            outer.ThrowIfNotEmpty();
-            while (rdns.HasData)
-            {
-                var set = rdns.ReadSetOf(skipSortOrderValidation: true);
-                while (set.HasData)
-                {
-                    var atv = set.ReadSequence();
-                    var oid = atv.ReadObjectIdentifier();
-                    var tag = atv.PeekTag();
-                    if (oid != CommonNameOid)
-                    {
-                        atv.ReadEncodedValue();
-                    }
-                    else if (tag.TagClass == TagClass.Universal && IsString((UniversalTagNumber)tag.TagValue))
-                    {
-                        commonNames.Add(atv.ReadCharacterString((UniversalTagNumber)tag.TagValue));
-                    }
-                    else
-                    {
-                        error = "the subject's CN is not a string";
-                        return false;
-                    }
-
-                    atv.ThrowIfNotEmpty();
-                }
-            }
-
-            return true;
-        }
-        catch (AsnContentException)
+        var attributes = new List<KeyValuePair<string, string>>();
+        var nonString = new List<string>();
+        if (!Rules.NameReader.TryRead(subjectDer, attributes, nonString))
         {
             error = "the subject is not a valid DER-encoded Name";
             return false;
         }
+        if (nonString.Contains(CommonNameOid))
+        {
+            error = "the subject's CN is not a string";
+            return false;
+        }
+        error = string.Empty;
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key == CommonNameOid) commonNames.Add(attribute.Value);
+        }
+        return true;
     }
-
-    private static bool IsString(UniversalTagNumber number) =>
-        number is UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String
-            or UniversalTagNumber.BMPString or UniversalTagNumber.T61String or UniversalTagNumber.VisibleString
-            or UniversalTagNumber.NumericString or UniversalTagNumber.UniversalString;
 }

@@ -2,10 +2,14 @@ using System.Formats.Asn1;
 
 namespace Gateway.Policy.Rules;
 
-/// <summary>Reads the attributes of an X.501 Name (DER) in encoded order.</summary>
+/// <summary>
+/// Reads the attributes of an X.501 Name (DER) in encoded order, every attribute of every RDN (multi-valued RDNs
+/// included). A value that is not a character string reads as <c>#</c> and its DER in hex, and its OID is added to
+/// <paramref name="nonStringOids"/> when given.
+/// </summary>
 internal static class NameReader
 {
-    public static bool TryRead(byte[] der, List<KeyValuePair<string, string>> attributes)
+    public static bool TryRead(ReadOnlyMemory<byte> der, List<KeyValuePair<string, string>> attributes, List<string>? nonStringOids = null)
     {
         try
         {
@@ -19,7 +23,8 @@ internal static class NameReader
                 {
                     var atv = set.ReadSequence();
                     var oid = atv.ReadObjectIdentifier();
-                    var value = ReadValue(atv);
+                    var value = ReadValue(atv, out var isString);
+                    if (!isString) nonStringOids?.Add(oid);
                     atv.ThrowIfNotEmpty();
                     attributes.Add(new KeyValuePair<string, string>(oid, value));
                 }
@@ -33,8 +38,9 @@ internal static class NameReader
         }
     }
 
-    private static string ReadValue(AsnReader reader)
+    private static string ReadValue(AsnReader reader, out bool isString)
     {
+        isString = true;
         var tag = reader.PeekTag();
         if (tag.TagClass == TagClass.Universal)
         {
@@ -47,6 +53,7 @@ internal static class NameReader
             }
         }
 
+        isString = false;
         return "#" + Convert.ToHexString(reader.ReadEncodedValue().Span);
     }
 }
