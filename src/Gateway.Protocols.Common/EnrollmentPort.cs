@@ -16,10 +16,12 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     private readonly ProfileCache _profiles;
     private readonly ClientCertificateVerifier _clientCertificates;
     private readonly ClientCertificateMetrics _clientCertificateMetrics;
+    private readonly CredentialFailureLimiter _credentialFailures;
 
     public EnrollmentPort(IGrainFactory grains, TimeProvider time, IOptions<EnrollmentPortOptions> options, ClientCertificateMetrics clientCertificateMetrics)
     {
         _clientCertificateMetrics = clientCertificateMetrics;
+        _credentialFailures = new CredentialFailureLimiter(options.Value.CredentialFailureLimit, options.Value.CredentialFailureWindow);
         _grains = grains;
         _time = time;
         _profiles = new ProfileCache(name => grains.GetGrain<IProfileDirectoryGrain>(0).GetProfileAsync(name), time,
@@ -58,14 +60,18 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         return check;
     }
 
-    public Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret)
+    public async Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret, System.Net.IPAddress? client = null)
     {
-        // Anything that is not a credential id cannot be one: answer without activating a grain for it.
-        if (!CredentialSecrets.IsWellFormedId(credentialId))
+        if (_credentialFailures.IsBlocked(client, out var retryAfter))
         {
-            return Task.FromResult(new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null));
+            return new CredentialCheck(CredentialCheckStatus.Throttled, "too many failed authentications from this address", 0, null, retryAfter);
         }
-        return _grains.GetGrain<ICredentialGrain>(credentialId).VerifySecretAsync(secret, profile.Name);
+        // Anything that is not a credential id cannot be one: answer without activating a grain for it.
+        var check = CredentialSecrets.IsWellFormedId(credentialId)
+            ? await _grains.GetGrain<ICredentialGrain>(credentialId).VerifySecretAsync(secret, profile.Name)
+            : new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null);
+        if (check.Status is CredentialCheckStatus.NotFound or CredentialCheckStatus.WrongSecret) _credentialFailures.RecordFailure(client);
+        return check;
     }
 
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>

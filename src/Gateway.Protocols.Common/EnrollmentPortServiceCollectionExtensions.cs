@@ -15,6 +15,9 @@ public static class EnrollmentPortServiceCollectionExtensions
             .Validate(o => o.ProfileCacheTtl > TimeSpan.Zero && o.ProfileCacheTtl <= TimeSpan.FromMinutes(5),
                 $"{EnrollmentPortOptions.Section}:ProfileCacheTtl must be more than 0 and at most 00:05:00 (a policy change must reach the front-ends)")
             .Validate(o => o.ProfileCacheCapacity is >= 1 and <= 100_000, $"{EnrollmentPortOptions.Section}:ProfileCacheCapacity must be between 1 and 100000")
+            .Validate(o => o.CredentialFailureLimit is >= 1 and <= 1_000_000, $"{EnrollmentPortOptions.Section}:CredentialFailureLimit must be between 1 and 1000000")
+            .Validate(o => o.CredentialFailureWindow >= TimeSpan.FromSeconds(1) && o.CredentialFailureWindow <= TimeSpan.FromDays(1),
+                $"{EnrollmentPortOptions.Section}:CredentialFailureWindow must be between 00:00:01 and 1.00:00:00")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -49,8 +49,10 @@ public interface IEnrollmentPort
     Task<ClientCertificateCheck> VerifyClientCertificateAsync(EnrollmentProfile profile, X509Certificate2 certificate, ClientCertificateUse use,
         X509Certificate2Collection manufacturerAnchors, X509Certificate2Collection clientIntermediates);
 
-    /// <summary>Checks an enrollment credential's secret for <paramref name="profile"/>; counts nothing (the enrollment counts the use).</summary>
-    Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret);
+    /// <summary>Checks an enrollment credential's secret for <paramref name="profile"/>; counts nothing (the enrollment counts the use).Failed checks (unknown id, wrong secret) are counted per <paramref name="client"/> address;
+    /// past <see cref="EnrollmentPortOptions.CredentialFailureLimit"/> in a window the answer is <see cref="CredentialCheckStatus.Throttled"/>, unchecked.
+    /// </summary>
+    Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret, System.Net.IPAddress? client = null);
 
     /// <summary>Revokes a certificate of this gateway (idempotent).</summary>
     Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null);

@@ -38,7 +38,7 @@ internal sealed class EstAuthenticator(IEnrollmentPort port)
         if (BasicCredentials.TryRead(http.Request, out var username, out var password, out var malformed))
         {
             if (malformed) return Challenge("The Authorization header is not valid HTTP Basic.");
-            var check = await port.VerifyCredentialAsync(profile.Profile, username, password);
+            var check = await port.VerifyCredentialAsync(profile.Profile, username, password, http.Connection.RemoteIpAddress);
             switch (check.Status)
             {
                 case CredentialCheckStatus.Valid:
@@ -47,6 +47,10 @@ internal sealed class EstAuthenticator(IEnrollmentPort port)
                 // a 202), and refuses a new one (403) when it cannot count the use.
                 case CredentialCheckStatus.Exhausted:
                     return new Result(new EstCaller(new Contracts.Requester(Contracts.AuthenticationMethods.HttpBasic, username), null, null), null);
+                case CredentialCheckStatus.Throttled:
+                    // Too many wrong ids or secrets from this address: nothing was checked; come back after the window.
+                    return new Result(null, new EstTextResult(StatusCodes.Status429TooManyRequests,
+                        "Too many failed authentications from this address; retry later.", retryAfter: check.RetryAfter ?? TimeSpan.FromMinutes(1)));
                 case CredentialCheckStatus.NotFound or CredentialCheckStatus.WrongSecret:
                     // RFC 9110 §15.5.2: the credentials are not valid, so challenge again (and do not tell which part was wrong).
                     return Challenge(WrongCredential);

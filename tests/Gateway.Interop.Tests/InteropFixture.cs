@@ -35,6 +35,8 @@ public sealed class InteropFixture : IAsyncLifetime
                 $"--Gateway:Est:TrustAnchors:0={ManufacturerCaPem}",
                 $"--Gateway:Policies:Path={PoliciesDir}",
                 $"--Gateway:Est:Labels:{ManualLabel}=est-manual-device",
+                // Every test client is 127.0.0.1 and several tests send wrong secrets on purpose: EstCredentialGuessingTests tests the limit.
+                "--Gateway:EnrollmentPort:CredentialFailureLimit=100000",
             ]);
         using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpUrl) };
         await File.WriteAllTextAsync(RootPem, await http.GetStringAsync("/ca/root.pem"));

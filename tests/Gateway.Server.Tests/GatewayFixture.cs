@@ -34,6 +34,8 @@ public class GatewayFixture : IAsyncLifetime
             $"--Gateway:Cluster:GatewayPort={FreePort()}",
             $"--Gateway:Policies:Path={Path.Combine(AppContext.BaseDirectory, "testdata", "policies")}",
             $"--Gateway:Admin:BootstrapApiKey={AdminKey}",
+            // Every test client is 127.0.0.1; the interop EstCredentialGuessingTests test the limit on failed credential checks.
+            "--Gateway:EnrollmentPort:CredentialFailureLimit=100000",
             "--Gateway:Admin:ApiKeys:0:Name=auditor-1",
             $"--Gateway:Admin:ApiKeys:0:Key={AuditorKey}",
             "--Gateway:Admin:ApiKeys:0:Roles:0=auditor",

@@ -9,7 +9,8 @@ public sealed record CredentialCheck(
     [property: Id(0)] CredentialCheckStatus Status,
     [property: Id(1)] string Reason,
     [property: Id(2)] int Uses,
-    [property: Id(3)] int? MaxUses)
+    [property: Id(3)] int? MaxUses,
+    [property: Id(4)] TimeSpan? RetryAfter = null)
 {
     public bool Valid => Status == CredentialCheckStatus.Valid;
 }

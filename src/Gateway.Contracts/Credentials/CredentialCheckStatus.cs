@@ -15,4 +15,6 @@ public enum CredentialCheckStatus
     Exhausted = 6,
     /// <summary>The request names a subject or SAN value outside the credential's <c>subjects</c>.</summary>
     SubjectNotAllowed = 7,
+    /// <summary>Not checked: the client's address used up its failed credential checks for now (see <see cref="CredentialCheck.RetryAfter"/>).</summary>
+    Throttled = 8,
 }

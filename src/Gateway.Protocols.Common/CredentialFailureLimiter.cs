@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+
+namespace Gateway.Protocols.Common;
+
+/// <summary>
+/// Failed credential checks per client address, for every protocol's credential (EST Basic today; SCEP challenge, CMP
+/// MAC and ACME EAB later): a fixed window per address from System.Threading.RateLimiting. Once an address has used up
+/// its failures, its checks are refused without asking the credential grain, so guessing secrets costs the guesser a
+/// window per handful of tries and costs us no grain call. IPv6 addresses count per /64 (one host owns a whole /64);
+/// idle partitions are dropped by the limiter, so memory is bounded by the addresses seen within a window. (The admin
+/// API counts failed API keys the same way with its own limiter: Admin may not reference this project.)
+/// </summary>
+internal sealed class CredentialFailureLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<IPAddress> _limiter;
+
+    public CredentialFailureLimiter(int failureLimit, TimeSpan window) =>
+        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ =>
+            new FixedWindowRateLimiterOptions { PermitLimit = failureLimit, Window = window, QueueLimit = 0, AutoReplenishment = true }));
+
+    /// <summary>True when <paramref name="client"/> has no failures left in this window, with the time until it has.</summary>
+    public bool IsBlocked(IPAddress? client, out TimeSpan retryAfter)
+    {
+        using var lease = _limiter.AttemptAcquire(Partition(client), 0);
+        retryAfter = lease.IsAcquired || !lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? TimeSpan.Zero : after;
+        return !lease.IsAcquired;
+    }
+
+    public void RecordFailure(IPAddress? client)
+    {
+        using var lease = _limiter.AttemptAcquire(Partition(client), 1);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    internal static IPAddress Partition(IPAddress? client) => client switch
+    {
+        null => IPAddress.None,
+        { IsIPv4MappedToIPv6: true } => client.MapToIPv4(),
+        { AddressFamily: AddressFamily.InterNetworkV6 } => new IPAddress([.. client.GetAddressBytes().AsSpan(0, 8), .. new byte[8]]),
+        _ => client,
+    };
+}
