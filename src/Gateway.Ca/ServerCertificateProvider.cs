@@ -19,14 +19,11 @@ public sealed class ServerCertificateProvider : IDisposable
     public const string FileName = "server.p12";
 
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
 
     private readonly ICertificateAuthority _ca;
     private readonly CaOptions _options;
     private readonly ILogger<ServerCertificateProvider> _logger;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private volatile Current? _current;
+    private readonly RenewingTlsCertificate _certificate;
 
     public ServerCertificateProvider(
         ICertificateAuthority ca, IOptions<CaOptions> options, ILogger<ServerCertificateProvider> logger, TimeProvider timeProvider)
@@ -38,7 +35,7 @@ public sealed class ServerCertificateProvider : IDisposable
         _ca = ca;
         _options = options.Value;
         _logger = logger;
-        _time = timeProvider;
+        _certificate = new RenewingTlsCertificate(ca, timeProvider, logger, "the gateway's TLS server certificate");
     }
 
     /// <summary>Where the certificate is persisted.</summary>
@@ -50,44 +47,11 @@ public sealed class ServerCertificateProvider : IDisposable
     /// <summary>The current certificate with its issuing chain (root excluded), for Kestrel's ServerCertificateChain / SslStream.</summary>
     public SslStreamCertificateContext GetCertificateContext() => GetCurrent().Context.Value;
 
-    public void Dispose()
-    {
-        _current?.Certificate.Dispose();
-    }
+    public void Dispose() => _certificate.Dispose();
 
-    private Current GetCurrent()
-    {
-        Current? current = _current;
-        if (current is not null && _time.GetUtcNow() < current.RenewAt)
-        {
-            return current;
-        }
+    private RenewingTlsCertificate.Current GetCurrent() => _certificate.Get(TryLoad, IssueAndStore);
 
-        lock (_gate)
-        {
-            current = _current;
-            DateTimeOffset now = _time.GetUtcNow();
-            if (current is not null && now < current.RenewAt)
-            {
-                return current;
-            }
-
-            try
-            {
-                current = (current is null ? TryLoad(now) : null) ?? IssueAndStore(now);
-            }
-            catch (Exception ex) when (current is not null && now < current.NotAfter)
-            {
-                _logger.LogError(ex, "Renewing the gateway's TLS server certificate failed; keeping the current one until {NotAfter:u}.", current.NotAfter);
-                current = current with { RenewAt = now + RetryAfterFailure };
-            }
-
-            _current = current;
-            return current;
-        }
-    }
-
-    private Current? TryLoad(DateTimeOffset now)
+    private X509Certificate2? TryLoad(DateTimeOffset now)
     {
         string path = FilePath;
         if (!File.Exists(path))
@@ -98,12 +62,12 @@ public sealed class ServerCertificateProvider : IDisposable
         try
         {
             string password = CaPassphrase.Resolve(_options, logger: null);
-            X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, KeyStorageFlags);
+            X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, RenewingTlsCertificate.KeyStorageFlags);
             string? problem = Check(certificate, now);
             if (problem is null)
             {
                 _logger.LogInformation("Reusing the gateway's TLS server certificate from {Path}, valid until {NotAfter:u}.", path, certificate.NotAfter.ToUniversalTime());
-                return Wrap(certificate);
+                return certificate;
             }
 
             certificate.Dispose();
@@ -125,10 +89,10 @@ public sealed class ServerCertificateProvider : IDisposable
             return "it has no private key";
         }
 
-        Current probe = Wrap(certificate);
-        if (now >= probe.RenewAt)
+        DateTimeOffset renewAt = RenewingTlsCertificate.RenewAt(certificate);
+        if (now >= renewAt)
         {
-            return $"it is due for renewal since {probe.RenewAt:u}";
+            return $"it is due for renewal since {renewAt:u}";
         }
 
         IssuingCa issuer = _ca.GetIssuer(_ca.DefaultIssuerId);
@@ -169,7 +133,7 @@ public sealed class ServerCertificateProvider : IDisposable
         return expected.SetEquals(actual) ? null : $"its names ({string.Join(", ", actual)}) differ from the configured ones";
     }
 
-    private Current IssueAndStore(DateTimeOffset now)
+    private X509Certificate2 IssueAndStore(DateTimeOffset now)
     {
         IReadOnlyList<string> hostNames = _options.ServerTls.EffectiveHostNames;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -190,48 +154,16 @@ public sealed class ServerCertificateProvider : IDisposable
         IssuedCertificate issued = _ca.Issue(template);
 
         string password = CaPassphrase.Resolve(_options, _options.Import.IsConfigured ? _logger : null);
-        byte[] pkcs12;
-        using (X509Certificate2 publicOnly = X509CertificateLoader.LoadCertificate(issued.Der))
-        using (X509Certificate2 withKey = publicOnly.CopyWithPrivateKey(key))
-        {
-            pkcs12 = withKey.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, password);
-        }
-
+        X509Certificate2 certificate = RenewingTlsCertificate.WithKey(issued.Der, key, password, out byte[] pkcs12);
         string directory = CaPaths.TlsDirectory(_options);
         SecureFile.CreateDirectory(directory);
         SecureFile.WriteAllBytes(FilePath, pkcs12);
-
-        // Re-import from PKCS#12 so the key is one SslStream can use on every platform (not an ephemeral CopyWithPrivateKey key).
-        X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12(pkcs12, password, KeyStorageFlags);
         _logger.LogInformation(
             "Issued the gateway's TLS server certificate {Serial} for {HostNames}, valid until {NotAfter:u}, stored in {Path}.",
             issued.Serial, string.Join(", ", hostNames), issued.NotAfter, FilePath);
-        return Wrap(certificate);
-    }
-
-    private Current Wrap(X509Certificate2 certificate)
-    {
-        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
-        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
-        DateTimeOffset renewAt = notBefore + ((notAfter - notBefore) * 2 / 3);
-        IssuingCa issuer = _ca.GetIssuer(_ca.DefaultIssuerId);
-        var context = new Lazy<SslStreamCertificateContext>(() =>
-        {
-            var intermediates = new X509Certificate2Collection();
-            foreach (byte[] der in issuer.ChainDer.Where(d => !d.AsSpan().SequenceEqual(_ca.RootCertificateDer)))
-            {
-                intermediates.Add(X509CertificateLoader.LoadCertificate(der));
-            }
-
-            return SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
-        });
-        return new Current(certificate, notAfter, renewAt, context);
+        return certificate;
     }
 
     private static string Normalize(string host) => IPAddress.TryParse(host, out IPAddress? address) ? address.ToString() : host;
 
-    private static X509KeyStorageFlags KeyStorageFlags =>
-        OperatingSystem.IsLinux() ? X509KeyStorageFlags.EphemeralKeySet : X509KeyStorageFlags.DefaultKeySet;
-
-    private sealed record Current(X509Certificate2 Certificate, DateTimeOffset NotAfter, DateTimeOffset RenewAt, Lazy<SslStreamCertificateContext> Context);
 }
