@@ -13,10 +13,10 @@ internal static class SerialRandom
     private const int BufferSize = 4096;
 
     [ThreadStatic]
-    private static byte[]? t_buffer;
+    private static byte[]? _threadBuffer;
 
     [ThreadStatic]
-    private static int t_offset;
+    private static int _threadOffset;
 
     public static void Fill(Span<byte> destination)
     {
@@ -26,17 +26,17 @@ internal static class SerialRandom
             return;
         }
 
-        byte[]? buffer = t_buffer;
-        if (buffer is null || t_offset + destination.Length > buffer.Length)
+        byte[]? buffer = _threadBuffer;
+        if (buffer is null || _threadOffset + destination.Length > buffer.Length)
         {
-            buffer ??= t_buffer = new byte[BufferSize];
+            buffer ??= _threadBuffer = new byte[BufferSize];
             RandomNumberGenerator.Fill(buffer);
-            t_offset = 0;
+            _threadOffset = 0;
         }
 
-        Span<byte> source = buffer.AsSpan(t_offset, destination.Length);
+        Span<byte> source = buffer.AsSpan(_threadOffset, destination.Length);
         source.CopyTo(destination);
         source.Clear();
-        t_offset += destination.Length;
+        _threadOffset += destination.Length;
     }
 }

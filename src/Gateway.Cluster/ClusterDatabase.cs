@@ -58,8 +58,8 @@ public sealed class ClusterDatabase : IAsyncDisposable
         );
         """;
 
-    private readonly SemaphoreSlim schemaLock = new(1, 1);
-    private volatile bool schemaReady;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
 
     public ClusterDatabase(string connectionString)
     {
@@ -82,15 +82,15 @@ public sealed class ClusterDatabase : IAsyncDisposable
     /// <summary>Creates the schema and tables if missing (once per process; safe against concurrent nodes).</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
-        if (schemaReady)
+        if (_schemaReady)
         {
             return;
         }
 
-        await schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (schemaReady)
+            if (_schemaReady)
             {
                 return;
             }
@@ -109,17 +109,17 @@ public sealed class ClusterDatabase : IAsyncDisposable
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            schemaReady = true;
+            _schemaReady = true;
         }
         finally
         {
-            schemaLock.Release();
+            _schemaLock.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync().ConfigureAwait(false);
-        schemaLock.Dispose();
+        _schemaLock.Dispose();
     }
 }

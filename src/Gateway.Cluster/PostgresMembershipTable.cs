@@ -28,19 +28,19 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
         "m.address, m.port, m.generation, m.silo_name, m.host_name, m.status, m.proxy_port, m.update_zone, m.fault_zone, " +
         "m.suspect_times, m.start_time, m.i_am_alive_time, m.row_etag";
 
-    private readonly ClusterDatabase database;
-    private readonly string clusterId;
-    private readonly ILogger<PostgresMembershipTable> logger;
+    private readonly ClusterDatabase _database;
+    private readonly string _clusterId;
+    private readonly ILogger<PostgresMembershipTable> _logger;
 
     public PostgresMembershipTable(ClusterDatabase database, IOptions<ClusterOptions> clusterOptions, ILogger<PostgresMembershipTable> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(clusterOptions);
         ArgumentNullException.ThrowIfNull(logger);
-        this.database = database;
-        clusterId = clusterOptions.Value.ClusterId;
-        this.logger = logger;
-        if (string.IsNullOrWhiteSpace(clusterId))
+        _database = database;
+        _clusterId = clusterOptions.Value.ClusterId;
+        _logger = logger;
+        if (string.IsNullOrWhiteSpace(_clusterId))
         {
             throw new ArgumentException("ClusterOptions.ClusterId must be set.", nameof(clusterOptions));
         }
@@ -69,38 +69,38 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
 
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
-        await database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await _database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         if (!tryInitTableVersion)
         {
             return;
         }
 
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"INSERT INTO {ClusterDatabase.Schema}.membership_version (cluster_id, version, etag) VALUES ($1, 0, 0) ON CONFLICT (cluster_id) DO NOTHING");
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
         {
-            LogCreatedVersionRow(clusterId);
+            LogCreatedVersionRow(_clusterId);
         }
     }
 
     public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"SELECT v.version, v.etag, {Columns} FROM {ClusterDatabase.Schema}.membership_version v " +
             $"LEFT JOIN {ClusterDatabase.Schema}.membership m ON m.cluster_id = v.cluster_id WHERE v.cluster_id = $1");
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         return await ReadTableAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"SELECT v.version, v.etag, {Columns} FROM {ClusterDatabase.Schema}.membership_version v " +
             $"LEFT JOIN {ClusterDatabase.Schema}.membership m ON m.cluster_id = v.cluster_id AND m.address = $2 AND m.port = $3 AND m.generation = $4 " +
             "WHERE v.cluster_id = $1");
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         AddKey(command, key);
         return await ReadTableAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -114,7 +114,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             return false;
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!await AdvanceVersionAsync(connection, transaction, tableVersion.Version, expectedTableEtag, cancellationToken).ConfigureAwait(false))
         {
@@ -128,7 +128,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             "update_zone, fault_zone, suspect_times, last_suspect_time, start_time, i_am_alive_time, row_etag) " +
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0) ON CONFLICT DO NOTHING",
             connection, transaction);
-        insert.Parameters.AddWithValue(clusterId);
+        insert.Parameters.AddWithValue(_clusterId);
         AddKey(insert, entry.SiloAddress);
         AddFields(insert, entry);
         if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
@@ -151,7 +151,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             return false;
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!await AdvanceVersionAsync(connection, transaction, tableVersion.Version, expectedTableEtag, cancellationToken).ConfigureAwait(false))
         {
@@ -165,7 +165,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             "fault_zone = $10, suspect_times = $11, last_suspect_time = $12, start_time = $13, i_am_alive_time = $14, row_etag = row_etag + 1 " +
             "WHERE cluster_id = $1 AND address = $2 AND port = $3 AND generation = $4 AND row_etag = $15",
             connection, transaction);
-        update.Parameters.AddWithValue(clusterId);
+        update.Parameters.AddWithValue(_clusterId);
         AddKey(update, entry.SiloAddress);
         AddFields(update, entry);
         update.Parameters.AddWithValue(expectedRowEtag);
@@ -183,10 +183,10 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
     public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"UPDATE {ClusterDatabase.Schema}.membership SET i_am_alive_time = $5 " +
             "WHERE cluster_id = $1 AND address = $2 AND port = $3 AND generation = $4");
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         AddKey(command, entry.SiloAddress);
         command.Parameters.Add(new NpgsqlParameter { Value = Utc(entry.IAmAliveTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
@@ -198,7 +198,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
     public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"DELETE FROM {ClusterDatabase.Schema}.membership_version WHERE cluster_id = $1"); // rows go with it (ON DELETE CASCADE)
         command.Parameters.AddWithValue(clusterId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -207,10 +207,10 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
     public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
     {
         // Dead entries whose latest sign of life (start, heartbeat, or suspicion vote) precedes the cut-off.
-        await using var command = database.DataSource.CreateCommand(
+        await using var command = _database.DataSource.CreateCommand(
             $"DELETE FROM {ClusterDatabase.Schema}.membership WHERE cluster_id = $1 AND status = $2 " +
             "AND GREATEST(start_time, i_am_alive_time, COALESCE(last_suspect_time, '-infinity'::timestamptz)) < $3");
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         command.Parameters.AddWithValue((int)SiloStatus.Dead);
         command.Parameters.Add(new NpgsqlParameter { Value = beforeDate.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
         await using var command = new NpgsqlCommand(
             $"UPDATE {ClusterDatabase.Schema}.membership_version SET version = $2, etag = etag + 1, updated_at = now() WHERE cluster_id = $1 AND etag = $3",
             connection, transaction);
-        command.Parameters.AddWithValue(clusterId);
+        command.Parameters.AddWithValue(_clusterId);
         command.Parameters.AddWithValue(newVersion);
         command.Parameters.AddWithValue(expectedEtag);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;

@@ -14,52 +14,52 @@ public sealed class CompiledProfile
 {
     private static readonly byte[] EmptyName = [0x30, 0x00];
 
-    private readonly ProfileDefinition definition;
-    private readonly bool[] protocols;
-    private readonly HashSet<string> authentication;
-    private readonly string protocolsText;
-    private readonly string authenticationText;
-    private readonly string versionText;
+    private readonly ProfileDefinition _definition;
+    private readonly bool[] _protocols;
+    private readonly HashSet<string> _authentication;
+    private readonly string _protocolsText;
+    private readonly string _authenticationText;
+    private readonly string _versionText;
 
     internal CompiledProfile(ProfileDefinition definition, string document, string source, int version)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
-        this.definition = definition;
+        _definition = definition;
         Document = document;
         Source = source;
         Version = version;
-        versionText = version.ToString(CultureInfo.InvariantCulture);
-        protocols = new bool[Enum.GetValues<EnrollmentProtocol>().Max(p => (int)p) + 1];
+        _versionText = version.ToString(CultureInfo.InvariantCulture);
+        _protocols = new bool[Enum.GetValues<EnrollmentProtocol>().Max(p => (int)p) + 1];
         foreach (var protocol in definition.Protocols)
         {
-            protocols[(int)protocol] = true;
+            _protocols[(int)protocol] = true;
         }
 
-        authentication = new HashSet<string>(definition.AuthenticationMethods, StringComparer.Ordinal);
-        if (authentication.Contains(Contracts.AuthenticationMethods.ClientCertificate))
+        _authentication = new HashSet<string>(definition.AuthenticationMethods, StringComparer.Ordinal);
+        if (_authentication.Contains(Contracts.AuthenticationMethods.ClientCertificate))
         {
             // client-certificate (kept for existing profiles) admits both kinds a front-end tells apart.
-            authentication.Add(Contracts.AuthenticationMethods.ManufacturerCertificate);
-            authentication.Add(Contracts.AuthenticationMethods.GatewayCertificate);
+            _authentication.Add(Contracts.AuthenticationMethods.ManufacturerCertificate);
+            _authentication.Add(Contracts.AuthenticationMethods.GatewayCertificate);
         }
-        protocolsText = string.Join(", ", definition.Protocols.Select(ProtocolNames.Display));
-        authenticationText = string.Join(", ", definition.AuthenticationMethods);
+        _protocolsText = string.Join(", ", definition.Protocols.Select(ProtocolNames.Display));
+        _authenticationText = string.Join(", ", definition.AuthenticationMethods);
     }
 
-    public string Name => definition.Name;
+    public string Name => _definition.Name;
 
-    public string Description => definition.Description;
+    public string Description => _definition.Description;
 
     /// <summary>The issuing CA's id (<c>issuer</c>, default <c>default</c>).</summary>
-    public string Issuer => definition.Issuer;
+    public string Issuer => _definition.Issuer;
 
-    public IReadOnlyList<EnrollmentProtocol> Protocols => definition.Protocols;
+    public IReadOnlyList<EnrollmentProtocol> Protocols => _definition.Protocols;
 
     /// <summary>Allowed authentication methods (names from <see cref="Gateway.Contracts.AuthenticationMethods"/>).</summary>
-    public IReadOnlyList<string> AuthenticationMethods => definition.AuthenticationMethods;
+    public IReadOnlyList<string> AuthenticationMethods => _definition.AuthenticationMethods;
 
     /// <summary><c>acceptsCertificatesFrom</c>: other profiles whose gateway-issued client certificates authenticate enrollments here (a profile always accepts its own).</summary>
-    public IReadOnlyList<string> AcceptsCertificatesFrom => definition.AcceptsCertificatesFrom;
+    public IReadOnlyList<string> AcceptsCertificatesFrom => _definition.AcceptsCertificatesFrom;
 
     /// <summary>The profile's version (default 1); reported as <see cref="Decision.ProfileVersion"/>.</summary>
     public int Version { get; }
@@ -71,33 +71,33 @@ public sealed class CompiledProfile
     public string Source { get; }
 
     /// <summary><c>keys.allowReuse</c>: whether the caller needs to look up <see cref="PolicyFacts.KeyInUseByOtherSubject"/> at all.</summary>
-    public bool AllowKeyReuse => definition.Keys.AllowReuse;
+    public bool AllowKeyReuse => _definition.Keys.AllowReuse;
 
-    public bool RequiresManualApproval => definition.ManualApproval;
+    public bool RequiresManualApproval => _definition.ManualApproval;
 
     /// <summary><c>revocation.allowHold</c>: certificates of this profile may be suspended (certificateHold) and released (removeFromCRL).</summary>
-    public bool AllowsCertificateHold => definition.AllowHold;
+    public bool AllowsCertificateHold => _definition.AllowHold;
 
     /// <summary><c>quotas.perRequester</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedToRequesterInWindow"/> over.</summary>
-    public QuotaLimit? PerRequesterQuota => definition.PerRequesterQuota;
+    public QuotaLimit? PerRequesterQuota => _definition.PerRequesterQuota;
 
     /// <summary><c>quotas.perProfile</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedForProfileInWindow"/> over.</summary>
-    public QuotaLimit? PerProfileQuota => definition.PerProfileQuota;
+    public QuotaLimit? PerProfileQuota => _definition.PerProfileQuota;
 
     /// <summary><c>renewal.window</c>, or null (renewal at any time).</summary>
-    public TimeSpan? RenewalWindow => definition.Renewal.Window;
+    public TimeSpan? RenewalWindow => _definition.Renewal.Window;
 
-    public TimeSpan DefaultLifetime => definition.Validity.Default;
+    public TimeSpan DefaultLifetime => _definition.Validity.Default;
 
-    public TimeSpan MaxLifetime => definition.Validity.Max;
+    public TimeSpan MaxLifetime => _definition.Validity.Max;
 
     /// <summary>The same profile with another version number.</summary>
     /// <summary>What the profile asks of a request (keys, subject attributes, EKUs), for clients that ask first.</summary>
-    public ProfileRequirements Requirements => requirements ??= ProfileRequirements.From(definition);
+    public ProfileRequirements Requirements => _requirements ??= ProfileRequirements.From(_definition);
 
-    private ProfileRequirements? requirements;
+    private ProfileRequirements? _requirements;
 
-    public CompiledProfile WithVersion(int version) => new(definition, Document, Source, version);
+    public CompiledProfile WithVersion(int version) => new(_definition, Document, Source, version);
 
     public override string ToString() => $"{Name} v{Version} ({Source})";
 
@@ -112,30 +112,30 @@ public sealed class CompiledProfile
         var rules = new RuleRecorder();
 
         var protocol = input.Protocol;
-        if ((uint)protocol >= (uint)protocols.Length || !protocols[(int)protocol])
+        if ((uint)protocol >= (uint)_protocols.Length || !_protocols[(int)protocol])
         {
-            rules.Deny("protocols", $"Protocol {ProtocolNames.Display(protocol)} is not allowed by profile {Name} (allowed: {protocolsText})", RejectionReason.Unauthorized);
+            rules.Deny("protocols", $"Protocol {ProtocolNames.Display(protocol)} is not allowed by profile {Name} (allowed: {_protocolsText})", RejectionReason.Unauthorized);
             return Denied(rules);
         }
 
         rules.Allow("protocols", $"Protocol {ProtocolNames.Display(protocol)} is allowed");
         var method = input.Requester.AuthenticationMethod;
-        if (!authentication.Contains(method))
+        if (!_authentication.Contains(method))
         {
-            rules.Deny("authentication", $"Authentication method {method} is not allowed by profile {Name} (allowed: {authenticationText})", RejectionReason.Unauthorized);
+            rules.Deny("authentication", $"Authentication method {method} is not allowed by profile {Name} (allowed: {_authenticationText})", RejectionReason.Unauthorized);
             return Denied(rules);
         }
 
         rules.Allow("authentication", $"Authentication method {method} is allowed");
-        definition.Renewal.EvaluateAuthentication(input, facts, rules);
+        _definition.Renewal.EvaluateAuthentication(input, facts, rules);
         if (rules.Denied)
         {
             return Denied(rules);
         }
 
-        var key = definition.Keys.Evaluate(input, facts, rules);
+        var key = _definition.Keys.Evaluate(input, facts, rules);
 
-        var subject = definition.Subject;
+        var subject = _definition.Subject;
         List<KeyValuePair<string, string>>? attributes = [];
         if (NameReader.TryRead(input.Subject, attributes))
         {
@@ -155,14 +155,14 @@ public sealed class CompiledProfile
             }
         }
 
-        var sans = definition.San.Evaluate(input.SubjectAltNames, rules);
+        var sans = _definition.San.Evaluate(input.SubjectAltNames, rules);
         if (subject.CommonNameMustBeSan && attributes is not null)
         {
             SubjectRules.CheckCommonNamesAreSans(attributes, sans, rules);
         }
 
-        var copied = definition.Extensions.EvaluateRequested(input.RequestedExtensions, rules);
-        definition.Renewal.Evaluate(input, facts, rules);
+        var copied = _definition.Extensions.EvaluateRequested(input.RequestedExtensions, rules);
+        _definition.Renewal.Evaluate(input, facts, rules);
         EvaluateQuotas(input, facts, rules);
 
         if (rules.Denied || key is null)
@@ -190,8 +190,8 @@ public sealed class CompiledProfile
             return Denied(rules);
         }
 
-        var (notBefore, notAfter) = definition.Validity.Compute(input.Now, rules);
-        var keyUsage = definition.Extensions.KeyUsageFor(key.Value, rules);
+        var (notBefore, notAfter) = _definition.Validity.Compute(input.Now, rules);
+        var keyUsage = _definition.Extensions.KeyUsageFor(key.Value, rules);
         if (rules.Denied)
         {
             return Denied(rules);
@@ -205,18 +205,18 @@ public sealed class CompiledProfile
             notBefore,
             notAfter,
             keyUsage,
-            definition.Extensions.ExtendedKeyUsages,
-            definition.Extensions.CertificatePolicies,
+            _definition.Extensions.ExtendedKeyUsages,
+            _definition.Extensions.CertificatePolicies,
             copied);
 
-        if (definition.ManualApproval)
+        if (_definition.ManualApproval)
         {
             rules.Pending("approval", $"Profile {Name} requires approval by an administrator");
-            return new Decision(DecisionEffect.Pending, rules.Rules, certificate, null, versionText);
+            return new Decision(DecisionEffect.Pending, rules.Rules, certificate, null, _versionText);
         }
 
         rules.Allow("approval", "Approved automatically");
-        return new Decision(DecisionEffect.Allow, rules.Rules, certificate, null, versionText);
+        return new Decision(DecisionEffect.Allow, rules.Rules, certificate, null, _versionText);
     }
 
     private void EvaluateQuotas(PolicyInput input, PolicyFacts? facts, RuleRecorder rules)
@@ -226,7 +226,7 @@ public sealed class CompiledProfile
             return;
         }
 
-        if (definition.PerRequesterQuota is { } perRequester && facts.IssuedToRequesterInWindow is { } byRequester)
+        if (_definition.PerRequesterQuota is { } perRequester && facts.IssuedToRequesterInWindow is { } byRequester)
         {
             var text = $"Requester {input.Requester} has {byRequester} certificate(s) issued in the last {Durations.Format(perRequester.Window)}; the quota is {perRequester.Count}";
             if (byRequester >= perRequester.Count)
@@ -239,7 +239,7 @@ public sealed class CompiledProfile
             }
         }
 
-        if (definition.PerProfileQuota is { } perProfile && facts.IssuedForProfileInWindow is { } byProfile)
+        if (_definition.PerProfileQuota is { } perProfile && facts.IssuedForProfileInWindow is { } byProfile)
         {
             var text = $"Profile {Name} has {byProfile} certificate(s) issued in the last {Durations.Format(perProfile.Window)}; the quota is {perProfile.Count}";
             if (byProfile >= perProfile.Count)
@@ -254,7 +254,7 @@ public sealed class CompiledProfile
     }
 
     private Decision Denied(RuleRecorder rules) =>
-        new(DecisionEffect.Deny, rules.Rules, null, rules.DenyReason ?? RejectionReason.PolicyDenied, versionText);
+        new(DecisionEffect.Deny, rules.Rules, null, rules.DenyReason ?? RejectionReason.PolicyDenied, _versionText);
 
     private static string? LastCommonName(List<KeyValuePair<string, string>>? attributes)
     {

@@ -6,11 +6,11 @@ namespace Gateway.Policy;
 /// </summary>
 public sealed class ProfileCatalog
 {
-    private readonly Dictionary<string, CompiledProfile> byName;
+    private readonly Dictionary<string, CompiledProfile> _byName;
 
     private ProfileCatalog(Dictionary<string, CompiledProfile> byName)
     {
-        this.byName = byName;
+        _byName = byName;
         Profiles = [.. byName.Values.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -21,7 +21,7 @@ public sealed class ProfileCatalog
 
     public bool TryGet(string name, out CompiledProfile profile)
     {
-        if (byName.TryGetValue(name, out var found))
+        if (_byName.TryGetValue(name, out var found))
         {
             profile = found;
             return true;

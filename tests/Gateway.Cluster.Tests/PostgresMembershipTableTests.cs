@@ -13,21 +13,21 @@ namespace Gateway.Cluster.Tests;
 public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsyncLifetime
 {
     private static readonly DateTime Now = new(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-    private readonly string clusterId = "test-" + Guid.NewGuid().ToString("N")[..10];
-    private ClusterDatabase database = null!;
-    private PostgresMembershipTable table = null!;
+    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..10];
+    private ClusterDatabase _database = null!;
+    private PostgresMembershipTable _table = null!;
 
     public async Task InitializeAsync()
     {
-        database = new ClusterDatabase(fixture.ConnectionString);
-        table = NewTable(clusterId);
-        await table.InitializeMembershipTableAsync(tryInitTableVersion: true);
+        _database = new ClusterDatabase(fixture.ConnectionString);
+        _table = NewTable(_clusterId);
+        await _table.InitializeMembershipTableAsync(tryInitTableVersion: true);
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private PostgresMembershipTable NewTable(string cluster) =>
-        new(database, Options.Create(new ClusterOptions { ClusterId = cluster, ServiceId = "gateway" }), NullLogger<PostgresMembershipTable>.Instance);
+        new(_database, Options.Create(new ClusterOptions { ClusterId = cluster, ServiceId = "gateway" }), NullLogger<PostgresMembershipTable>.Instance);
 
     private static MembershipEntry Entry(int port, SiloStatus status = SiloStatus.Joining, int generation = 7, DateTime? alive = null) => new()
     {
@@ -46,7 +46,7 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task ReadAll_of_a_new_cluster_returns_version_zero_and_no_rows()
     {
-        var data = await table.ReadAllAsync();
+        var data = await _table.ReadAllAsync();
         Assert.Equal(0, data.Version.Version);
         Assert.False(string.IsNullOrEmpty(data.Version.VersionEtag));
         Assert.Empty(data.Members);
@@ -58,7 +58,7 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
         var id = "init-" + Guid.NewGuid().ToString("N")[..10];
         await using var other = new ClusterDatabase(fixture.ConnectionString);
         var tables = Enumerable.Range(0, 4)
-            .Select(i => new PostgresMembershipTable(i % 2 == 0 ? database : other, Options.Create(new ClusterOptions { ClusterId = id }), NullLogger<PostgresMembershipTable>.Instance))
+            .Select(i => new PostgresMembershipTable(i % 2 == 0 ? _database : other, Options.Create(new ClusterOptions { ClusterId = id }), NullLogger<PostgresMembershipTable>.Instance))
             .ToArray();
         await Task.WhenAll(tables.Select(t => t.InitializeMembershipTableAsync(true)));
         var first = await tables[0].ReadAllAsync();
@@ -80,12 +80,12 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task InsertRow_with_current_version_stores_the_entry_and_advances_the_version()
     {
-        var before = await table.ReadAllAsync();
+        var before = await _table.ReadAllAsync();
         var entry = Entry(11111);
         entry.SuspectTimes = [Tuple.Create(SiloAddress.New(IPAddress.Parse("10.1.2.3"), 5000, 3), Now.AddSeconds(-3))];
-        Assert.True(await table.InsertRowAsync(entry, before.Version.Next()));
+        Assert.True(await _table.InsertRowAsync(entry, before.Version.Next()));
 
-        var after = await table.ReadAllAsync();
+        var after = await _table.ReadAllAsync();
         Assert.Equal(before.Version.Version + 1, after.Version.Version);
         Assert.NotEqual(before.Version.VersionEtag, after.Version.VersionEtag);
         var (read, etag) = Assert.Single(after.Members);
@@ -108,13 +108,13 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task InsertRow_with_stale_etag_fails_and_changes_nothing()
     {
-        var stale = (await table.ReadAllAsync()).Version;
-        Assert.True(await table.InsertRowAsync(Entry(1), stale.Next()));
-        var current = await table.ReadAllAsync();
+        var stale = (await _table.ReadAllAsync()).Version;
+        Assert.True(await _table.InsertRowAsync(Entry(1), stale.Next()));
+        var current = await _table.ReadAllAsync();
 
-        Assert.False(await table.InsertRowAsync(Entry(2), stale.Next()));
+        Assert.False(await _table.InsertRowAsync(Entry(2), stale.Next()));
 
-        var after = await table.ReadAllAsync();
+        var after = await _table.ReadAllAsync();
         Assert.Equal(current.Version.Version, after.Version.Version);
         Assert.Equal(current.Version.VersionEtag, after.Version.VersionEtag);
         Assert.Single(after.Members);
@@ -123,12 +123,12 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task InsertRow_for_a_silo_already_present_fails_and_leaves_the_version_alone()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var current = await table.ReadAllAsync();
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var current = await _table.ReadAllAsync();
 
-        Assert.False(await table.InsertRowAsync(Entry(1, SiloStatus.Active), current.Version.Next()));
+        Assert.False(await _table.InsertRowAsync(Entry(1, SiloStatus.Active), current.Version.Next()));
 
-        var after = await table.ReadAllAsync();
+        var after = await _table.ReadAllAsync();
         Assert.Equal(current.Version.VersionEtag, after.Version.VersionEtag);
         Assert.Equal(current.Version.Version, after.Version.Version);
         Assert.Equal(SiloStatus.Joining, Assert.Single(after.Members).Item1.Status);
@@ -137,18 +137,18 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task Another_generation_of_the_same_endpoint_is_another_row()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1, generation: 1), (await table.ReadAllAsync()).Version.Next()));
-        Assert.True(await table.InsertRowAsync(Entry(1, generation: 2), (await table.ReadAllAsync()).Version.Next()));
-        Assert.Equal(2, (await table.ReadAllAsync()).Members.Count);
+        Assert.True(await _table.InsertRowAsync(Entry(1, generation: 1), (await _table.ReadAllAsync()).Version.Next()));
+        Assert.True(await _table.InsertRowAsync(Entry(1, generation: 2), (await _table.ReadAllAsync()).Version.Next()));
+        Assert.Equal(2, (await _table.ReadAllAsync()).Members.Count);
     }
 
     [Fact]
     public async Task Concurrent_inserts_with_the_same_version_admit_exactly_one()
     {
-        var version = (await table.ReadAllAsync()).Version;
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => table.InsertRowAsync(Entry(100 + i), version.Next())));
+        var version = (await _table.ReadAllAsync()).Version;
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _table.InsertRowAsync(Entry(100 + i), version.Next())));
         Assert.Equal(1, results.Count(r => r));
-        var after = await table.ReadAllAsync();
+        var after = await _table.ReadAllAsync();
         Assert.Single(after.Members);
         Assert.Equal(version.Version + 1, after.Version.Version);
     }
@@ -156,14 +156,14 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task ReadRow_returns_that_silo_alone_with_the_table_version()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        Assert.True(await table.InsertRowAsync(Entry(2), (await table.ReadAllAsync()).Version.Next()));
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        Assert.True(await _table.InsertRowAsync(Entry(2), (await _table.ReadAllAsync()).Version.Next()));
 
-        var row = await table.ReadRowAsync(Entry(2).SiloAddress);
+        var row = await _table.ReadRowAsync(Entry(2).SiloAddress);
         Assert.Equal(2, row.Version.Version);
         Assert.Equal(Entry(2).SiloAddress, Assert.Single(row.Members).Item1.SiloAddress);
 
-        var missing = await table.ReadRowAsync(Entry(3).SiloAddress);
+        var missing = await _table.ReadRowAsync(Entry(3).SiloAddress);
         Assert.Empty(missing.Members);
         Assert.Equal(2, missing.Version.Version);
     }
@@ -171,15 +171,15 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task UpdateRow_with_current_etags_changes_the_row_its_etag_and_the_version()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var read = await table.ReadRowAsync(Entry(1).SiloAddress);
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var read = await _table.ReadRowAsync(Entry(1).SiloAddress);
         var (entry, etag) = read.Members[0];
         entry.Status = SiloStatus.Active;
         entry.IAmAliveTime = Now.AddMinutes(1);
 
-        Assert.True(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
+        Assert.True(await _table.UpdateRowAsync(entry, etag, read.Version.Next()));
 
-        var after = await table.ReadRowAsync(entry.SiloAddress);
+        var after = await _table.ReadRowAsync(entry.SiloAddress);
         Assert.Equal(read.Version.Version + 1, after.Version.Version);
         var (updated, newEtag) = Assert.Single(after.Members);
         Assert.Equal(SiloStatus.Active, updated.Status);
@@ -190,15 +190,15 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task UpdateRow_with_stale_table_etag_fails_and_changes_nothing()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var read = await table.ReadAllAsync();
-        Assert.True(await table.InsertRowAsync(Entry(2), read.Version.Next())); // someone else wrote meanwhile
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var read = await _table.ReadAllAsync();
+        Assert.True(await _table.InsertRowAsync(Entry(2), read.Version.Next())); // someone else wrote meanwhile
         var (entry, etag) = read.Members[0];
         entry.Status = SiloStatus.Dead;
 
-        Assert.False(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
+        Assert.False(await _table.UpdateRowAsync(entry, etag, read.Version.Next()));
 
-        var after = await table.ReadRowAsync(entry.SiloAddress);
+        var after = await _table.ReadRowAsync(entry.SiloAddress);
         Assert.Equal(SiloStatus.Joining, after.Members[0].Item1.Status);
         Assert.Equal(etag, after.Members[0].Item2);
         Assert.Equal(2, after.Version.Version);
@@ -207,17 +207,17 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task UpdateRow_with_stale_row_etag_fails_and_leaves_the_version_alone()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var first = await table.ReadAllAsync();
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var first = await _table.ReadAllAsync();
         var (entry, staleEtag) = first.Members[0];
         entry.Status = SiloStatus.Active;
-        Assert.True(await table.UpdateRowAsync(entry, staleEtag, first.Version.Next()));
-        var current = await table.ReadAllAsync();
+        Assert.True(await _table.UpdateRowAsync(entry, staleEtag, first.Version.Next()));
+        var current = await _table.ReadAllAsync();
 
         entry.Status = SiloStatus.Dead;
-        Assert.False(await table.UpdateRowAsync(entry, staleEtag, current.Version.Next()));
+        Assert.False(await _table.UpdateRowAsync(entry, staleEtag, current.Version.Next()));
 
-        var after = await table.ReadAllAsync();
+        var after = await _table.ReadAllAsync();
         Assert.Equal(current.Version.VersionEtag, after.Version.VersionEtag);
         Assert.Equal(SiloStatus.Active, after.Members[0].Item1.Status);
     }
@@ -225,50 +225,50 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task UpdateRow_of_a_missing_silo_fails()
     {
-        var read = await table.ReadAllAsync();
-        Assert.False(await table.UpdateRowAsync(Entry(9), "0", read.Version.Next()));
-        Assert.Equal(read.Version.VersionEtag, (await table.ReadAllAsync()).Version.VersionEtag);
+        var read = await _table.ReadAllAsync();
+        Assert.False(await _table.UpdateRowAsync(Entry(9), "0", read.Version.Next()));
+        Assert.Equal(read.Version.VersionEtag, (await _table.ReadAllAsync()).Version.VersionEtag);
     }
 
     [Fact]
     public async Task Malformed_etags_fail_instead_of_throwing()
     {
-        var read = await table.ReadAllAsync();
-        Assert.False(await table.InsertRowAsync(Entry(1), new TableVersion(1, "not-a-number")));
-        Assert.True(await table.InsertRowAsync(Entry(1), read.Version.Next()));
-        var current = await table.ReadAllAsync();
-        Assert.False(await table.UpdateRowAsync(current.Members[0].Item1, "-1x", current.Version.Next()));
+        var read = await _table.ReadAllAsync();
+        Assert.False(await _table.InsertRowAsync(Entry(1), new TableVersion(1, "not-a-number")));
+        Assert.True(await _table.InsertRowAsync(Entry(1), read.Version.Next()));
+        var current = await _table.ReadAllAsync();
+        Assert.False(await _table.UpdateRowAsync(current.Members[0].Item1, "-1x", current.Version.Next()));
     }
 
     [Fact]
     public async Task Concurrent_updates_from_one_read_admit_exactly_one()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var read = await table.ReadAllAsync();
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var read = await _table.ReadAllAsync();
         var (entry, etag) = read.Members[0];
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
         {
             var copy = Entry(1);
             copy.Status = SiloStatus.Active;
             copy.SiloName = "writer-" + i;
-            return table.UpdateRowAsync(copy, etag, read.Version.Next());
+            return _table.UpdateRowAsync(copy, etag, read.Version.Next());
         }));
         Assert.Equal(1, results.Count(r => r));
-        Assert.Equal(read.Version.Version + 1, (await table.ReadAllAsync()).Version.Version);
+        Assert.Equal(read.Version.Version + 1, (await _table.ReadAllAsync()).Version.Version);
     }
 
     [Fact]
     public async Task UpdateIAmAlive_writes_the_heartbeat_only_and_keeps_earlier_reads_usable()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var read = await table.ReadAllAsync();
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var read = await _table.ReadAllAsync();
         var (entry, etag) = read.Members[0];
 
         var heartbeat = Entry(1, SiloStatus.Dead); // only IAmAliveTime may be taken from it
         heartbeat.IAmAliveTime = Now.AddSeconds(30);
-        await table.UpdateIAmAliveAsync(heartbeat);
+        await _table.UpdateIAmAliveAsync(heartbeat);
 
-        var afterBeat = await table.ReadAllAsync();
+        var afterBeat = await _table.ReadAllAsync();
         Assert.Equal(read.Version.VersionEtag, afterBeat.Version.VersionEtag);
         Assert.Equal(read.Version.Version, afterBeat.Version.Version);
         var (beaten, beatenEtag) = afterBeat.Members[0];
@@ -277,14 +277,14 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
         Assert.Equal(etag, beatenEtag);
 
         entry.Status = SiloStatus.Active;
-        Assert.True(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
+        Assert.True(await _table.UpdateRowAsync(entry, etag, read.Version.Next()));
     }
 
     [Fact]
     public async Task UpdateIAmAlive_of_a_missing_silo_changes_nothing()
     {
-        await table.UpdateIAmAliveAsync(Entry(42));
-        Assert.Empty((await table.ReadAllAsync()).Members);
+        await _table.UpdateIAmAliveAsync(Entry(42));
+        Assert.Empty((await _table.ReadAllAsync()).Members);
     }
 
     [Fact]
@@ -300,16 +300,16 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
         oldActive.StartTime = Now.AddHours(-4);
         foreach (var e in new[] { oldDead, recentlySuspected, recentDead, oldActive })
         {
-            Assert.True(await table.InsertRowAsync(e, (await table.ReadAllAsync()).Version.Next()));
+            Assert.True(await _table.InsertRowAsync(e, (await _table.ReadAllAsync()).Version.Next()));
         }
 
-        var otherCluster = NewTable(clusterId + "-other");
+        var otherCluster = NewTable(_clusterId + "-other");
         await otherCluster.InitializeMembershipTableAsync(true);
         Assert.True(await otherCluster.InsertRowAsync(Entry(1, SiloStatus.Dead, alive: Now.AddHours(-3)), (await otherCluster.ReadAllAsync()).Version.Next()));
 
-        await table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(Now.AddHours(-1)));
+        await _table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(Now.AddHours(-1)));
 
-        var left = (await table.ReadAllAsync()).Members.Select(m => m.Item1.SiloAddress.Endpoint.Port).Order().ToArray();
+        var left = (await _table.ReadAllAsync()).Members.Select(m => m.Item1.SiloAddress.Endpoint.Port).Order().ToArray();
         Assert.Equal([2, 3, 4], left);
         Assert.Single((await otherCluster.ReadAllAsync()).Members);
     }
@@ -317,20 +317,20 @@ public sealed class PostgresMembershipTableTests(PostgresFixture fixture) : IAsy
     [Fact]
     public async Task DeleteMembershipTableEntries_removes_that_cluster_only()
     {
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
-        var other = NewTable(clusterId + "-keep");
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
+        var other = NewTable(_clusterId + "-keep");
         await other.InitializeMembershipTableAsync(true);
         Assert.True(await other.InsertRowAsync(Entry(1), (await other.ReadAllAsync()).Version.Next()));
 
-        await table.DeleteMembershipTableEntriesAsync(clusterId);
+        await _table.DeleteMembershipTableEntriesAsync(_clusterId);
 
-        var gone = await table.ReadAllAsync();
+        var gone = await _table.ReadAllAsync();
         Assert.Empty(gone.Members);
         Assert.Equal(0, gone.Version.Version);
         Assert.Single((await other.ReadAllAsync()).Members);
 
-        await table.InitializeMembershipTableAsync(true);
-        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
+        await _table.InitializeMembershipTableAsync(true);
+        Assert.True(await _table.InsertRowAsync(Entry(1), (await _table.ReadAllAsync()).Version.Next()));
     }
 
     [Fact]

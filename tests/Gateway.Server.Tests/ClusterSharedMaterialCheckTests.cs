@@ -11,20 +11,20 @@ namespace Gateway.Server.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class ClusterSharedMaterialCheckTests(GatewayFixture gateway) : IAsyncLifetime
 {
-    private readonly ClusterPlan plan = new("postgres", IPAddress.Loopback, 11111, 30000, "check-" + Guid.NewGuid().ToString("N")[..10], "gateway", IPAddress.Loopback, Tls: true);
-    private ClusterDatabase database = null!;
+    private readonly ClusterPlan _plan = new("postgres", IPAddress.Loopback, 11111, 30000, "check-" + Guid.NewGuid().ToString("N")[..10], "gateway", IPAddress.Loopback, Tls: true);
+    private ClusterDatabase _database = null!;
 
     public Task InitializeAsync()
     {
-        database = new ClusterDatabase(gateway.App.Services.GetRequiredService<GatewayConnection>().ConnectionString);
+        _database = new ClusterDatabase(gateway.App.Services.GetRequiredService<GatewayConnection>().ConnectionString);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private Task RunAsync(string credentialKeyId, bool replace = false) =>
-        ClusterSharedMaterialCheck.RunAsync(new SharedMaterialRegistry(database), gateway.App.Services.GetRequiredService<ICertificateAuthority>(),
-            credentialKeyId, plan, replace, TimeProvider.System, NullLogger.Instance);
+        ClusterSharedMaterialCheck.RunAsync(new SharedMaterialRegistry(_database), gateway.App.Services.GetRequiredService<ICertificateAuthority>(),
+            credentialKeyId, _plan, replace, TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task Same_ca_and_credential_key_pass_on_every_start()

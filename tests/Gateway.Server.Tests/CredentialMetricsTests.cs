@@ -12,7 +12,7 @@ public sealed class CredentialMetricsTests : IDisposable
 {
     private readonly TestMeters _testMeters = new();
 
-    private System.Diagnostics.Metrics.IMeterFactory _meters => _testMeters.Factory;
+    private System.Diagnostics.Metrics.IMeterFactory Meters => _testMeters.Factory;
 
     [Theory]
     [InlineData(CredentialCheckStatus.NotFound, "not-found")]
@@ -24,10 +24,10 @@ public sealed class CredentialMetricsTests : IDisposable
     [InlineData(CredentialCheckStatus.SubjectNotAllowed, "subject-not-allowed")]
     public void Recorded_refusal_counts_one_with_reason_and_stage(CredentialCheckStatus status, string reason)
     {
-        using var collector = new MetricCollector<long>(_meters, CredentialMetrics.MeterName, CredentialMetrics.Refusals);
+        using var collector = new MetricCollector<long>(Meters, CredentialMetrics.MeterName, CredentialMetrics.Refusals);
         var check = new CredentialCheck(status, "x", 0, null);
 
-        Assert.Same(check, new CredentialMetrics(_meters).Recorded(check, CredentialMetrics.Use));
+        Assert.Same(check, new CredentialMetrics(Meters).Recorded(check, CredentialMetrics.Use));
 
         var m = Assert.Single(collector.GetMeasurementSnapshot());
         Assert.Equal((1L, reason, "use"), (m.Value, (string)m.Tags["reason"]!, (string)m.Tags["stage"]!));
@@ -36,8 +36,8 @@ public sealed class CredentialMetricsTests : IDisposable
     [Fact]
     public void Recorded_valid_check_counts_nothing()
     {
-        using var collector = new MetricCollector<long>(_meters, CredentialMetrics.MeterName, CredentialMetrics.Refusals);
-        new CredentialMetrics(_meters).Recorded(new CredentialCheck(CredentialCheckStatus.Valid, "", 1, null), CredentialMetrics.Verify);
+        using var collector = new MetricCollector<long>(Meters, CredentialMetrics.MeterName, CredentialMetrics.Refusals);
+        new CredentialMetrics(Meters).Recorded(new CredentialCheck(CredentialCheckStatus.Valid, "", 1, null), CredentialMetrics.Verify);
         Assert.Empty(collector.GetMeasurementSnapshot());
     }
 

@@ -8,9 +8,9 @@ public sealed class EnrollmentMetricsTests : IDisposable
 {
     private readonly TestMeters _testMeters = new();
 
-    private System.Diagnostics.Metrics.IMeterFactory _meters => _testMeters.Factory;
+    private System.Diagnostics.Metrics.IMeterFactory Meters => _testMeters.Factory;
 
-    private MetricCollector<long> Enrollments() => new(_meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.Enrollments);
+    private MetricCollector<long> Enrollments() => new(Meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.Enrollments);
 
     private static (string Protocol, string Profile, string Outcome, string Reason) Tags(CollectedMeasurement<long> m) =>
         ((string)m.Tags["protocol"]!, (string)m.Tags["profile"]!, (string)m.Tags["outcome"]!, (string)m.Tags["reason"]!);
@@ -19,7 +19,7 @@ public sealed class EnrollmentMetricsTests : IDisposable
     public void Record_outcomes_count_one_each_tagged_with_protocol_profile_outcome_and_reason()
     {
         using var collector = Enrollments();
-        var metrics = new EnrollmentMetrics(_meters);
+        var metrics = new EnrollmentMetrics(Meters);
 
         metrics.Record(EnrollmentProtocol.Est, "iot-device", new IssuedOutcome("est:1", "01", [], [], DateTimeOffset.UnixEpoch));
         metrics.Record(EnrollmentProtocol.Admin, "test-manual", new PendingOutcome("admin:2", TimeSpan.FromSeconds(30), "waiting"));
@@ -37,7 +37,7 @@ public sealed class EnrollmentMetricsTests : IDisposable
     public void Record_unknown_profile_rejection_tags_unknown_not_the_requested_name()
     {
         using var collector = Enrollments();
-        new EnrollmentMetrics(_meters).Record(EnrollmentProtocol.Admin, "no-such-profile-4711", EnrollmentMetrics.Rejected, RejectionReason.UnknownProfile);
+        new EnrollmentMetrics(Meters).Record(EnrollmentProtocol.Admin, "no-such-profile-4711", EnrollmentMetrics.Rejected, RejectionReason.UnknownProfile);
 
         Assert.Equal(("admin", "unknown", "rejected", "unknown_profile"), Tags(Assert.Single(collector.GetMeasurementSnapshot())));
     }
@@ -49,7 +49,7 @@ public sealed class EnrollmentMetricsTests : IDisposable
     public void Record_profile_that_cannot_be_a_profile_name_tags_unknown(string profile)
     {
         using var collector = Enrollments();
-        new EnrollmentMetrics(_meters).Record(EnrollmentProtocol.Admin, profile, EnrollmentMetrics.Rejected, RejectionReason.BadRequest);
+        new EnrollmentMetrics(Meters).Record(EnrollmentProtocol.Admin, profile, EnrollmentMetrics.Rejected, RejectionReason.BadRequest);
         Assert.Equal("unknown", (string)Assert.Single(collector.GetMeasurementSnapshot()).Tags["profile"]!);
     }
 
@@ -57,7 +57,7 @@ public sealed class EnrollmentMetricsTests : IDisposable
     public void Record_more_profiles_than_the_bound_tags_the_rest_as_other()
     {
         using var collector = Enrollments();
-        var metrics = new EnrollmentMetrics(_meters);
+        var metrics = new EnrollmentMetrics(Meters);
 
         for (var i = 0; i < EnrollmentMetrics.MaxProfiles + 5; i++) metrics.Record(EnrollmentProtocol.Admin, $"p{i}", EnrollmentMetrics.Issued, null);
         metrics.Record(EnrollmentProtocol.Admin, "P0", EnrollmentMetrics.Issued, null);
@@ -72,7 +72,7 @@ public sealed class EnrollmentMetricsTests : IDisposable
     public void Record_stored_protocol_name_maps_back_and_an_unknown_one_is_other()
     {
         using var collector = Enrollments();
-        var metrics = new EnrollmentMetrics(_meters);
+        var metrics = new EnrollmentMetrics(Meters);
 
         metrics.Record(EnrollmentMetrics.ProtocolOf("est"), "iot-device", EnrollmentMetrics.Rejected, RejectionReason.Denied);
         metrics.Record(EnrollmentMetrics.ProtocolOf("gopher"), "iot-device", EnrollmentMetrics.Rejected, RejectionReason.Denied);
@@ -91,9 +91,9 @@ public sealed class EnrollmentMetricsTests : IDisposable
     [Fact]
     public void RecordDecision_and_RecordIssuance_record_seconds_in_their_own_histograms()
     {
-        using var decisions = new MetricCollector<double>(_meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.DecisionDuration);
-        using var issuances = new MetricCollector<double>(_meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.IssuanceDuration);
-        var metrics = new EnrollmentMetrics(_meters);
+        using var decisions = new MetricCollector<double>(Meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.DecisionDuration);
+        using var issuances = new MetricCollector<double>(Meters, EnrollmentMetrics.MeterName, EnrollmentMetrics.IssuanceDuration);
+        var metrics = new EnrollmentMetrics(Meters);
 
         metrics.RecordDecision(TimeSpan.FromMilliseconds(2));
         metrics.RecordIssuance(TimeSpan.FromMilliseconds(250));

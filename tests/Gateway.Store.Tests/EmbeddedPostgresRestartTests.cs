@@ -8,15 +8,15 @@ namespace Gateway.Store.Tests;
 /// <summary>Stop/start cycles on their own data directories (not the shared server).</summary>
 public sealed class EmbeddedPostgresRestartTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "gateway-store-tests-restart-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "gateway-store-tests-restart-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private string DataDirectory => Path.Combine(root, "pg");
+    private string DataDirectory => Path.Combine(_root, "pg");
 
     public void Dispose()
     {
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {
@@ -28,7 +28,7 @@ public sealed class EmbeddedPostgresRestartTests(ITestOutputHelper output) : IDi
     public async Task StopAsync_then_StartAsync_same_directory_keeps_data_and_port_without_initdb()
     {
         // A parent only its owner may enter (like /root): as root the launcher must open it (o+x) for the postgres user.
-        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var firstLog = new EmbeddedPostgresTestLogger();
         var sw = Stopwatch.StartNew();
         var first = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = DataDirectory }, firstLog);
@@ -36,8 +36,8 @@ public sealed class EmbeddedPostgresRestartTests(ITestOutputHelper output) : IDi
         Assert.Contains("(initdb: yes)", firstLog.Ready());
         if (Environment.UserName == "root")
         {
-            Assert.Contains(firstLog.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("(o+x) on " + root, StringComparison.Ordinal));
-            Assert.True(File.GetUnixFileMode(root).HasFlag(UnixFileMode.OtherExecute));
+            Assert.Contains(firstLog.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("(o+x) on " + _root, StringComparison.Ordinal));
+            Assert.True(File.GetUnixFileMode(_root).HasFlag(UnixFileMode.OtherExecute));
         }
 
         await ExecuteAsync(first.ConnectionString, "create table t (id int primary key, name text not null); insert into t values (1, 'persisted')");

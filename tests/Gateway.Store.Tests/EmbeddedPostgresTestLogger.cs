@@ -6,9 +6,9 @@ namespace Gateway.Store.Tests;
 /// <summary>Keeps every formatted log line so tests can assert on what the launcher reported.</summary>
 public sealed class EmbeddedPostgresTestLogger : ILogger
 {
-    private readonly ConcurrentQueue<string> lines = new();
+    private readonly ConcurrentQueue<string> _lines = new();
 
-    public IReadOnlyList<string> Lines => [.. lines];
+    public IReadOnlyList<string> Lines => [.. _lines];
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -18,7 +18,7 @@ public sealed class EmbeddedPostgresTestLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+        _lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
     }
 
     public string? Ready() => Lines.LastOrDefault(l => l.Contains("Embedded PostgreSQL ready on", StringComparison.Ordinal));

@@ -12,28 +12,28 @@ namespace Gateway.LoadTests.Csr;
 /// </summary>
 internal sealed class CsrPool
 {
-    private readonly PreparedRequest[] items;
-    private long next = -1;
+    private readonly PreparedRequest[] _items;
+    private long _next = -1;
 
     private CsrPool(PreparedRequest[] items, TimeSpan generationTime)
     {
-        this.items = items;
+        _items = items;
         GenerationTime = generationTime;
     }
 
-    public int Size => items.Length;
+    public int Size => _items.Length;
 
     public TimeSpan GenerationTime { get; }
 
     /// <summary>How many were taken, counting wrapped-around ones.</summary>
-    public long Taken => Interlocked.Read(ref next) + 1;
+    public long Taken => Interlocked.Read(ref _next) + 1;
 
-    public bool Wrapped => Taken > items.Length;
+    public bool Wrapped => Taken > _items.Length;
 
     public PreparedRequest Next()
     {
-        var n = Interlocked.Increment(ref next);
-        return items[(int)(n % items.Length)];
+        var n = Interlocked.Increment(ref _next);
+        return _items[(int)(n % _items.Length)];
     }
 
     /// <exception cref="OperationCanceledException"><paramref name="abort"/> was cancelled (Ctrl+C) before the pool was complete.</exception>

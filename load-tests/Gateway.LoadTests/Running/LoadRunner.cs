@@ -14,27 +14,27 @@ namespace Gateway.LoadTests.Running;
 /// </summary>
 internal sealed class LoadRunner
 {
-    private readonly HarnessOptions options;
-    private readonly Scenario scenario;
-    private readonly ScenarioContext context;
-    private readonly CsrPool pool;
-    private readonly long start;
-    private readonly long warmupEnd;
-    private readonly long end;
-    private readonly Uri[] targets;
-    private long nextTarget = -1;
+    private readonly HarnessOptions _options;
+    private readonly Scenario _scenario;
+    private readonly ScenarioContext _context;
+    private readonly CsrPool _pool;
+    private readonly long _start;
+    private readonly long _warmupEnd;
+    private readonly long _end;
+    private readonly Uri[] _targets;
+    private long _nextTarget = -1;
 
     public LoadRunner(HarnessOptions options, Scenario scenario, ScenarioContext context, CsrPool pool)
     {
-        this.options = options;
-        this.scenario = scenario;
-        this.context = context;
-        this.pool = pool;
-        targets = [.. options.BaseUrls];
-        start = Stopwatch.GetTimestamp();
-        warmupEnd = start + Ticks(options.WarmupSeconds);
-        end = warmupEnd + Ticks(options.EffectiveDurationSeconds);
-        Metrics = new RunMetrics(warmupEnd, end);
+        _options = options;
+        _scenario = scenario;
+        _context = context;
+        _pool = pool;
+        _targets = [.. options.BaseUrls];
+        _start = Stopwatch.GetTimestamp();
+        _warmupEnd = _start + Ticks(options.WarmupSeconds);
+        _end = _warmupEnd + Ticks(options.EffectiveDurationSeconds);
+        Metrics = new RunMetrics(_warmupEnd, _end);
     }
 
     public RunMetrics Metrics { get; }
@@ -50,48 +50,48 @@ internal sealed class LoadRunner
         var progress = ProgressLoopAsync(timeline, progressStop.Token);
         var measureStart = Task.Run(async () =>
         {
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), warmupEnd);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _warmupEnd);
             if (wait > TimeSpan.Zero)
             {
                 try { await Task.Delay(wait, abort); } catch (TaskCanceledException) { return; }
             }
             cpuAtMeasureStart = Process.GetCurrentProcess().TotalProcessorTime;
-            serverCpuAtMeasureStart = ProcessCpu.Snapshot(options.ServerPids);
+            serverCpuAtMeasureStart = ProcessCpu.Snapshot(_options.ServerPids);
             loadAtMeasureStart = ReadLoadAverage();
         }, CancellationToken.None);
 
-        if (options.Shape == LoadShapeKind.Rate)
+        if (_options.Shape == LoadShapeKind.Rate)
         {
             await OpenLoopAsync(abort);
         }
         else
         {
-            var workers = Enumerable.Range(0, options.MaxWorkers).Select(k => Task.Run(() => WorkerAsync(k, abort), CancellationToken.None));
+            var workers = Enumerable.Range(0, _options.MaxWorkers).Select(k => Task.Run(() => WorkerAsync(k, abort), CancellationToken.None));
             await Task.WhenAll(workers);
         }
         await measureStart;
         var stoppedAt = Stopwatch.GetTimestamp();
         var aborted = abort.IsCancellationRequested;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtMeasureStart;
-        var serverCpu = ProcessCpu.Delta(serverCpuAtMeasureStart, ProcessCpu.Snapshot(options.ServerPids));
+        var serverCpu = ProcessCpu.Delta(serverCpuAtMeasureStart, ProcessCpu.Snapshot(_options.ServerPids));
         var loadAtEnd = ReadLoadAverage();
         await progressStop.CancelAsync();
         await progress;
 
         // The window ends at the scheduled end, or later if a measured request finished later (a drained open loop
         // behind a slow server), or earlier if the run was aborted.
-        var windowEnd = aborted ? Math.Min(stoppedAt, end) : end;
+        var windowEnd = aborted ? Math.Min(stoppedAt, _end) : _end;
         windowEnd = Math.Max(windowEnd, Metrics.LastMeasuredDone);
-        var measuredSeconds = Math.Max(0, Stopwatch.GetElapsedTime(warmupEnd, windowEnd).TotalSeconds);
+        var measuredSeconds = Math.Max(0, Stopwatch.GetElapsedTime(_warmupEnd, windowEnd).TotalSeconds);
         return new RunTimes(startedAt, measuredSeconds, aborted, cpu, loadAtMeasureStart, loadAtEnd, serverCpu, timeline);
     }
 
     private int TargetWorkers(long now)
     {
-        if (options.Shape != LoadShapeKind.Ramp) return options.Concurrency;
-        if (now < warmupEnd) return options.RampFrom;
-        var fraction = Math.Min(1.0, Stopwatch.GetElapsedTime(warmupEnd, now).TotalSeconds / options.RampSeconds);
-        return (int)Math.Round(options.RampFrom + ((options.RampTo - options.RampFrom) * fraction));
+        if (_options.Shape != LoadShapeKind.Ramp) return _options.Concurrency;
+        if (now < _warmupEnd) return _options.RampFrom;
+        var fraction = Math.Min(1.0, Stopwatch.GetElapsedTime(_warmupEnd, now).TotalSeconds / _options.RampSeconds);
+        return (int)Math.Round(_options.RampFrom + ((_options.RampTo - _options.RampFrom) * fraction));
     }
 
     private async Task WorkerAsync(int k, CancellationToken abort)
@@ -99,7 +99,7 @@ internal sealed class LoadRunner
         while (!abort.IsCancellationRequested)
         {
             var now = Stopwatch.GetTimestamp();
-            if (now >= end) return;
+            if (now >= _end) return;
             if (k >= TargetWorkers(now))
             {
                 try { await Task.Delay(10, abort); } catch (TaskCanceledException) { return; }
@@ -111,13 +111,13 @@ internal sealed class LoadRunner
 
     private async Task OpenLoopAsync(CancellationToken abort)
     {
-        var interval = Stopwatch.Frequency / options.Rate;
-        using var slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        var interval = Stopwatch.Frequency / _options.Rate;
+        using var slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
         long i = 0;
         while (!abort.IsCancellationRequested)
         {
-            var intended = start + (long)(i * interval);
-            if (intended >= end) break;
+            var intended = _start + (long)(i * interval);
+            if (intended >= _end) break;
             var now = Stopwatch.GetTimestamp();
             if (now < intended)
             {
@@ -137,7 +137,7 @@ internal sealed class LoadRunner
             i++;
         }
         // Drain: wait for what is in flight (bounded by the request timeout).
-        var drainUntil = Stopwatch.GetTimestamp() + Ticks(options.TimeoutSeconds + 5);
+        var drainUntil = Stopwatch.GetTimestamp() + Ticks(_options.TimeoutSeconds + 5);
         while (Metrics.InFlight > 0 && Stopwatch.GetTimestamp() < drainUntil)
         {
             await Task.Delay(20, CancellationToken.None);
@@ -146,14 +146,14 @@ internal sealed class LoadRunner
 
     private async Task SendOneAsync(long intended, CancellationToken abort)
     {
-        var request = pool.Next();
-        var target = targets.Length == 1 ? targets[0] : targets[(int)((ulong)Interlocked.Increment(ref nextTarget) % (ulong)targets.Length)];
+        var request = _pool.Next();
+        var target = _targets.Length == 1 ? _targets[0] : _targets[(int)((ulong)Interlocked.Increment(ref _nextTarget) % (ulong)_targets.Length)];
         Metrics.Started();
         var started = Stopwatch.GetTimestamp();
         ScenarioOutcome outcome;
         try
         {
-            outcome = await scenario.ExecuteAsync(context, target, request, abort);
+            outcome = await _scenario.ExecuteAsync(_context, target, request, abort);
         }
         catch (Exception ex)
         {
@@ -180,24 +180,24 @@ internal sealed class LoadRunner
                 break;
             }
             var now = Stopwatch.GetTimestamp();
-            var elapsed = Stopwatch.GetElapsedTime(start, now).TotalSeconds;
-            var phase = now < warmupEnd ? "warmup" : now < end ? "measure" : "drain";
+            var elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
+            var phase = now < _warmupEnd ? "warmup" : now < _end ? "measure" : "drain";
             var completed = Metrics.Completed;
             var failed = Metrics.Failed;
             var interval = Metrics.TakeInterval();
-            var workers = options.Shape == LoadShapeKind.Rate ? 0 : TargetWorkers(Math.Min(now, end - 1));
+            var workers = _options.Shape == LoadShapeKind.Rate ? 0 : TargetWorkers(Math.Min(now, _end - 1));
             var point = new TimelinePoint(
                 Math.Round(elapsed, 1), phase, workers, Metrics.InFlight, completed - lastCompleted, failed - lastFailed,
                 Ms(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50)),
                 Ms(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99)),
                 Ms(interval.TotalCount == 0 ? 0 : interval.GetMaxValue()));
             timeline.Add(point);
-            if (!options.Quiet)
+            if (!_options.Quiet)
             {
-                var soFar = now < warmupEnd ? Metrics.WarmupOk : Metrics.MeasuredOk;
+                var soFar = now < _warmupEnd ? Metrics.WarmupOk : Metrics.MeasuredOk;
                 var p99 = soFar.TotalCount == 0 ? 0 : Ms(soFar.GetValueAtPercentile(99));
-                var shape = options.Shape == LoadShapeKind.Rate
-                    ? "rate " + options.Rate.ToString("0.#", CultureInfo.InvariantCulture)
+                var shape = _options.Shape == LoadShapeKind.Rate
+                    ? "rate " + _options.Rate.ToString("0.#", CultureInfo.InvariantCulture)
                     : "workers " + workers.ToString(CultureInfo.InvariantCulture);
                 var line = string.Create(CultureInfo.InvariantCulture,
                     $"[{elapsed,6:0.0}s] {phase,-7} {shape}  {completed - lastCompleted,6} req/s  p99 so far {p99,8:0.00} ms  errors {failed}  in flight {point.InFlight}");

@@ -15,22 +15,22 @@ internal sealed class RunMetrics
     /// <summary>One hour in microseconds: anything longer is recorded as one hour.</summary>
     public const long HighestMicros = 3_600_000_000;
 
-    private readonly long warmupEnd;
-    private readonly long end;
-    private readonly Recorder intervalOk = HistogramFactory.With64BitBucketSize()
+    private readonly long _warmupEnd;
+    private readonly long _end;
+    private readonly Recorder _intervalOk = HistogramFactory.With64BitBucketSize()
         .WithValuesFrom(1).WithValuesUpTo(HighestMicros).WithPrecisionOf(3)
         .WithThreadSafeWrites().WithThreadSafeReads().Create();
 
-    private long completed;
-    private long failed;
-    private long inFlight;
-    private long lastMeasuredDone;
+    private long _completed;
+    private long _failed;
+    private long _inFlight;
+    private long _lastMeasuredDone;
 
     public RunMetrics(long warmupEndTimestamp, long endTimestamp)
     {
-        warmupEnd = warmupEndTimestamp;
-        end = endTimestamp;
-        lastMeasuredDone = warmupEndTimestamp;
+        _warmupEnd = warmupEndTimestamp;
+        _end = endTimestamp;
+        _lastMeasuredDone = warmupEndTimestamp;
     }
 
     /// <summary>Successful measured requests: latency from intended send time.</summary>
@@ -53,26 +53,26 @@ internal sealed class RunMetrics
 
     public ConcurrentQueue<IssuedItem> Issued { get; } = new();
 
-    public long Completed => Interlocked.Read(ref completed);
+    public long Completed => Interlocked.Read(ref _completed);
 
-    public long Failed => Interlocked.Read(ref failed);
+    public long Failed => Interlocked.Read(ref _failed);
 
-    public long InFlight => Interlocked.Read(ref inFlight);
+    public long InFlight => Interlocked.Read(ref _inFlight);
 
     /// <summary>When the last measured request finished (at least the warmup end).</summary>
-    public long LastMeasuredDone => Interlocked.Read(ref lastMeasuredDone);
+    public long LastMeasuredDone => Interlocked.Read(ref _lastMeasuredDone);
 
-    public void Started() => Interlocked.Increment(ref inFlight);
+    public void Started() => Interlocked.Increment(ref _inFlight);
 
     public void Record(long intended, long started, long done, ScenarioOutcome outcome, Uri baseUrl)
     {
-        Interlocked.Decrement(ref inFlight);
-        Interlocked.Increment(ref completed);
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref _completed);
         var latency = Micros(intended, done);
-        var measured = intended >= warmupEnd && intended < end;
+        var measured = intended >= _warmupEnd && intended < _end;
         if (outcome.Ok)
         {
-            intervalOk.RecordValue(latency);
+            _intervalOk.RecordValue(latency);
             if (measured)
             {
                 MeasuredOk.RecordValue(latency);
@@ -86,7 +86,7 @@ internal sealed class RunMetrics
         }
         else
         {
-            Interlocked.Increment(ref failed);
+            Interlocked.Increment(ref _failed);
             var kind = outcome.ErrorKind ?? "unknown";
             if (measured) MeasuredFailed.RecordValue(latency);
             (measured ? MeasuredErrors : WarmupErrors).AddOrUpdate(kind, 1, static (_, n) => n + 1);
@@ -94,10 +94,10 @@ internal sealed class RunMetrics
         }
         if (measured)
         {
-            var seen = Interlocked.Read(ref lastMeasuredDone);
+            var seen = Interlocked.Read(ref _lastMeasuredDone);
             while (done > seen)
             {
-                var was = Interlocked.CompareExchange(ref lastMeasuredDone, done, seen);
+                var was = Interlocked.CompareExchange(ref _lastMeasuredDone, done, seen);
                 if (was == seen) break;
                 seen = was;
             }
@@ -105,7 +105,7 @@ internal sealed class RunMetrics
     }
 
     /// <summary>Successful requests' latencies since the previous call (for the per-second line and timeline).</summary>
-    public HistogramBase TakeInterval() => intervalOk.GetIntervalHistogram();
+    public HistogramBase TakeInterval() => _intervalOk.GetIntervalHistogram();
 
     private static long Micros(long from, long to)
     {

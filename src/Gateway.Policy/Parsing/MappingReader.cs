@@ -8,20 +8,20 @@ namespace Gateway.Policy.Parsing;
 /// </summary>
 internal sealed class MappingReader
 {
-    private readonly ParseContext context;
-    private readonly List<(YamlScalarNode Key, YamlNode Value)> entries = [];
-    private readonly HashSet<string> known = new(StringComparer.Ordinal);
+    private readonly ParseContext _context;
+    private readonly List<(YamlScalarNode Key, YamlNode Value)> _entries = [];
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
     public MappingReader(ParseContext context, YamlMappingNode node, string path)
     {
-        this.context = context;
+        _context = context;
         Node = node;
         Path = path;
         foreach (var (key, value) in node.Children)
         {
             if (key is YamlScalarNode { Value: not null } scalar)
             {
-                entries.Add((scalar, value));
+                _entries.Add((scalar, value));
             }
             else
             {
@@ -39,8 +39,8 @@ internal sealed class MappingReader
     /// <summary>The value of <paramref name="key"/>, or null when the key is absent or its value is empty.</summary>
     public YamlNode? Get(string key)
     {
-        known.Add(key);
-        foreach (var (k, v) in entries)
+        _known.Add(key);
+        foreach (var (k, v) in _entries)
         {
             if (k.Value == key)
             {
@@ -54,8 +54,8 @@ internal sealed class MappingReader
     /// <summary>Whether the key is written at all (even with an empty value).</summary>
     public bool Has(string key)
     {
-        known.Add(key);
-        foreach (var (k, _) in entries)
+        _known.Add(key);
+        foreach (var (k, _) in _entries)
         {
             if (k.Value == key)
             {
@@ -72,39 +72,39 @@ internal sealed class MappingReader
         var value = Get(key);
         if (value is null)
         {
-            var keyNode = entries.Find(e => e.Key.Value == key).Key;
-            context.Error(keyNode is null ? Node.Start : keyNode.Start, Field(key), keyNode is null ? "is required" : "must not be empty");
+            var keyNode = _entries.Find(e => e.Key.Value == key).Key;
+            _context.Error(keyNode is null ? Node.Start : keyNode.Start, Field(key), keyNode is null ? "is required" : "must not be empty");
         }
 
         return value;
     }
 
-    public string? String(string key) => Get(key) is { } node ? context.String(node, Field(key)) : null;
+    public string? String(string key) => Get(key) is { } node ? _context.String(node, Field(key)) : null;
 
-    public bool? Bool(string key) => Get(key) is { } node ? context.Bool(node, Field(key)) : null;
+    public bool? Bool(string key) => Get(key) is { } node ? _context.Bool(node, Field(key)) : null;
 
-    public int? Int(string key, int min, int max) => Get(key) is { } node ? context.Int(node, Field(key), min, max) : null;
+    public int? Int(string key, int min, int max) => Get(key) is { } node ? _context.Int(node, Field(key), min, max) : null;
 
-    public TimeSpan? Duration(string key, bool allowZero = false) => Get(key) is { } node ? context.Duration(node, Field(key), allowZero) : null;
+    public TimeSpan? Duration(string key, bool allowZero = false) => Get(key) is { } node ? _context.Duration(node, Field(key), allowZero) : null;
 
-    public List<ListItem>? List(string key) => Get(key) is { } node ? context.List(node, Field(key)) : null;
+    public List<ListItem>? List(string key) => Get(key) is { } node ? _context.List(node, Field(key)) : null;
 
-    public MappingReader? Mapping(string key) => Get(key) is { } node ? context.Mapping(node, Field(key)) : null;
+    public MappingReader? Mapping(string key) => Get(key) is { } node ? _context.Mapping(node, Field(key)) : null;
 
     /// <summary>Reports every key that was never asked for.</summary>
     public void Done()
     {
-        foreach (var (key, _) in entries)
+        foreach (var (key, _) in _entries)
         {
-            if (known.Contains(key.Value!))
+            if (_known.Contains(key.Value!))
             {
                 continue;
             }
 
             var suggestion = Suggest(key.Value!);
             var where = Path.Length == 0 ? "a profile" : Path;
-            context.Error(key, Field(key.Value!), suggestion is null
-                ? $"unknown field '{key.Value}' in {where} (known: {string.Join(", ", known)})"
+            _context.Error(key, Field(key.Value!), suggestion is null
+                ? $"unknown field '{key.Value}' in {where} (known: {string.Join(", ", _known)})"
                 : $"unknown field '{key.Value}' in {where}; did you mean '{suggestion}'?");
         }
     }
@@ -113,7 +113,7 @@ internal sealed class MappingReader
     {
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var candidate in known)
+        foreach (var candidate in _known)
         {
             var distance = Distance(unknown.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)

@@ -6,10 +6,10 @@ namespace Gateway.Policy.Rules;
 /// </summary>
 internal sealed class DnsPatternSet
 {
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> exact;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> suffixes;
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> exactByParent;
-    private readonly bool matchAll;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _exact;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _suffixes;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _exactByParent;
+    private readonly bool _matchAll;
 
     public DnsPatternSet(IEnumerable<string> patterns)
     {
@@ -21,7 +21,7 @@ internal sealed class DnsPatternSet
             Count++;
             if (pattern == "*")
             {
-                matchAll = true;
+                _matchAll = true;
             }
             else if (pattern.StartsWith("*.", StringComparison.Ordinal))
             {
@@ -39,9 +39,9 @@ internal sealed class DnsPatternSet
             }
         }
 
-        exact = exactSet.GetAlternateLookup<ReadOnlySpan<char>>();
-        suffixes = suffixSet.GetAlternateLookup<ReadOnlySpan<char>>();
-        exactByParent = parents.GetAlternateLookup<ReadOnlySpan<char>>();
+        _exact = exactSet.GetAlternateLookup<ReadOnlySpan<char>>();
+        _suffixes = suffixSet.GetAlternateLookup<ReadOnlySpan<char>>();
+        _exactByParent = parents.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public static DnsPatternSet Empty { get; } = new([]);
@@ -71,19 +71,19 @@ internal sealed class DnsPatternSet
     /// <summary>The pattern the name matches (taken literally: a wildcard name <c>*.a.test</c> is under <c>a.test</c>), or null.</summary>
     public string? Match(ReadOnlySpan<char> name)
     {
-        if (matchAll)
+        if (_matchAll)
         {
             return "*";
         }
 
-        if (exact.TryGetValue(name, out var hit))
+        if (_exact.TryGetValue(name, out var hit))
         {
             return hit;
         }
 
         for (var i = 1; i < name.Length; i++)
         {
-            if (name[i] == '.' && suffixes.TryGetValue(name[i..], out var suffix))
+            if (name[i] == '.' && _suffixes.TryGetValue(name[i..], out var suffix))
             {
                 return "*" + suffix;
             }
@@ -99,7 +99,7 @@ internal sealed class DnsPatternSet
     public string? MatchCovering(ReadOnlySpan<char> name)
     {
         var hit = Match(name);
-        if (hit is null && DnsName.IsWildcard(name) && exactByParent.TryGetValue(name[2..], out var covered))
+        if (hit is null && DnsName.IsWildcard(name) && _exactByParent.TryGetValue(name[2..], out var covered))
         {
             hit = covered;
         }

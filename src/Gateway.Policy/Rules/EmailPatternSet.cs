@@ -6,7 +6,7 @@ namespace Gateway.Policy.Rules;
 /// </summary>
 internal sealed class EmailPatternSet
 {
-    private readonly Entry[] entries;
+    private readonly Entry[] _entries;
 
     public EmailPatternSet(IEnumerable<string> patterns)
     {
@@ -23,12 +23,12 @@ internal sealed class EmailPatternSet
                 domain.StartsWith("*.", StringComparison.Ordinal) ? domain[1..] : domain));
         }
 
-        entries = [.. list];
+        _entries = [.. list];
     }
 
     public static EmailPatternSet Empty { get; } = new([]);
 
-    public int Count => entries.Length;
+    public int Count => _entries.Length;
 
     public static string? Validate(string pattern)
     {
@@ -67,7 +67,7 @@ internal sealed class EmailPatternSet
 
     public string? Match(ReadOnlySpan<char> local, ReadOnlySpan<char> domain)
     {
-        foreach (var entry in entries)
+        foreach (var entry in _entries)
         {
             if (entry.Local is not null && !local.Equals(entry.Local, StringComparison.OrdinalIgnoreCase))
             {

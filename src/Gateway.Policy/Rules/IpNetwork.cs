@@ -7,19 +7,19 @@ namespace Gateway.Policy.Rules;
 /// <summary>A parsed CIDR block (or a single address, as /32 or /128).</summary>
 internal sealed class IpNetwork
 {
-    private readonly byte[] network;
-    private readonly int prefix;
+    private readonly byte[] _network;
+    private readonly int _prefix;
 
     private IpNetwork(byte[] network, int prefix, string text)
     {
-        this.network = network;
-        this.prefix = prefix;
+        _network = network;
+        _prefix = prefix;
         Text = text;
     }
 
     public string Text { get; }
 
-    public bool IsV4 => network.Length == 4;
+    public bool IsV4 => _network.Length == 4;
 
     public static IpNetwork? TryParse(string text, out string error)
     {
@@ -119,24 +119,24 @@ internal sealed class IpNetwork
 
     public bool Contains(ReadOnlySpan<byte> address)
     {
-        if (address.Length != network.Length)
+        if (address.Length != _network.Length)
         {
             return false;
         }
 
-        var whole = prefix / 8;
-        if (!address[..whole].SequenceEqual(network.AsSpan(0, whole)))
+        var whole = _prefix / 8;
+        if (!address[..whole].SequenceEqual(_network.AsSpan(0, whole)))
         {
             return false;
         }
 
-        var rest = prefix % 8;
+        var rest = _prefix % 8;
         if (rest == 0)
         {
             return true;
         }
 
         var mask = (byte)(0xFF << (8 - rest));
-        return (address[whole] & mask) == network[whole];
+        return (address[whole] & mask) == _network[whole];
     }
 }

@@ -13,12 +13,12 @@ namespace Gateway.Policy.Rules;
 /// </summary>
 internal sealed class SubjectTemplate
 {
-    private readonly Rdn[] rdns;
+    private readonly Rdn[] _rdns;
 
     private SubjectTemplate(string text, Rdn[] rdns)
     {
         Text = text;
-        this.rdns = rdns;
+        _rdns = rdns;
         foreach (var rdn in rdns)
         {
             foreach (var part in rdn.Parts)
@@ -89,7 +89,7 @@ internal sealed class SubjectTemplate
         display = string.Empty;
         error = string.Empty;
         var builder = new X500DistinguishedNameBuilder();
-        foreach (var rdn in rdns)
+        foreach (var rdn in _rdns)
         {
             if (Fill(rdn.Parts, commonName, requester, dns, out error) is not { } v)
             {

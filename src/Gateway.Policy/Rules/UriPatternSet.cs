@@ -3,14 +3,14 @@ namespace Gateway.Policy.Rules;
 /// <summary>Compiled URI globs: <c>*</c> matches any run of characters (including '/'); everything else literally, case-sensitive.</summary>
 internal sealed class UriPatternSet
 {
-    private readonly (string Pattern, string[] Parts)[] entries;
+    private readonly (string Pattern, string[] Parts)[] _entries;
 
     public UriPatternSet(IEnumerable<string> patterns) =>
-        entries = patterns.Select(p => (p, p.Split('*'))).ToArray();
+        _entries = patterns.Select(p => (p, p.Split('*'))).ToArray();
 
     public static UriPatternSet Empty { get; } = new([]);
 
-    public int Count => entries.Length;
+    public int Count => _entries.Length;
 
     public static string? Validate(string pattern)
     {
@@ -40,7 +40,7 @@ internal sealed class UriPatternSet
 
     public string? Match(string value)
     {
-        foreach (var (pattern, parts) in entries)
+        foreach (var (pattern, parts) in _entries)
         {
             if (Glob(parts, value))
             {

@@ -50,22 +50,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private static readonly UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    private readonly string binDirectory;
-    private readonly bool asPostgres;
-    private readonly bool ownsServer;
-    private readonly ILogger logger;
-    private readonly SemaphoreSlim stopLock = new(1, 1);
-    private bool stopped;
+    private readonly string _binDirectory;
+    private readonly bool _asPostgres;
+    private readonly bool _ownsServer;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _stopLock = new(1, 1);
+    private bool _stopped;
 
     private EmbeddedPostgres(string dataDirectory, int port, string connectionString, string binDirectory, bool asPostgres, bool ownsServer, ILogger logger)
     {
         DataDirectory = dataDirectory;
         Port = port;
         ConnectionString = connectionString;
-        this.binDirectory = binDirectory;
-        this.asPostgres = asPostgres;
-        this.ownsServer = ownsServer;
-        this.logger = logger;
+        _binDirectory = binDirectory;
+        _asPostgres = asPostgres;
+        _ownsServer = ownsServer;
+        _logger = logger;
     }
 
     /// <summary>Npgsql connection string to the database (role <c>gateway</c>, password auth) on 127.0.0.1:<see cref="Port"/>.</summary>
@@ -208,18 +208,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary><c>pg_ctl stop -m fast</c> if this instance started (or adopted) the server; idempotent.</summary>
     public async Task StopAsync()
     {
-        await stopLock.WaitAsync().ConfigureAwait(false);
+        await _stopLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (stopped)
+            if (_stopped)
             {
                 return;
             }
 
-            if (!ownsServer)
+            if (!_ownsServer)
             {
-                logger.LogInformation("Embedded PostgreSQL on {DataDirectory} is shared with the process that started it; leaving it running", DataDirectory);
-                stopped = true;
+                _logger.LogInformation("Embedded PostgreSQL on {DataDirectory} is shared with the process that started it; leaving it running", DataDirectory);
+                _stopped = true;
                 return;
             }
 
@@ -231,7 +231,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
             var sw = Stopwatch.StartNew();
             var result = await PgProcess.RunAsync(
-                Tool(binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], asPostgres, ToolTimeout, CancellationToken.None)
+                Tool(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], _asPostgres, ToolTimeout, CancellationToken.None)
                 .ConfigureAwait(false);
             if (!result.Succeeded && File.Exists(Path.Combine(DataDirectory, PostmasterPidFile.FileName)))
             {
@@ -240,12 +240,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
 
             TryDelete(Path.Combine(DataDirectory, OwnerFileName));
-            stopped = true;
-            logger.LogInformation("Embedded PostgreSQL on 127.0.0.1:{Port} stopped in {ElapsedMs} ms", Port, sw.ElapsedMilliseconds);
+            _stopped = true;
+            _logger.LogInformation("Embedded PostgreSQL on 127.0.0.1:{Port} stopped in {ElapsedMs} ms", Port, sw.ElapsedMilliseconds);
         }
         finally
         {
-            stopLock.Release();
+            _stopLock.Release();
         }
     }
 
