@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
 namespace Gateway.Grains;
 
@@ -36,7 +36,7 @@ internal static class RequestNormaliser
                 return false;
             }
             input = new PolicyInput(request.Protocol, request.Requester, csr.Subject, csr.SubjectText, csr.SubjectPublicKeyInfo,
-                csr.Key, csr.SubjectAltNames, csr.RequestedExtensions, request.RenewalOf, now);
+                csr.Key.ToContract(), csr.SubjectAltNames.ToContracts(), csr.RequestedExtensions.ToContracts(), request.RenewalOf, now);
             return true;
         }
         if (request.Template is { } template)
@@ -59,7 +59,7 @@ internal static class RequestNormaliser
                 return false;
             }
             input = new PolicyInput(request.Protocol, request.Requester, subject, subjectText, template.SubjectPublicKeyInfo,
-                key, template.SubjectAltNames, template.Extensions, request.RenewalOf, now);
+                key.ToContract(), template.SubjectAltNames, template.Extensions, request.RenewalOf, now);
             return true;
         }
         problem = new Problem(RejectionReason.BadRequest, "The request carries neither a CSR nor a public key.");

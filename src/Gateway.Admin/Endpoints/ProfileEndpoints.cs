@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Admin.Authentication;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Profiles;
 using Microsoft.AspNetCore.Builder;

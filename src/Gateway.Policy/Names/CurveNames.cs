@@ -1,11 +1,13 @@
+using Gateway.Pkix;
+
 namespace Gateway.Policy.Names;
 
 /// <summary>Named elliptic curves: the names profiles may use and the OIDs found in SubjectPublicKeyInfo.</summary>
 internal static class CurveNames
 {
-    public const string P256Oid = "1.2.840.10045.3.1.7";
-    public const string P384Oid = "1.3.132.0.34";
-    public const string P521Oid = "1.3.132.0.35";
+    public const string P256Oid = Oids.Secp256r1;
+    public const string P384Oid = Oids.Secp384r1;
+    public const string P521Oid = Oids.Secp521r1;
 
     private static readonly Dictionary<string, string> AllowedByName = new(StringComparer.OrdinalIgnoreCase)
     {

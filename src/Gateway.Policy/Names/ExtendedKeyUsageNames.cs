@@ -1,27 +1,29 @@
+using Gateway.Pkix;
+
 namespace Gateway.Policy.Names;
 
 /// <summary>extendedKeyUsage purpose names as written in profiles (or a dotted OID).</summary>
 internal static class ExtendedKeyUsageNames
 {
-    public const string OcspSigning = "1.3.6.1.5.5.7.3.9";
+    public const string OcspSigning = Oids.OcspSigning;
 
     /// <summary>Purposes any profile may grant; every other one is sensitive (see <see cref="IsSensitive"/>).</summary>
     private static readonly HashSet<string> Ordinary = new(StringComparer.Ordinal)
     {
-        "1.3.6.1.5.5.7.3.1", // serverAuth
-        "1.3.6.1.5.5.7.3.2", // clientAuth
-        "1.3.6.1.5.5.7.3.4", // emailProtection
+        Oids.ServerAuth,
+        Oids.ClientAuth,
+        Oids.EmailProtection,
     };
 
     private static readonly Dictionary<string, string> ByName = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["serverAuth"] = "1.3.6.1.5.5.7.3.1",
-        ["clientAuth"] = "1.3.6.1.5.5.7.3.2",
-        ["codeSigning"] = "1.3.6.1.5.5.7.3.3",
-        ["emailProtection"] = "1.3.6.1.5.5.7.3.4",
-        ["timeStamping"] = "1.3.6.1.5.5.7.3.8",
+        ["serverAuth"] = Oids.ServerAuth,
+        ["clientAuth"] = Oids.ClientAuth,
+        ["codeSigning"] = Oids.CodeSigning,
+        ["emailProtection"] = Oids.EmailProtection,
+        ["timeStamping"] = Oids.TimeStamping,
         ["ocspSigning"] = OcspSigning,
-        ["anyExtendedKeyUsage"] = "2.5.29.37.0",
+        ["anyExtendedKeyUsage"] = Oids.AnyExtendedKeyUsage,
     };
 
     public const string Known = "serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning, anyExtendedKeyUsage, or a dotted OID";

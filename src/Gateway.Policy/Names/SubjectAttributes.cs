@@ -1,3 +1,5 @@
+using Gateway.Pkix;
+
 namespace Gateway.Policy.Names;
 
 /// <summary>Distinguished-name attribute names (as used in profiles and templates) and their OIDs.</summary>

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Text;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>Small strict-reading helpers shared by the PKCS#10 parser: tag checks with readable messages.</summary>
 internal static class CsrAsn

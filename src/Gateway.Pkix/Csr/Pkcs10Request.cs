@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>
 /// A PKCS#10 certification request (RFC 2986) parsed strictly with the BCL alone: DER only, version 0, nothing after the
@@ -34,10 +34,10 @@ public sealed class Pkcs10Request
         byte[] subject,
         string subjectText,
         byte[] subjectPublicKeyInfo,
-        KeyDescription key,
+        PublicKeyDescription key,
         ReadOnlyMemory<byte> rsaPublicKey,
-        IReadOnlyList<SubjectAltName> subjectAltNames,
-        IReadOnlyList<ExtensionData> requestedExtensions,
+        IReadOnlyList<SubjectAltNameEntry> subjectAltNames,
+        IReadOnlyList<RequestedExtension> requestedExtensions,
         string? challengePassword,
         string signatureAlgorithmOid,
         CsrSignatureScheme scheme)
@@ -70,17 +70,17 @@ public sealed class Pkcs10Request
     public byte[] SubjectPublicKeyInfo { get; }
 
     /// <summary>The key's algorithm, size and curve; for an unknown algorithm the OID with size 0.</summary>
-    public KeyDescription Key { get; }
+    public PublicKeyDescription Key { get; }
 
     /// <summary>
     /// The subjectAltName entries of the extensionRequest, in request order: DNS names lowercased, IP addresses in canonical
-    /// text, e-mail and URI as sent, anything else as <see cref="SubjectAltNameType.Other"/> ("otherName:1.3.6.1.4.1.311.20.2.3:user@corp",
+    /// text, e-mail and URI as sent, anything else as <see cref="SubjectAltNameKind.Other"/> ("otherName:1.3.6.1.4.1.311.20.2.3:user@corp",
     /// "directoryName:CN=x", "registeredID:1.2.3", "x400Address:#hex", "ediPartyName:#hex").
     /// </summary>
-    public IReadOnlyList<SubjectAltName> SubjectAltNames { get; }
+    public IReadOnlyList<SubjectAltNameEntry> SubjectAltNames { get; }
 
     /// <summary>Every extension of the extensionRequest attribute (including subjectAltName), in request order.</summary>
-    public IReadOnlyList<ExtensionData> RequestedExtensions { get; }
+    public IReadOnlyList<RequestedExtension> RequestedExtensions { get; }
 
     /// <summary>The PKCS#9 challengePassword, if the request carries one. A secret: never log it.</summary>
     public string? ChallengePassword { get; }
@@ -221,7 +221,7 @@ public sealed class Pkcs10Request
             {
                 case CsrSignatureKind.Ecdsa:
                 {
-                    if (Key.Algorithm != KeyDescription.Ec)
+                    if (Key.Algorithm != PublicKeyDescription.Ec)
                     {
                         return false;
                     }
@@ -325,8 +325,8 @@ public sealed class Pkcs10Request
             var key = CsrPublicKey.Describe(keyAlgorithm, keyParameters, publicKey, out var rsaPublicKey);
 
             where = "attributes";
-            IReadOnlyList<SubjectAltName> subjectAltNames = [];
-            IReadOnlyList<ExtensionData> extensions = [];
+            IReadOnlyList<SubjectAltNameEntry> subjectAltNames = [];
+            IReadOnlyList<RequestedExtension> extensions = [];
             string? challengePassword = null;
 
             // RFC 2986 makes [0] attributes mandatory; it is accepted when absent (as OpenSSL and others do) and read as empty.
@@ -358,12 +358,12 @@ public sealed class Pkcs10Request
 
                     switch (type)
                     {
-                        case CsrOids.ExtensionRequest:
+                        case Oids.ExtensionRequest:
                             extensions = ReadExtensions(values, ref where, out subjectAltNames);
                             ExpectSingleValue(values, "extensionRequest");
                             break;
 
-                        case CsrOids.ChallengePassword:
+                        case Oids.ChallengePassword:
                             challengePassword = ReadChallengePassword(values);
                             ExpectSingleValue(values, "challengePassword");
                             break;
@@ -405,12 +405,12 @@ public sealed class Pkcs10Request
     }
 
     // Extensions ::= SEQUENCE OF Extension; Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
-    private static ExtensionData[] ReadExtensions(AsnReader values, ref string where, out IReadOnlyList<SubjectAltName> subjectAltNames)
+    private static RequestedExtension[] ReadExtensions(AsnReader values, ref string where, out IReadOnlyList<SubjectAltNameEntry> subjectAltNames)
     {
         subjectAltNames = [];
         CsrAsn.Expect(values, Asn1Tag.Sequence, "extensionRequest value");
         var sequence = values.ReadSequence();
-        var result = new List<ExtensionData>();
+        var result = new List<RequestedExtension>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (sequence.HasData)
         {
@@ -431,12 +431,12 @@ public sealed class Pkcs10Request
             CsrAsn.ExpectEnd(extension, $"extension {oid} extnValue");
             CsrAsn.ExpectSingleElement(value, $"extension {oid} extnValue");
 
-            if (oid == CsrOids.SubjectAltName)
+            if (oid == Oids.SubjectAltName)
             {
                 subjectAltNames = CsrNames.ReadSubjectAltNames(value);
             }
 
-            result.Add(new ExtensionData(oid, critical, value));
+            result.Add(new RequestedExtension(oid, critical, value));
         }
 
         return [.. result];

@@ -1,8 +1,8 @@
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>
 /// A certificate signing request (or its PEM/base64 wrapping) is malformed. The message is precise and meant for the
-/// requester ("CSR version must be 0 (v1), found 1"); map it to <see cref="RejectionReason.BadRequest"/> at the edge.
+/// requester ("CSR version must be 0 (v1), found 1"); map it to a bad-request answer at the edge.
 /// </summary>
 public sealed class CsrFormatException : FormatException
 {

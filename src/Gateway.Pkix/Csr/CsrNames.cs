@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>Reads X.501 Names and subjectAltName GeneralNames strictly.</summary>
 internal static class CsrNames
@@ -71,7 +71,7 @@ internal static class CsrNames
     }
 
     /// <summary>Reads the extnValue of a subjectAltName extension: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName.</summary>
-    public static SubjectAltName[] ReadSubjectAltNames(ReadOnlyMemory<byte> extensionValue)
+    public static SubjectAltNameEntry[] ReadSubjectAltNames(ReadOnlyMemory<byte> extensionValue)
     {
         const string What = "subjectAltName";
         var outer = new AsnReader(extensionValue, CsrAsn.Rules);
@@ -83,7 +83,7 @@ internal static class CsrNames
             throw new CsrFormatException("CSR is malformed: subjectAltName must contain at least one name");
         }
 
-        var result = new List<SubjectAltName>();
+        var result = new List<SubjectAltNameEntry>();
         while (names.HasData)
         {
             result.Add(ReadGeneralName(names));
@@ -92,7 +92,7 @@ internal static class CsrNames
         return [.. result];
     }
 
-    private static SubjectAltName ReadGeneralName(AsnReader names)
+    private static SubjectAltNameEntry ReadGeneralName(AsnReader names)
     {
         var tag = names.PeekTag();
         if (tag.TagClass != TagClass.ContextSpecific)
@@ -106,10 +106,10 @@ internal static class CsrNames
                 return ReadOtherName(names.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)));
 
             case 1:
-                return SubjectAltName.Email(ReadIa5(names, 1, "rfc822Name"));
+                return new SubjectAltNameEntry(SubjectAltNameKind.Email, ReadIa5(names, 1, "rfc822Name"));
 
             case 2:
-                return SubjectAltName.Dns(ReadIa5(names, 2, "dNSName").ToLowerInvariant());
+                return new SubjectAltNameEntry(SubjectAltNameKind.Dns, ReadIa5(names, 2, "dNSName").ToLowerInvariant());
 
             case 3:
                 return Other("x400Address", ReadConstructed(names, 3, "x400Address"));
@@ -119,14 +119,14 @@ internal static class CsrNames
                 var explicitName = names.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true));
                 CsrNames.ReadName(explicitName, "subjectAltName directoryName", out var text);
                 CsrAsn.ExpectEnd(explicitName, "subjectAltName directoryName");
-                return new SubjectAltName(SubjectAltNameType.Other, $"directoryName:{text}");
+                return new SubjectAltNameEntry(SubjectAltNameKind.Other, $"directoryName:{text}");
             }
 
             case 5:
                 return Other("ediPartyName", ReadConstructed(names, 5, "ediPartyName"));
 
             case 6:
-                return SubjectAltName.Uri(ReadIa5(names, 6, "uniformResourceIdentifier"));
+                return new SubjectAltNameEntry(SubjectAltNameKind.Uri, ReadIa5(names, 6, "uniformResourceIdentifier"));
 
             case 7:
             {
@@ -136,12 +136,12 @@ internal static class CsrNames
                     throw new CsrFormatException($"CSR is malformed: subjectAltName iPAddress must be 4 or 16 bytes, found {address.Length}");
                 }
 
-                return SubjectAltName.Ip(new IPAddress(address).ToString());
+                return new SubjectAltNameEntry(SubjectAltNameKind.Ip, new IPAddress(address).ToString());
             }
 
             case 8:
-                return new SubjectAltName(
-                    SubjectAltNameType.Other,
+                return new SubjectAltNameEntry(
+                    SubjectAltNameKind.Other,
                     $"registeredID:{names.ReadObjectIdentifier(new Asn1Tag(TagClass.ContextSpecific, 8))}");
 
             default:
@@ -150,7 +150,7 @@ internal static class CsrNames
     }
 
     // OtherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY DEFINED BY type-id }
-    private static SubjectAltName ReadOtherName(AsnReader otherName)
+    private static SubjectAltNameEntry ReadOtherName(AsnReader otherName)
     {
         CsrAsn.Expect(otherName, Asn1Tag.ObjectIdentifier, "subjectAltName otherName type-id");
         var typeId = otherName.ReadObjectIdentifier();
@@ -175,7 +175,7 @@ internal static class CsrNames
         }
 
         CsrAsn.ExpectEnd(wrapper, "subjectAltName otherName value");
-        return new SubjectAltName(SubjectAltNameType.Other, $"otherName:{typeId}:{value}");
+        return new SubjectAltNameEntry(SubjectAltNameKind.Other, $"otherName:{typeId}:{value}");
     }
 
     private static string ReadIa5(AsnReader names, int tagNumber, string what)
@@ -207,6 +207,6 @@ internal static class CsrNames
         return encoded;
     }
 
-    private static SubjectAltName Other(string kind, ReadOnlyMemory<byte> encoded) =>
-        new(SubjectAltNameType.Other, $"{kind}:#{Convert.ToHexStringLower(encoded.Span)}");
+    private static SubjectAltNameEntry Other(string kind, ReadOnlyMemory<byte> encoded) =>
+        new(SubjectAltNameKind.Other, $"{kind}:#{Convert.ToHexStringLower(encoded.Span)}");
 }

@@ -1,6 +1,7 @@
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
-namespace Gateway.Contracts.Tests;
+
+namespace Gateway.Pkix.Tests;
 
 /// <summary>The committed edge cases under testdata/ (made with OpenSSL by testdata/make-testdata.sh).</summary>
 public sealed class Pkcs10RequestTestdataTests
@@ -41,7 +42,7 @@ public sealed class Pkcs10RequestTestdataTests
     {
         var csr = Pkcs10Request.Parse(TestCsrs.ReadTestdata(file));
 
-        Assert.Equal(new KeyDescription(algorithm, sizeBits, curve), csr.Key);
+        Assert.Equal(new PublicKeyDescription(algorithm, sizeBits, curve), csr.Key);
         Assert.Equal(signatureOid, csr.SignatureAlgorithmOid);
         Assert.True(csr.SignatureAlgorithmSupported);
         Assert.True(csr.VerifySignature());
@@ -55,7 +56,7 @@ public sealed class Pkcs10RequestTestdataTests
     {
         var csr = Pkcs10Request.Parse(TestCsrs.ReadTestdata(file));
 
-        Assert.Equal(new KeyDescription(algorithm, sizeBits, null), csr.Key);
+        Assert.Equal(new PublicKeyDescription(algorithm, sizeBits, null), csr.Key);
         Assert.Equal(signatureOid, csr.SignatureAlgorithmOid);
         Assert.False(csr.SignatureAlgorithmSupported);
         Assert.False(csr.VerifySignature());
@@ -67,7 +68,7 @@ public sealed class Pkcs10RequestTestdataTests
         var csr = Pkcs10Request.Parse(TestCsrs.ReadTestdata("csr-p256-dns.der"));
 
         Assert.Equal("CN=x", csr.SubjectText);
-        Assert.Equal([SubjectAltName.Dns("x.example.test")], csr.SubjectAltNames);
+        Assert.Equal([SubjectAltNameEntry.Dns("x.example.test")], csr.SubjectAltNames);
         Assert.Equal("2.5.29.17", Assert.Single(csr.RequestedExtensions).Oid);
         Assert.Null(csr.ChallengePassword);
     }
@@ -79,7 +80,7 @@ public sealed class Pkcs10RequestTestdataTests
 
         Assert.Equal("s3cret-Pass", csr.ChallengePassword);
         Assert.Equal("CN=scep-device-01", csr.SubjectText);
-        Assert.Equal([SubjectAltName.Dns("scep-device-01.example.test")], csr.SubjectAltNames);
+        Assert.Equal([SubjectAltNameEntry.Dns("scep-device-01.example.test")], csr.SubjectAltNames);
     }
 
     [Fact]
@@ -89,14 +90,14 @@ public sealed class Pkcs10RequestTestdataTests
 
         Assert.Equal(
             [
-                SubjectAltName.Dns("host.example.test"),
-                SubjectAltName.Ip("192.0.2.7"),
-                SubjectAltName.Ip("2001:db8::1"),
-                SubjectAltName.Email("ops@example.test"),
-                SubjectAltName.Uri("https://example.test/device/7"),
-                new SubjectAltName(SubjectAltNameType.Other, "otherName:1.3.6.1.4.1.311.20.2.3:user@corp.example.test"),
-                new SubjectAltName(SubjectAltNameType.Other, "directoryName:O=Example, CN=directory-name"),
-                new SubjectAltName(SubjectAltNameType.Other, "registeredID:1.2.3.4"),
+                SubjectAltNameEntry.Dns("host.example.test"),
+                SubjectAltNameEntry.Ip("192.0.2.7"),
+                SubjectAltNameEntry.Ip("2001:db8::1"),
+                SubjectAltNameEntry.Email("ops@example.test"),
+                SubjectAltNameEntry.Uri("https://example.test/device/7"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.3.6.1.4.1.311.20.2.3:user@corp.example.test"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "directoryName:O=Example, CN=directory-name"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "registeredID:1.2.3.4"),
             ],
             csr.SubjectAltNames);
     }

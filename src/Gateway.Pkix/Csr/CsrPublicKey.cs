@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Numerics;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>Describes (and structurally checks) the subjectPublicKey of a SubjectPublicKeyInfo.</summary>
 internal static class CsrPublicKey
@@ -10,7 +10,7 @@ internal static class CsrPublicKey
     /// Returns the key's description. <paramref name="rsaPublicKey"/> is the RSAPublicKey DER for RSA keys (rsaEncryption or
     /// id-RSASSA-PSS), empty otherwise.
     /// </summary>
-    public static KeyDescription Describe(
+    public static PublicKeyDescription Describe(
         string algorithm,
         ReadOnlyMemory<byte>? parameters,
         ReadOnlyMemory<byte> publicKey,
@@ -19,16 +19,16 @@ internal static class CsrPublicKey
         rsaPublicKey = ReadOnlyMemory<byte>.Empty;
         switch (algorithm)
         {
-            case CsrOids.RsaEncryption:
+            case Oids.RsaEncryption:
                 if (!CsrAsn.IsAbsentOrNull(parameters))
                 {
                     throw new CsrFormatException("CSR public key: rsaEncryption parameters must be NULL");
                 }
 
                 rsaPublicKey = publicKey;
-                return new KeyDescription(KeyDescription.Rsa, RsaModulusBits(publicKey), null);
+                return new PublicKeyDescription(PublicKeyDescription.Rsa, RsaModulusBits(publicKey), null);
 
-            case CsrOids.RsassaPss:
+            case Oids.RsassaPss:
                 if (parameters is not null)
                 {
                     // Restrictions on how the key may sign; checked for shape only.
@@ -36,12 +36,12 @@ internal static class CsrPublicKey
                 }
 
                 rsaPublicKey = publicKey;
-                return new KeyDescription(KeyDescription.Rsa, RsaModulusBits(publicKey), null);
+                return new PublicKeyDescription(PublicKeyDescription.Rsa, RsaModulusBits(publicKey), null);
 
-            case CsrOids.EcPublicKey:
+            case Oids.EcPublicKey:
                 return DescribeEc(parameters, publicKey.Span);
 
-            case CsrOids.Ed25519:
+            case Oids.Ed25519:
                 if (parameters is not null)
                 {
                     throw new CsrFormatException("CSR public key: Ed25519 must not have parameters");
@@ -52,10 +52,10 @@ internal static class CsrPublicKey
                     throw new CsrFormatException($"CSR public key: an Ed25519 key is 32 bytes, found {publicKey.Length}");
                 }
 
-                return new KeyDescription(KeyDescription.Ed25519, 256, null);
+                return new PublicKeyDescription(PublicKeyDescription.Ed25519, 256, null);
 
             default:
-                return new KeyDescription(algorithm, 0, null);
+                return new PublicKeyDescription(algorithm, 0, null);
         }
     }
 
@@ -96,7 +96,7 @@ internal static class CsrPublicKey
         return ((modulus.Length - 1) * 8) + (32 - BitOperations.LeadingZeroCount((uint)modulus[0]));
     }
 
-    private static KeyDescription DescribeEc(ReadOnlyMemory<byte>? parameters, ReadOnlySpan<byte> point)
+    private static PublicKeyDescription DescribeEc(ReadOnlyMemory<byte>? parameters, ReadOnlySpan<byte> point)
     {
         if (parameters is null)
         {
@@ -121,9 +121,9 @@ internal static class CsrPublicKey
 
         var (curve, fieldBytes, sizeBits) = curveOid switch
         {
-            CsrOids.Secp256r1 => ("P-256", 32, 256),
-            CsrOids.Secp384r1 => ("P-384", 48, 384),
-            CsrOids.Secp521r1 => ("P-521", 66, 521),
+            Oids.Secp256r1 => ("P-256", 32, 256),
+            Oids.Secp384r1 => ("P-384", 48, 384),
+            Oids.Secp521r1 => ("P-521", 66, 521),
             _ => (curveOid, 0, 0),
         };
 
@@ -159,6 +159,6 @@ internal static class CsrPublicKey
             sizeBits = (point.Length - 1) / 2 * 8;
         }
 
-        return new KeyDescription(KeyDescription.Ec, sizeBits, curve);
+        return new PublicKeyDescription(PublicKeyDescription.Ec, sizeBits, curve);
     }
 }

@@ -1,9 +1,9 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 /// <summary>Correctly signed requests with exactly one defect each: Parse refuses them with a precise message.</summary>
 public sealed class Pkcs10RequestMalformedTests : IDisposable
@@ -237,7 +237,7 @@ public sealed class Pkcs10RequestMalformedTests : IDisposable
 
         var csr = Pkcs10Request.Parse(der);
 
-        Assert.Equal(new KeyDescription("1.2.840.10040.4.1", 0, null), csr.Key);
+        Assert.Equal(new PublicKeyDescription("1.2.840.10040.4.1", 0, null), csr.Key);
         Assert.False(csr.VerifySignature());
     }
 
@@ -249,7 +249,7 @@ public sealed class Pkcs10RequestMalformedTests : IDisposable
 
         var csr = Pkcs10Request.Parse(builder.Build(spki, _ => new byte[64]));
 
-        Assert.Equal(new KeyDescription(KeyDescription.Ed25519, 256, null), csr.Key);
+        Assert.Equal(new PublicKeyDescription(PublicKeyDescription.Ed25519, 256, null), csr.Key);
         Assert.Equal("1.3.101.112", csr.SignatureAlgorithmOid);
         Assert.False(csr.SignatureAlgorithmSupported);
         Assert.False(csr.VerifySignature());

@@ -2,9 +2,9 @@ using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 /// <summary>Requests made with the BCL's CertificateRequest: every property, signature checks, tampering.</summary>
 public sealed class Pkcs10RequestTests
@@ -33,14 +33,14 @@ public sealed class Pkcs10RequestTests
         Assert.Equal(subject.RawData, csr.Subject);
         Assert.Equal("CN=device-01.example.test, O=Example, C=DE", csr.SubjectText);
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), csr.SubjectPublicKeyInfo);
-        Assert.Equal(new KeyDescription(KeyDescription.Ec, 256, "P-256"), csr.Key);
+        Assert.Equal(new PublicKeyDescription(PublicKeyDescription.Ec, 256, "P-256"), csr.Key);
         Assert.Equal(
             [
-                SubjectAltName.Dns("device-01.example.test"),
-                SubjectAltName.Ip("192.0.2.10"),
-                SubjectAltName.Ip("2001:db8::1"),
-                SubjectAltName.Email("Ops@example.test"),
-                SubjectAltName.Uri("https://example.test/devices/01"),
+                SubjectAltNameEntry.Dns("device-01.example.test"),
+                SubjectAltNameEntry.Ip("192.0.2.10"),
+                SubjectAltNameEntry.Ip("2001:db8::1"),
+                SubjectAltNameEntry.Email("Ops@example.test"),
+                SubjectAltNameEntry.Uri("https://example.test/devices/01"),
             ],
             csr.SubjectAltNames);
         Assert.Equal(["2.5.29.17", "2.5.29.15"], csr.RequestedExtensions.Select(e => e.Oid));
@@ -64,7 +64,7 @@ public sealed class Pkcs10RequestTests
     {
         var csr = Pkcs10Request.Parse(TestCsrs.Create(kind));
 
-        Assert.Equal(new KeyDescription(algorithm, sizeBits, curve), csr.Key);
+        Assert.Equal(new PublicKeyDescription(algorithm, sizeBits, curve), csr.Key);
         Assert.Equal(signatureOid, csr.SignatureAlgorithmOid);
         Assert.Equal("CN=test.example.test", csr.SubjectText);
         Assert.True(csr.SignatureAlgorithmSupported);
@@ -128,7 +128,7 @@ public sealed class Pkcs10RequestTests
 
         var csr = Pkcs10Request.Parse(der);
 
-        Assert.Equal(KeyDescription.Rsa, csr.Key.Algorithm);
+        Assert.Equal(PublicKeyDescription.Rsa, csr.Key.Algorithm);
         Assert.True(csr.SignatureAlgorithmSupported);
         Assert.False(csr.VerifySignature());
     }
@@ -155,7 +155,7 @@ public sealed class Pkcs10RequestTests
 
         var csr = Pkcs10Request.Parse(der);
 
-        Assert.Equal(new KeyDescription(KeyDescription.Ec, 256, "1.3.132.0.10"), csr.Key);
+        Assert.Equal(new PublicKeyDescription(PublicKeyDescription.Ec, 256, "1.3.132.0.10"), csr.Key);
         Assert.True(csr.VerifySignature());
     }
 
@@ -240,11 +240,11 @@ public sealed class Pkcs10RequestTests
 
         Assert.Equal(
             [
-                new SubjectAltName(SubjectAltNameType.Other, "otherName:1.3.6.1.4.1.311.20.2.3:User@Corp.example.test"),
-                new SubjectAltName(SubjectAltNameType.Other, "otherName:1.2.3.4.5:#02012a"),
-                new SubjectAltName(SubjectAltNameType.Other, "directoryName:CN=directory-name, O=Example"),
-                new SubjectAltName(SubjectAltNameType.Other, "registeredID:1.2.3.4"),
-                SubjectAltName.Dns("mixed.example.test"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.3.6.1.4.1.311.20.2.3:User@Corp.example.test"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.2.3.4.5:#02012a"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "directoryName:CN=directory-name, O=Example"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Other, "registeredID:1.2.3.4"),
+                SubjectAltNameEntry.Dns("mixed.example.test"),
             ],
             csr.SubjectAltNames);
         Assert.True(csr.VerifySignature());
@@ -261,7 +261,7 @@ public sealed class Pkcs10RequestTests
 
         Assert.Equal([0x30, 0x00], csr.Subject);
         Assert.Equal(string.Empty, csr.SubjectText);
-        Assert.Equal([SubjectAltName.Dns("only-san.example.test")], csr.SubjectAltNames);
+        Assert.Equal([SubjectAltNameEntry.Dns("only-san.example.test")], csr.SubjectAltNames);
         Assert.True(csr.RequestedExtensions[0].Critical);
         Assert.True(csr.VerifySignature());
     }

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 /// <summary>Random mutations of good requests: each must parse or be refused with <see cref="CsrFormatException"/>, nothing else.</summary>
 public sealed class Pkcs10RequestFuzzTests

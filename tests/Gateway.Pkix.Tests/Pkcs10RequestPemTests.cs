@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 public sealed class Pkcs10RequestPemTests
 {

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>The kinds of CSR signature the parser recognises.</summary>
 internal enum CsrSignatureKind
@@ -32,9 +32,9 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
     {
         switch (oid)
         {
-            case CsrOids.EcdsaWithSha256:
-            case CsrOids.EcdsaWithSha384:
-            case CsrOids.EcdsaWithSha512:
+            case Oids.EcdsaWithSha256:
+            case Oids.EcdsaWithSha384:
+            case Oids.EcdsaWithSha512:
                 if (parameters is not null)
                 {
                     throw new CsrFormatException($"CSR signature algorithm {oid} (ECDSA) must not have parameters");
@@ -42,9 +42,9 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
 
                 return new(CsrSignatureKind.Ecdsa, HashFor(oid));
 
-            case CsrOids.Sha256WithRsa:
-            case CsrOids.Sha384WithRsa:
-            case CsrOids.Sha512WithRsa:
+            case Oids.Sha256WithRsa:
+            case Oids.Sha384WithRsa:
+            case Oids.Sha512WithRsa:
                 if (!CsrAsn.IsAbsentOrNull(parameters))
                 {
                     throw new CsrFormatException($"CSR signature algorithm {oid} (RSA PKCS#1 v1.5) parameters must be NULL");
@@ -52,7 +52,7 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
 
                 return new(CsrSignatureKind.RsaPkcs1, HashFor(oid));
 
-            case CsrOids.RsassaPss:
+            case Oids.RsassaPss:
                 if (parameters is null)
                 {
                     throw new CsrFormatException("CSR signature algorithm RSASSA-PSS must have parameters");
@@ -60,7 +60,7 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
 
                 return ReadPssParameters(parameters.Value, "signatureAlgorithm RSASSA-PSS parameters");
 
-            case CsrOids.Ed25519:
+            case Oids.Ed25519:
                 if (parameters is not null)
                 {
                     throw new CsrFormatException("CSR signature algorithm Ed25519 must not have parameters");
@@ -86,9 +86,9 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
         var sequence = outer.ReadSequence();
         CsrAsn.ExpectEnd(outer, what);
 
-        var hashOid = CsrOids.Sha1;
-        var mgfOid = CsrOids.Mgf1;
-        var mgfHashOid = CsrOids.Sha1;
+        var hashOid = Oids.Sha1;
+        var mgfOid = Oids.Mgf1;
+        var mgfHashOid = Oids.Sha1;
         var saltLength = 20;
         var trailerField = 1;
 
@@ -102,7 +102,7 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
         {
             mgfOid = CsrAsn.ReadAlgorithmIdentifier(mgfField, $"{what} maskGenAlgorithm", out var mgfParameters);
             CsrAsn.ExpectEnd(mgfField, $"{what} maskGenAlgorithm");
-            if (mgfOid == CsrOids.Mgf1)
+            if (mgfOid == Oids.Mgf1)
             {
                 if (mgfParameters is null)
                 {
@@ -141,13 +141,13 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
 
         var (hash, hashLength) = hashOid switch
         {
-            CsrOids.Sha256 => (HashAlgorithmName.SHA256, 32),
-            CsrOids.Sha384 => (HashAlgorithmName.SHA384, 48),
-            CsrOids.Sha512 => (HashAlgorithmName.SHA512, 64),
+            Oids.Sha256 => (HashAlgorithmName.SHA256, 32),
+            Oids.Sha384 => (HashAlgorithmName.SHA384, 48),
+            Oids.Sha512 => (HashAlgorithmName.SHA512, 64),
             _ => (default(HashAlgorithmName), 0),
         };
 
-        if (hashLength == 0 || mgfOid != CsrOids.Mgf1 || mgfHashOid != hashOid || saltLength != hashLength || trailerField != 1)
+        if (hashLength == 0 || mgfOid != Oids.Mgf1 || mgfHashOid != hashOid || saltLength != hashLength || trailerField != 1)
         {
             return Unsupported;
         }
@@ -181,8 +181,8 @@ internal readonly record struct CsrSignatureScheme(CsrSignatureKind Kind, HashAl
 
     private static HashAlgorithmName HashFor(string signatureOid) => signatureOid switch
     {
-        CsrOids.EcdsaWithSha256 or CsrOids.Sha256WithRsa => HashAlgorithmName.SHA256,
-        CsrOids.EcdsaWithSha384 or CsrOids.Sha384WithRsa => HashAlgorithmName.SHA384,
+        Oids.EcdsaWithSha256 or Oids.Sha256WithRsa => HashAlgorithmName.SHA256,
+        Oids.EcdsaWithSha384 or Oids.Sha384WithRsa => HashAlgorithmName.SHA384,
         _ => HashAlgorithmName.SHA512,
     };
 }

@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 
-namespace Gateway.Contracts.Csr;
+namespace Gateway.Pkix.Csr;
 
 /// <summary>Checks and describes a bare SubjectPublicKeyInfo (from CRMF or server-side key generation) with the CSR parser's rules.</summary>
 public static class SpkiReader
 {
-    public static bool TryDescribe(ReadOnlyMemory<byte> spki, [NotNullWhen(true)] out KeyDescription? key, [NotNullWhen(false)] out string? error)
+    public static bool TryDescribe(ReadOnlyMemory<byte> spki, [NotNullWhen(true)] out PublicKeyDescription? key, [NotNullWhen(false)] out string? error)
     {
         key = null;
         error = null;

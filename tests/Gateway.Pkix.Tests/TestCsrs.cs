@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 /// <summary>CSRs made with the BCL's <see cref="CertificateRequest"/>, and the committed files under testdata/.</summary>
 internal static class TestCsrs

@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Contracts.Tests;
+namespace Gateway.Pkix.Tests;
 
 /// <summary>
 /// Assembles PKCS#10 requests part by part (with <see cref="AsnWriter"/>) so tests can put exactly one defect into an
