@@ -40,6 +40,11 @@ public static class Oids
     public const string OcspSigning = "1.3.6.1.5.5.7.3.9";
     public const string AnyExtendedKeyUsage = "2.5.29.37.0";
 
+    // Distinguished-name attribute types (RFC 4519, RFC 4524); the rest by name in SubjectAttributes
+    public const string CommonName = "2.5.4.3";
+    public const string Country = "2.5.4.6";
+    public const string DomainComponent = "0.9.2342.19200300.100.1.25";
+
     // PKCS#9 attributes (RFC 2985)
     public const string EmailAddress = "1.2.840.113549.1.9.1";
     public const string ChallengePassword = "1.2.840.113549.1.9.7";

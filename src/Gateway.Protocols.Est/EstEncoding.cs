@@ -100,11 +100,5 @@ internal static class EstEncoding
         return writer.Encode();
     }
 
-    private static string? CurveOid(string? curve) => curve switch
-    {
-        "P-256" => Oids.Secp256r1,
-        "P-384" => Oids.Secp384r1,
-        "P-521" => Oids.Secp521r1,
-        _ => null,
-    };
+    private static string? CurveOid(string? curve) => NamedCurves.TryGetOid(curve, out var oid) ? oid : null;
 }

@@ -121,9 +121,9 @@ internal static class CsrPublicKey
 
         var (curve, fieldBytes, sizeBits) = curveOid switch
         {
-            Oids.Secp256r1 => ("P-256", 32, 256),
-            Oids.Secp384r1 => ("P-384", 48, 384),
-            Oids.Secp521r1 => ("P-521", 66, 521),
+            Oids.Secp256r1 => (NamedCurves.P256, 32, 256),
+            Oids.Secp384r1 => (NamedCurves.P384, 48, 384),
+            Oids.Secp521r1 => (NamedCurves.P521, 66, 521),
             _ => (curveOid, 0, 0),
         };
 

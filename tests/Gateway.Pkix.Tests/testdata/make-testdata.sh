@@ -107,4 +107,17 @@ head -c 300 /dev/urandom > csr-random-bytes.der
 openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/key.pem" -subj /CN=cert \
   -days 1 -outform DER -out csr-certificate-instead.der 2>/dev/null
 
+# X.501 Names for DerName (fixed bytes; CN=test is 30 0f 31 0d 30 0b 06 03 55 04 03 0c 04 74 65 73 74):
+#   name-cn.der (good), name-trailing-data.der (00 after it), name-empty-rdn.der (30 02 31 00),
+#   name-attribute-no-oid.der, name-attribute-no-value.der, name-attribute-extra-value.der,
+#   name-ber-long-length.der (81 0f: a long-form length DER forbids), name-truncated.der (last 3 bytes cut)
+printf '%s' 300f310d300b0603550403""0c0474657374 | xxd -r -p > name-cn.der
+printf '%s' 300f310d300b0603550403""0c047465737400 | xxd -r -p > name-trailing-data.der
+printf '%s' 30023100 | xxd -r -p > name-empty-rdn.der
+printf '%s' 300a310830060c0474657374 | xxd -r -p > name-attribute-no-oid.der
+printf '%s' 30093107300506035504""03 | xxd -r -p > name-attribute-no-value.der
+printf '%s' 30123110300e0603550403""0c0474657374""0c0178 | xxd -r -p > name-attribute-extra-value.der
+printf '%s' 30810f310d300b0603550403""0c0474657374 | xxd -r -p > name-ber-long-length.der
+printf '%s' 300f310d300b0603550403""0c04""74 | xxd -r -p > name-truncated.der
+
 ls -l *.der

@@ -1,14 +1,15 @@
-using Gateway.Pkix;
+namespace Gateway.Pkix;
 
-namespace Gateway.Policy.Names;
-
-/// <summary>Distinguished-name attribute names (as used in profiles and templates) and their OIDs.</summary>
-internal static class SubjectAttributes
+/// <summary>
+/// Distinguished-name attribute types by name (RFC 4514 §3 and RFC 4519 short names first, then long names) and their
+/// OIDs: what profiles and subject templates write, and how names are displayed.
+/// </summary>
+public static class SubjectAttributes
 {
-    public const string CommonName = "2.5.4.3";
-    public const string Country = "2.5.4.6";
-    public const string EmailAddress = "1.2.840.113549.1.9.1";
-    public const string DomainComponent = "0.9.2342.19200300.100.1.25";
+    public const string CommonName = Oids.CommonName;
+    public const string Country = Oids.Country;
+    public const string EmailAddress = Oids.EmailAddress;
+    public const string DomainComponent = Oids.DomainComponent;
 
     // First name of each OID is its display name.
     private static readonly (string Oid, string[] Names)[] Table =
