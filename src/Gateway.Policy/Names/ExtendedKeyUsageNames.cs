@@ -15,17 +15,6 @@ internal static class ExtendedKeyUsageNames
         Oids.EmailProtection,
     };
 
-    private static readonly Dictionary<string, string> ByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["serverAuth"] = Oids.ServerAuth,
-        ["clientAuth"] = Oids.ClientAuth,
-        ["codeSigning"] = Oids.CodeSigning,
-        ["emailProtection"] = Oids.EmailProtection,
-        ["timeStamping"] = Oids.TimeStamping,
-        ["ocspSigning"] = OcspSigning,
-        ["anyExtendedKeyUsage"] = Oids.AnyExtendedKeyUsage,
-    };
-
     public const string Known = "serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning, anyExtendedKeyUsage, or a dotted OID";
 
     /// <summary>
@@ -34,21 +23,6 @@ internal static class ExtendedKeyUsageNames
     /// </summary>
     public static bool IsSensitive(string oid) => !Ordinary.Contains(oid);
 
-    public static bool TryGetOid(string nameOrOid, out string oid)
-    {
-        if (ByName.TryGetValue(nameOrOid, out var found))
-        {
-            oid = found;
-            return true;
-        }
-
-        if (Oids.IsValid(nameOrOid))
-        {
-            oid = nameOrOid;
-            return true;
-        }
-
-        oid = string.Empty;
-        return false;
-    }
+    /// <summary>A purpose by name or as a dotted OID (<see cref="ExtendedKeyUsages"/>).</summary>
+    public static bool TryGetOid(string nameOrOid, out string oid) => ExtendedKeyUsages.TryGetOid(nameOrOid, out oid);
 }
