@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
 using Gateway.Ca;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 using Gateway.Policy;
 
 namespace Gateway.Benchmarks;
@@ -43,7 +43,9 @@ public class HotPathBenchmarks
         var now = DateTimeOffset.UtcNow;
         var requester = new Requester(AuthenticationMethods.ClientCertificate, "CN=load-device-0001");
         _inputs = [.. _parsed.Select(c => new PolicyInput(EnrollmentProtocol.Est, requester, c.Subject, c.SubjectText, c.SubjectPublicKeyInfo,
-            c.Key, c.SubjectAltNames, c.RequestedExtensions, null, now))];
+            new KeyDescription(c.Key.Algorithm, c.Key.SizeBits, c.Key.Curve),
+            [.. c.SubjectAltNames.Select(s => new SubjectAltName((SubjectAltNameType)s.Kind, s.Value))],
+            [.. c.RequestedExtensions.Select(e => new ExtensionData(e.Oid, e.Critical, e.Value))], null, now))];
 
         var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policies", "iot-device.yaml"));
         var parsed = ProfileParser.Parse(yaml, "iot-device.yaml");

@@ -68,7 +68,7 @@ internal static class Buckets
     [
         new("JIT (tiered compilation)", (module, _) => module.Contains("clrjit", StringComparison.Ordinal)),
         new("thread-pool spin/wait", (_, f) => f.Contains("LowLevelLifoSemaphore", StringComparison.Ordinal)),
-        new("CSR parse + signature check", (_, f) => f.Contains("Gateway.Contracts.Csr.", StringComparison.Ordinal)),
+        new("CSR parse + signature check", (_, f) => f.Contains("Gateway.Pkix.Csr.", StringComparison.Ordinal)),
         new("sign (CA: TBSCertificate + ECDSA)", (module, _) => module == "gateway.ca"),
         new("policy", (module, _) => module == "gateway.policy"),
         new("event append (Marten, Npgsql)", (module, _) => module is "gateway.store" or "marten" or "npgsql" or "weasel.core" or "weasel.postgresql" or "jasperfx" or "jasperfx.events"),

@@ -5,11 +5,11 @@ namespace Gateway.Ca;
 /// <summary>DER AlgorithmIdentifiers for the signature algorithms the CA makes (RFC 5758 / RFC 4055).</summary>
 internal static class AlgorithmIdentifiers
 {
-    public const string EcdsaWithSha256Oid = "1.2.840.10045.4.3.2";
-    public const string EcdsaWithSha384Oid = "1.2.840.10045.4.3.3";
-    public const string EcdsaWithSha512Oid = "1.2.840.10045.4.3.4";
-    public const string Sha256WithRsaOid = "1.2.840.113549.1.1.11";
-    public const string Sha384WithRsaOid = "1.2.840.113549.1.1.12";
+    public const string EcdsaWithSha256Oid = Oids.EcdsaWithSha256;
+    public const string EcdsaWithSha384Oid = Oids.EcdsaWithSha384;
+    public const string EcdsaWithSha512Oid = Oids.EcdsaWithSha512;
+    public const string Sha256WithRsaOid = Oids.Sha256WithRsa;
+    public const string Sha384WithRsaOid = Oids.Sha384WithRsa;
 
     // ECDSA: parameters MUST be absent (RFC 5758 §3.2). RSA PKCS#1 v1.5: parameters MUST be NULL (RFC 4055 §5).
     public static byte[] EcdsaWithSha256 => Encode(EcdsaWithSha256Oid, nullParameters: false);

@@ -215,54 +215,8 @@ internal static class CertificateEncoder
     }
 
     /// <summary>Checks that <paramref name="name"/> is exactly one DER Name; returns whether it has no RDNs.</summary>
-    internal static bool ValidateName(ReadOnlySpan<byte> name)
-    {
-        try
-        {
-            AsnDecoder.ReadSequence(name, AsnEncodingRules.DER, out int offset, out int length, out int consumed);
-            if (consumed != name.Length)
-            {
-                throw new ArgumentException("The subject has trailing data.", "template");
-            }
-
-            ReadOnlySpan<byte> rdns = name.Slice(offset, length);
-            bool empty = rdns.IsEmpty;
-            while (!rdns.IsEmpty)
-            {
-                AsnDecoder.ReadSetOf(rdns, AsnEncodingRules.DER, out offset, out length, out consumed);
-                ReadOnlySpan<byte> attributes = rdns.Slice(offset, length);
-                rdns = rdns[consumed..];
-                if (attributes.IsEmpty)
-                {
-                    throw new ArgumentException("The subject has an empty relative distinguished name.", "template");
-                }
-
-                while (!attributes.IsEmpty)
-                {
-                    AsnDecoder.ReadSequence(attributes, AsnEncodingRules.DER, out offset, out length, out consumed);
-                    ReadOnlySpan<byte> attribute = attributes.Slice(offset, length);
-                    attributes = attributes[consumed..];
-                    if (Asn1Tag.Decode(attribute, out _) != Asn1Tag.ObjectIdentifier)
-                    {
-                        throw new ArgumentException("A subject attribute does not start with an OID.", "template");
-                    }
-
-                    AsnDecoder.ReadEncodedValue(attribute, AsnEncodingRules.DER, out _, out _, out int oidLength);
-                    AsnDecoder.ReadEncodedValue(attribute[oidLength..], AsnEncodingRules.DER, out _, out _, out int valueLength);
-                    if (oidLength + valueLength != attribute.Length)
-                    {
-                        throw new ArgumentException("A subject attribute has more than a type and a value.", "template");
-                    }
-                }
-            }
-
-            return empty;
-        }
-        catch (AsnContentException ex)
-        {
-            throw new ArgumentException($"The subject is not a valid DER Name: {ex.Message}", "template", ex);
-        }
-    }
+    internal static bool ValidateName(ReadOnlySpan<byte> name) =>
+        DerName.TryCheck(name, out bool empty, out string? error) ? empty : throw new ArgumentException($"The subject {error}.", "template");
 
     /// <summary>The keyUsage BIT STRING: X509KeyUsageFlags' low byte is bits 0–7, 0x8000 is bit 8; trailing zero bits dropped.</summary>
     internal static void WriteKeyUsage(AsnWriter writer, int keyUsage)

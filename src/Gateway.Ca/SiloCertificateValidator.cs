@@ -12,8 +12,8 @@ namespace Gateway.Ca;
 /// </summary>
 public sealed class SiloCertificateValidator
 {
-    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
-    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string ServerAuth = Oids.ServerAuth;
+    private const string ClientAuth = Oids.ClientAuth;
 
     private readonly ICertificateAuthority _ca;
     private readonly TimeProvider _time;

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix;
+using Gateway.Pkix.Csr;
 
 namespace Gateway.Grains;
 
@@ -36,7 +36,7 @@ internal static class RequestNormaliser
                 return false;
             }
             input = new PolicyInput(request.Protocol, request.Requester, csr.Subject, csr.SubjectText, csr.SubjectPublicKeyInfo,
-                csr.Key, csr.SubjectAltNames, csr.RequestedExtensions, request.RenewalOf, now);
+                csr.Key.ToContract(), csr.SubjectAltNames.ToContracts(), csr.RequestedExtensions.ToContracts(), request.RenewalOf, now);
             return true;
         }
         if (request.Template is { } template)
@@ -46,45 +46,28 @@ internal static class RequestNormaliser
                 problem = new Problem(RejectionReason.BadCertTemplate, "The requested public key is malformed: " + keyError);
                 return false;
             }
-            var subject = template.Subject ?? EmptyName;
-            string subjectText;
-            try
+            var subject = template.Subject ?? DerName.Empty.ToArray();
+            string? subjectText = null;
+            if (DerName.TryCheck(subject, out _, out _))
             {
-                CheckName(subject);
-                subjectText = new X500DistinguishedName(subject).Name;
+                try
+                {
+                    subjectText = new X500DistinguishedName(subject).Name;
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                }
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or AsnContentException)
+            if (subjectText is null)
             {
                 problem = new Problem(RejectionReason.BadCertTemplate, "The requested subject is not a DER-encoded Name.");
                 return false;
             }
             input = new PolicyInput(request.Protocol, request.Requester, subject, subjectText, template.SubjectPublicKeyInfo,
-                key, template.SubjectAltNames, template.Extensions, request.RenewalOf, now);
+                key.ToContract(), template.SubjectAltNames, template.Extensions, request.RenewalOf, now);
             return true;
         }
         problem = new Problem(RejectionReason.BadRequest, "The request carries neither a CSR nor a public key.");
         return false;
-    }
-
-    private static readonly byte[] EmptyName = [0x30, 0x00];
-
-    /// <summary>Name ::= SEQUENCE OF SET OF SEQUENCE { type OBJECT IDENTIFIER, value ANY }, in DER; throws <see cref="AsnContentException"/> otherwise.</summary>
-    private static void CheckName(byte[] name)
-    {
-        var reader = new AsnReader(name, AsnEncodingRules.DER);
-        var rdns = reader.ReadSequence();
-        reader.ThrowIfNotEmpty();
-        while (rdns.HasData)
-        {
-            var rdn = rdns.ReadSetOf();
-            if (!rdn.HasData) throw new AsnContentException("A relative distinguished name is empty.");
-            while (rdn.HasData)
-            {
-                var attribute = rdn.ReadSequence();
-                attribute.ReadObjectIdentifier();
-                attribute.ReadEncodedValue();
-                attribute.ThrowIfNotEmpty();
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 using Gateway.Policy.Parsing;
 using Gateway.Policy.Rules;

@@ -1,3 +1,5 @@
+using Gateway.Pkix;
+
 namespace Gateway.Policy;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace Gateway.Policy;
 /// </summary>
 public static class SubjectNames
 {
-    private const string CommonNameOid = "2.5.4.3";
-
     /// <summary>
     /// Adds every CN value of <paramref name="subjectDer"/> to <paramref name="commonNames"/>; false with a reason when
     /// the Name does not decode or a CN is not a character string.
@@ -22,7 +22,7 @@ public static class SubjectNames
             error = "the subject is not a valid DER-encoded Name";
             return false;
         }
-        if (nonString.Contains(CommonNameOid))
+        if (nonString.Contains(Oids.CommonName))
         {
             error = "the subject's CN is not a string";
             return false;
@@ -30,7 +30,7 @@ public static class SubjectNames
         error = string.Empty;
         foreach (var attribute in attributes)
         {
-            if (attribute.Key == CommonNameOid) commonNames.Add(attribute.Value);
+            if (attribute.Key == Oids.CommonName) commonNames.Add(attribute.Value);
         }
         return true;
     }

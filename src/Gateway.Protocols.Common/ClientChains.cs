@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Pkix;
 
 namespace Gateway.Protocols.Common;
 
@@ -76,5 +77,5 @@ internal static class ClientChains
         return false;
     }
 
-    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private const string ClientAuthOid = Oids.ClientAuth;
 }

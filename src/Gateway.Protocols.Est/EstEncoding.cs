@@ -1,10 +1,11 @@
 using System.Formats.Asn1;
 using System.Text;
 using Gateway.Contracts;
+using Gateway.Pkix;
 
 namespace Gateway.Protocols.Est;
 
-/// <summary>The wire formats of RFC 7030: base64 bodies, certs-only CMS, CsrAttrs, the serverkeygen multipart.</summary>
+/// <summary>The wire formats of RFC 7030: base64 bodies, CsrAttrs, the serverkeygen multipart.</summary>
 internal static class EstEncoding
 {
     /// <summary>Decodes a base64 body (whitespace allowed); a body that is already DER (starts with SEQUENCE) is accepted as is.</summary>
@@ -45,45 +46,6 @@ internal static class EstEncoding
         return true;
     }
 
-    /// <summary>
-    /// A degenerate (certs-only) CMS SignedData holding <paramref name="certificates"/>, DER (RFC 5652 §5 with no signers,
-    /// RFC 7030 §4.1.3): version 1, no digest algorithms, id-data without content, the certificates, no signerInfos.
-    /// Written with <see cref="AsnWriter"/>: this runs once per enrollment, and BouncyCastle's generator would parse
-    /// every certificate into objects only to write the same bytes back. Each certificate must be one DER value.
-    /// </summary>
-    public static byte[] CertsOnly(IEnumerable<byte[]> certificates)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 2048);
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier(SignedDataOid);
-            using (writer.PushSequence(ContentTag0))
-            using (writer.PushSequence())
-            {
-                writer.WriteInteger(1);
-                using (writer.PushSetOf())
-                {
-                }
-                using (writer.PushSequence())
-                {
-                    writer.WriteObjectIdentifier(DataOid);
-                }
-                using (writer.PushSetOf(ContentTag0))
-                {
-                    foreach (var certificate in certificates) writer.WriteEncodedValue(certificate);
-                }
-                using (writer.PushSetOf())
-                {
-                }
-            }
-        }
-        return writer.Encode();
-    }
-
-    private const string SignedDataOid = "1.2.840.113549.1.7.2";
-    private const string DataOid = "1.2.840.113549.1.7.1";
-    private static readonly Asn1Tag ContentTag0 = new(TagClass.ContextSpecific, 0, isConstructed: true);
-
     /// <summary>Base64 with CRLF every 64 characters, as RFC 7030's Content-Transfer-Encoding: base64 bodies.</summary>
     public static string Base64Lines(byte[] data)
     {
@@ -111,23 +73,23 @@ internal static class EstEncoding
                 {
                     using (writer.PushSequence())
                     {
-                        writer.WriteObjectIdentifier("1.2.840.10045.2.1");
+                        writer.WriteObjectIdentifier(Oids.EcPublicKey);
                         using (writer.PushSetOf()) writer.WriteObjectIdentifier(curve);
                     }
-                    writer.WriteObjectIdentifier(key.SizeBits > 256 ? "1.2.840.10045.4.3.3" : "1.2.840.10045.4.3.2");
+                    writer.WriteObjectIdentifier(key.SizeBits > 256 ? Oids.EcdsaWithSha384 : Oids.EcdsaWithSha256);
                 }
                 else if (key.Algorithm == KeyDescription.Rsa)
                 {
                     using (writer.PushSequence())
                     {
-                        writer.WriteObjectIdentifier("1.2.840.113549.1.1.1");
+                        writer.WriteObjectIdentifier(Oids.RsaEncryption);
                         using (writer.PushSetOf()) writer.WriteInteger(key.SizeBits);
                     }
-                    writer.WriteObjectIdentifier("1.2.840.113549.1.1.11");
+                    writer.WriteObjectIdentifier(Oids.Sha256WithRsa);
                 }
                 else if (key.Algorithm == KeyDescription.Ed25519)
                 {
-                    writer.WriteObjectIdentifier("1.3.101.112");
+                    writer.WriteObjectIdentifier(Oids.Ed25519);
                 }
             }
             foreach (var attribute in profile.RequiredSubjectAttributes)
@@ -138,11 +100,5 @@ internal static class EstEncoding
         return writer.Encode();
     }
 
-    private static string? CurveOid(string? curve) => curve switch
-    {
-        "P-256" => "1.2.840.10045.3.1.7",
-        "P-384" => "1.3.132.0.34",
-        "P-521" => "1.3.132.0.35",
-        _ => null,
-    };
+    private static string? CurveOid(string? curve) => NamedCurves.TryGetOid(curve, out var oid) ? oid : null;
 }

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix;
+using Gateway.Pkix.Csr;
 using Gateway.Protocols.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -85,7 +86,7 @@ public static class EstEndpoints
         var outcome = await port.EnrollAsync(request, new ReplayWindow(options.ReplayWindow));
         return outcome switch
         {
-            IssuedOutcome issued => Base64Body(EstEncoding.Base64Lines(EstEncoding.CertsOnly([issued.Certificate])), EstMediaTypes.CertsOnly),
+            IssuedOutcome issued => Base64Body(EstEncoding.Base64Lines(CertsOnlyPkcs7.Encode([issued.Certificate])), EstMediaTypes.CertsOnly),
             _ => NotIssued(outcome),
         };
     }
@@ -98,13 +99,13 @@ public static class EstEndpoints
             return new EstTextResult(StatusCodes.Status403Forbidden,
                 $"Profile '{profile.Name}' needs manual approval; server-side key generation is refused because the gateway never keeps generated keys.");
         }
-        using var key = ServerKeys.Generate(profile.Summary.AllowedKeys, csr.Key);
+        using var key = ServerKeys.Generate(profile.Summary.AllowedKeys, csr.Key.ToContract());
         if (key is null) return new EstTextResult(StatusCodes.Status403Forbidden, $"Profile '{profile.Name}' allows no key type the gateway can generate.");
-        var template = new RequestedTemplate(key.ExportSubjectPublicKeyInfo(), csr.Subject, csr.SubjectAltNames, csr.RequestedExtensions);
+        var template = new RequestedTemplate(key.ExportSubjectPublicKeyInfo(), csr.Subject, csr.SubjectAltNames.ToContracts(), csr.RequestedExtensions.ToContracts());
         var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, null, template);
         var outcome = await port.EnrollAsync(request);
         if (outcome is not IssuedOutcome issued) return NotIssued(outcome);
-        return new ServerKeyGenResult(key.ExportPkcs8PrivateKey(), EstEncoding.CertsOnly([issued.Certificate]));
+        return new ServerKeyGenResult(key.ExportPkcs8PrivateKey(), CertsOnlyPkcs7.Encode([issued.Certificate]));
     }
 
     private static IResult NotIssued(EnrollmentOutcome outcome) => outcome switch

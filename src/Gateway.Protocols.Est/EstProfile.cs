@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Protocols.Common;
 
 namespace Gateway.Protocols.Est;
@@ -11,7 +12,7 @@ internal sealed class EstProfile
     {
         Profile = profile;
         ManufacturerAnchors = manufacturerAnchors;
-        CaCertsBody = EstEncoding.Base64Lines(EstEncoding.CertsOnly(profile.Chain));
+        CaCertsBody = EstEncoding.Base64Lines(CertsOnlyPkcs7.Encode(profile.Chain));
         CsrAttrsBody = EstEncoding.Base64Lines(EstEncoding.CsrAttrs(profile.Summary));
     }
 

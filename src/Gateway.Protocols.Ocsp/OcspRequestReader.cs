@@ -1,4 +1,5 @@
 using Gateway.Contracts.Revocation;
+using Gateway.Pkix;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Ocsp;
 using Org.BouncyCastle.Asn1.X509;
@@ -19,10 +20,10 @@ internal static class OcspRequestReader
     /// <summary>CertID hash algorithms accepted (RFC 5019: SHA-1; RFC 6960 clients also send SHA-2) and their output lengths.</summary>
     private static readonly Dictionary<string, int> HashLengths = new(StringComparer.Ordinal)
     {
-        ["1.3.14.3.2.26"] = 20, // SHA-1
-        ["2.16.840.1.101.3.4.2.1"] = 32, // SHA-256
-        ["2.16.840.1.101.3.4.2.2"] = 48, // SHA-384
-        ["2.16.840.1.101.3.4.2.3"] = 64, // SHA-512
+        [Oids.Sha1] = 20,
+        [Oids.Sha256] = 32,
+        [Oids.Sha384] = 48,
+        [Oids.Sha512] = 64,
     };
 
     public static bool TryRead(byte[] der, out OcspCertificateRequest? request, out string error)

@@ -1,6 +1,3 @@
-using System.Reflection;
-using System.Xml.Linq;
-
 namespace Gateway.Architecture.Tests;
 
 /// <summary>
@@ -12,12 +9,14 @@ public sealed class DependencyRulesTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
+        // Types that cross boundaries, and PKIX building blocks: both reference nothing of ours.
         ["Gateway.Contracts"] = [],
-        ["Gateway.Policy"] = ["Gateway.Contracts"],
-        ["Gateway.Ca"] = ["Gateway.Contracts"],
+        ["Gateway.Pkix"] = [],
+        ["Gateway.Policy"] = ["Gateway.Contracts", "Gateway.Pkix"],
+        ["Gateway.Ca"] = ["Gateway.Contracts", "Gateway.Pkix"],
         ["Gateway.Store"] = ["Gateway.Contracts"],
-        ["Gateway.Grains"] = ["Gateway.Contracts", "Gateway.Policy", "Gateway.Ca", "Gateway.Store"],
-        ["Gateway.Admin"] = ["Gateway.Contracts"],
+        ["Gateway.Grains"] = ["Gateway.Contracts", "Gateway.Pkix", "Gateway.Policy", "Gateway.Ca", "Gateway.Store"],
+        ["Gateway.Admin"] = ["Gateway.Contracts", "Gateway.Pkix"],
         // The enrollment port: the only protocol-side code that talks to grains.
         ["Gateway.Protocols.Common"] = ["Gateway.Contracts", "Gateway.Pkix"],
         // Orleans membership on PostgreSQL: infrastructure for the host, knows nothing of the domain; only Server composes it.
@@ -51,11 +50,8 @@ public sealed class DependencyRulesTests
     [MemberData(nameof(SourceProjects))]
     public void Project_references_only_what_the_rules_allow(string project)
     {
-        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", project, project + ".csproj"));
-        var references = csproj.Descendants("ProjectReference")
-            .Select(e => Path.GetFileNameWithoutExtension(e.Attribute("Include")!.Value.Replace('\\', '/')))
-            .ToList();
-        var forbidden = references.Except(AllowedFor(project)).ToList();
+        var references = ReferenceChecker.ProjectReferences(Path.Combine(RepoRoot(), "src", project, project + ".csproj"));
+        var forbidden = ReferenceChecker.ForbiddenOwnReferences(references, AllowedFor(project));
         Assert.True(forbidden.Count == 0, $"{project} references {string.Join(", ", forbidden)}; allowed: {string.Join(", ", AllowedFor(project))}");
     }
 
@@ -65,9 +61,7 @@ public sealed class DependencyRulesTests
     {
         var path = Path.Combine(AppContext.BaseDirectory, project + ".dll");
         Assert.True(File.Exists(path), $"{path} not built next to the tests");
-        var assembly = Assembly.LoadFrom(path);
-        var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Gateway.", StringComparison.Ordinal)).ToList();
-        var forbidden = references.Except(AllowedFor(project)).ToList();
+        var forbidden = ReferenceChecker.ForbiddenOwnReferences(ReferenceChecker.AssemblyReferences(path), AllowedFor(project));
         Assert.True(forbidden.Count == 0, $"{project}.dll references {string.Join(", ", forbidden)}; allowed: {string.Join(", ", AllowedFor(project))}");
     }
 
@@ -112,6 +106,69 @@ public sealed class DependencyRulesTests
         var referencing = Projects().Where(p => p != "Gateway.Server" && AllowedFor(p).Contains("Gateway.Cluster")).ToList();
         Assert.Empty(referencing);
         Assert.Contains("Gateway.Cluster", AllowedFor("Gateway.Server"));
+    }
+
+    /// <summary>What Gateway.Pkix may use besides the platform (ARCHITECTURE.md: BCL crypto, System.Formats.Asn1, BouncyCastle).</summary>
+    private static readonly string[] PkixPackages = ["BouncyCastle.Cryptography"];
+
+    [Theory]
+    [InlineData("Gateway.Contracts")]
+    [InlineData("Gateway.Pkix")]
+    public void Contracts_and_Pkix_reference_nothing_of_ours(string project)
+    {
+        Assert.Empty(AllowedFor(project));
+        var projectReferences = ReferenceChecker.ProjectReferences(Path.Combine(RepoRoot(), "src", project, project + ".csproj"));
+        var assemblyReferences = ReferenceChecker.AssemblyReferences(Path.Combine(AppContext.BaseDirectory, project + ".dll"));
+        Assert.Empty(projectReferences);
+        Assert.Empty(ReferenceChecker.ForbiddenOwnReferences(assemblyReferences, []));
+    }
+
+    [Fact]
+    public void Pkix_assembly_references_only_the_platform_and_BouncyCastle()
+    {
+        // No Orleans either: a Contracts type slipping into Pkix would bring it along.
+        var references = ReferenceChecker.AssemblyReferences(Path.Combine(AppContext.BaseDirectory, "Gateway.Pkix.dll"));
+        var beyond = ReferenceChecker.BeyondPlatform(references, PkixPackages);
+        Assert.True(beyond.Count == 0, $"Gateway.Pkix.dll references {string.Join(", ", beyond)}; it may use the BCL and BouncyCastle only");
+    }
+
+    [Fact]
+    public void Reference_checker_reports_a_Pkix_project_that_references_Contracts()
+    {
+        // The negative case on a project file: Pkix's rule applied to a Pkix that took a Contracts reference.
+        var directory = Directory.CreateTempSubdirectory("arch-pkix-");
+        try
+        {
+            var csproj = Path.Combine(directory.FullName, "Gateway.Pkix.csproj");
+            File.WriteAllText(csproj, """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <ItemGroup>
+                    <ProjectReference Include="..\Gateway.Contracts\Gateway.Contracts.csproj" />
+                  </ItemGroup>
+                </Project>
+                """);
+
+            var forbidden = ReferenceChecker.ForbiddenOwnReferences(ReferenceChecker.ProjectReferences(csproj), AllowedFor("Gateway.Pkix"));
+
+            Assert.Equal(["Gateway.Contracts"], forbidden);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Reference_checker_reports_compiled_references_a_rule_forbids()
+    {
+        // The negative cases on compiled assemblies: Policy (which uses Contracts and Pkix) judged by Pkix's and by
+        // Contracts' rule, and Contracts (which uses Orleans) judged by Pkix's platform-only rule.
+        var policy = ReferenceChecker.AssemblyReferences(Path.Combine(AppContext.BaseDirectory, "Gateway.Policy.dll"));
+        var contracts = ReferenceChecker.AssemblyReferences(Path.Combine(AppContext.BaseDirectory, "Gateway.Contracts.dll"));
+
+        Assert.Contains("Gateway.Contracts", ReferenceChecker.ForbiddenOwnReferences(policy, AllowedFor("Gateway.Pkix")));
+        Assert.Contains("Gateway.Pkix", ReferenceChecker.ForbiddenOwnReferences(policy, AllowedFor("Gateway.Contracts")));
+        Assert.Contains(ReferenceChecker.BeyondPlatform(contracts, PkixPackages), r => r.StartsWith("Orleans", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,10 +1,20 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace Gateway.Contracts.Tests;
 
 /// <summary>The fingerprint that tells a retry of a request from another request under the same transaction id.</summary>
 public sealed class RequestFingerprintTests
 {
     private static readonly Requester Alice = new("api-key", "alice");
-    private static readonly byte[] Spki = TestCsrs.Create("p256").AsSpan(4, 10).ToArray(); // any bytes: the fingerprint does not parse them
+    private static readonly byte[] Spki = P256Csr().AsSpan(4, 10).ToArray(); // any bytes: the fingerprint does not parse them
+
+    /// <summary>A fresh P-256 CSR: different bytes on every call.</summary>
+    private static byte[] P256Csr()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new CertificateRequest("CN=test.example.test", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+    }
 
     private static EnrollmentRequest Csr(byte[] der, Requester? requester = null, string transactionId = "t1") =>
         new(EnrollmentProtocol.Admin, "iot-device", requester ?? Alice, transactionId, der);
@@ -16,7 +26,7 @@ public sealed class RequestFingerprintTests
     [Fact]
     public void Of_same_csr_and_requester_is_equal_whatever_the_transaction_id()
     {
-        var der = TestCsrs.Create("p256");
+        var der = P256Csr();
         Assert.Equal(RequestFingerprint.Of(Csr(der)), RequestFingerprint.Of(Csr([.. der], transactionId: "t2")));
         Assert.Equal(RequestFingerprint.Of(Csr(der)), RequestFingerprint.OfCsr(Alice, der));
         Assert.Matches("^[0-9a-f]{64}$", RequestFingerprint.Of(Csr(der)));
@@ -25,8 +35,8 @@ public sealed class RequestFingerprintTests
     [Fact]
     public void Of_other_csr_or_other_requester_differs()
     {
-        var der = TestCsrs.Create("p256");
-        Assert.NotEqual(RequestFingerprint.Of(Csr(der)), RequestFingerprint.Of(Csr(TestCsrs.Create("p256"))));
+        var der = P256Csr();
+        Assert.NotEqual(RequestFingerprint.Of(Csr(der)), RequestFingerprint.Of(Csr(P256Csr())));
         Assert.NotEqual(RequestFingerprint.Of(Csr(der)), RequestFingerprint.Of(Csr(der, new Requester("api-key", "bob"))));
         // The requester's two parts are not run together: "x" + "y:z" is not "x:y" + "z".
         Assert.NotEqual(RequestFingerprint.Of(Csr(der, new Requester("x", "y:z"))), RequestFingerprint.Of(Csr(der, new Requester("x:y", "z"))));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
+using Gateway.Pkix;
 
 namespace Gateway.Admin.Endpoints;
 
@@ -157,7 +158,7 @@ internal static class DescribedRequest
                 spki = RsaStandIn(bits);
                 return true;
             case "ED25519" when parts.Length == 1:
-                spki = Spki("1.3.101.112", writeNullParameters: false, RandomNumberGenerator.GetBytes(32));
+                spki = Spki(Oids.Ed25519, writeNullParameters: false, RandomNumberGenerator.GetBytes(32));
                 return true;
             default:
                 return false;
@@ -178,7 +179,7 @@ internal static class DescribedRequest
             writer.WriteIntegerUnsigned(modulus);
             writer.WriteInteger(65537);
         }
-        return Spki("1.2.840.113549.1.1.1", writeNullParameters: true, writer.Encode());
+        return Spki(Oids.RsaEncryption, writeNullParameters: true, writer.Encode());
     }
 
     private static byte[] Spki(string algorithmOid, bool writeNullParameters, byte[] publicKey)

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Gateway.Admin.Authentication;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix.Csr;
 using Gateway.Contracts.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

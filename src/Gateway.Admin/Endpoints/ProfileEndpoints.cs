@@ -6,7 +6,8 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Admin.Authentication;
 using Gateway.Contracts;
-using Gateway.Contracts.Csr;
+using Gateway.Pkix;
+using Gateway.Pkix.Csr;
 using Gateway.Contracts.Grains;
 using Gateway.Contracts.Profiles;
 using Microsoft.AspNetCore.Builder;
@@ -357,30 +358,7 @@ public static class ProfileEndpoints
             subject = Convert.ToHexStringLower(t.Subject);
         }
         return new TemplateView(t.IssuerId, subject, [.. t.SubjectAltNames.Select(s => s.ToString())], t.NotBefore, t.NotAfter,
-            KeyUsageNames((X509KeyUsageFlags)t.KeyUsage), [.. t.ExtendedKeyUsages.Select(ExtendedKeyUsageName)], t.CertificatePolicies,
+            [.. KeyUsageBits.Names((X509KeyUsageFlags)t.KeyUsage)], [.. t.ExtendedKeyUsages.Select(ExtendedKeyUsages.Name)], t.CertificatePolicies,
             [.. t.AdditionalExtensions.Select(e => new ExtensionView(e.Oid, e.Critical, Convert.ToHexStringLower(e.Value)))]);
     }
-
-    private static List<string> KeyUsageNames(X509KeyUsageFlags flags)
-    {
-        (X509KeyUsageFlags Flag, string Name)[] names =
-        [
-            (X509KeyUsageFlags.DigitalSignature, "digitalSignature"), (X509KeyUsageFlags.NonRepudiation, "nonRepudiation"),
-            (X509KeyUsageFlags.KeyEncipherment, "keyEncipherment"), (X509KeyUsageFlags.DataEncipherment, "dataEncipherment"),
-            (X509KeyUsageFlags.KeyAgreement, "keyAgreement"), (X509KeyUsageFlags.KeyCertSign, "keyCertSign"),
-            (X509KeyUsageFlags.CrlSign, "cRLSign"), (X509KeyUsageFlags.EncipherOnly, "encipherOnly"), (X509KeyUsageFlags.DecipherOnly, "decipherOnly"),
-        ];
-        return [.. names.Where(n => (flags & n.Flag) != 0).Select(n => n.Name)];
-    }
-
-    private static string ExtendedKeyUsageName(string oid) => oid switch
-    {
-        "1.3.6.1.5.5.7.3.1" => "serverAuth",
-        "1.3.6.1.5.5.7.3.2" => "clientAuth",
-        "1.3.6.1.5.5.7.3.3" => "codeSigning",
-        "1.3.6.1.5.5.7.3.4" => "emailProtection",
-        "1.3.6.1.5.5.7.3.8" => "timeStamping",
-        "1.3.6.1.5.5.7.3.9" => "ocspSigning",
-        _ => oid,
-    };
 }

@@ -1,27 +1,18 @@
+using Gateway.Pkix;
+
 namespace Gateway.Policy.Names;
 
 /// <summary>extendedKeyUsage purpose names as written in profiles (or a dotted OID).</summary>
 internal static class ExtendedKeyUsageNames
 {
-    public const string OcspSigning = "1.3.6.1.5.5.7.3.9";
+    public const string OcspSigning = Oids.OcspSigning;
 
     /// <summary>Purposes any profile may grant; every other one is sensitive (see <see cref="IsSensitive"/>).</summary>
     private static readonly HashSet<string> Ordinary = new(StringComparer.Ordinal)
     {
-        "1.3.6.1.5.5.7.3.1", // serverAuth
-        "1.3.6.1.5.5.7.3.2", // clientAuth
-        "1.3.6.1.5.5.7.3.4", // emailProtection
-    };
-
-    private static readonly Dictionary<string, string> ByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["serverAuth"] = "1.3.6.1.5.5.7.3.1",
-        ["clientAuth"] = "1.3.6.1.5.5.7.3.2",
-        ["codeSigning"] = "1.3.6.1.5.5.7.3.3",
-        ["emailProtection"] = "1.3.6.1.5.5.7.3.4",
-        ["timeStamping"] = "1.3.6.1.5.5.7.3.8",
-        ["ocspSigning"] = OcspSigning,
-        ["anyExtendedKeyUsage"] = "2.5.29.37.0",
+        Oids.ServerAuth,
+        Oids.ClientAuth,
+        Oids.EmailProtection,
     };
 
     public const string Known = "serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning, anyExtendedKeyUsage, or a dotted OID";
@@ -32,21 +23,6 @@ internal static class ExtendedKeyUsageNames
     /// </summary>
     public static bool IsSensitive(string oid) => !Ordinary.Contains(oid);
 
-    public static bool TryGetOid(string nameOrOid, out string oid)
-    {
-        if (ByName.TryGetValue(nameOrOid, out var found))
-        {
-            oid = found;
-            return true;
-        }
-
-        if (Oids.IsValid(nameOrOid))
-        {
-            oid = nameOrOid;
-            return true;
-        }
-
-        oid = string.Empty;
-        return false;
-    }
+    /// <summary>A purpose by name or as a dotted OID (<see cref="ExtendedKeyUsages"/>).</summary>
+    public static bool TryGetOid(string nameOrOid, out string oid) => ExtendedKeyUsages.TryGetOid(nameOrOid, out oid);
 }

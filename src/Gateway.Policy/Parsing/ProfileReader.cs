@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 using Gateway.Policy.Rules;
 using YamlDotNet.RepresentationModel;
@@ -640,7 +641,7 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             {
                 context.Error(item.Node, item.Field, $"'{item.Value}' is not an OID (dotted decimal)");
             }
-            else if (Oids.CaControlled.Contains(item.Value))
+            else if (ProfileOwnedExtensions.CaControlled.Contains(item.Value))
             {
                 context.Error(item.Node, item.Field, $"extension {item.Value} is set by the profile or the CA and can never be copied from a request");
             }

@@ -54,7 +54,7 @@ internal sealed class ExtensionRules
         for (var i = 0; i < requested.Count; i++)
         {
             var extension = requested[i];
-            if (Oids.IsProfileOwned(extension.Oid))
+            if (ProfileOwnedExtensions.IsProfileOwned(extension.Oid))
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 
 namespace Gateway.Policy.Rules;

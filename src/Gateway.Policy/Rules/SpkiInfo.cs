@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 
 namespace Gateway.Policy.Rules;
@@ -6,7 +7,7 @@ namespace Gateway.Policy.Rules;
 /// <summary>What policy needs from a SubjectPublicKeyInfo, read from its DER (the key itself is the authority, not the front-end's description).</summary>
 internal readonly record struct SpkiInfo(string AlgorithmOid, string? CurveOid, int RsaModulusBits, bool RsaExponentOdd, bool RsaExponentAtLeast65537)
 {
-    public bool IsRsa => AlgorithmOid is Oids.RsaEncryption or Oids.RsaPss;
+    public bool IsRsa => AlgorithmOid is Oids.RsaEncryption or Oids.RsassaPss;
 
     public bool IsEc => AlgorithmOid == Oids.EcPublicKey;
 
@@ -34,7 +35,7 @@ internal readonly record struct SpkiInfo(string AlgorithmOid, string? CurveOid, 
             }
 
             sequence.ThrowIfNotEmpty();
-            if (oid is not (Oids.RsaEncryption or Oids.RsaPss))
+            if (oid is not (Oids.RsaEncryption or Oids.RsassaPss))
             {
                 info = new SpkiInfo(oid, curve, 0, false, false);
                 return true;

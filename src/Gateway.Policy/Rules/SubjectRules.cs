@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 
 namespace Gateway.Policy.Rules;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Contracts;
+using Gateway.Pkix;
 using Gateway.Policy.Names;
 
 namespace Gateway.Policy.Rules;
