@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Protocols.Common;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Security.Certificates;
+using BcAttribute = Org.BouncyCastle.Asn1.Cms.Attribute;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace Gateway.Protocols.Scep;
+
+/// <summary>
+/// Reads a SCEP pkiMessage (RFC 8894 §3): CMS SignedData with one signer whose certificate is inside, signed attributes
+/// messageType, transactionID and senderNonce, a signature that verifies, and (for every request type) a
+/// pkcsPKIEnvelope encrypted to the RA. BouncyCastle parses the CMS; nothing here trusts the signer yet: that is the
+/// caller's decision (self-signed for a first request, a gateway certificate for a renewal).
+/// </summary>
+internal static class ScepMessageReader
+{
+    public const int MinNonceLength = 8;
+    public const int MaxNonceLength = 64;
+    public const int MaxTransactionIdLength = 128;
+
+    public static ScepReadResult Read(byte[] message, IScepRa ra, bool allowSingleDes)
+    {
+        CmsSignedData signed;
+        SignerInformation signer;
+        BcCertificate signerCertificate;
+        try
+        {
+            signed = new CmsSignedData(message);
+            var signers = signed.GetSignerInfos().GetSigners();
+            if (signers.Count != 1) return Broken($"A pkiMessage has exactly one signer; this one has {signers.Count}.");
+            signer = signers.First();
+            var matches = signed.GetCertificates().EnumerateMatches(signer.SignerID).ToList();
+            if (matches.Count == 0) return Broken("The signer's certificate is not in the pkiMessage.");
+            signerCertificate = matches[0];
+        }
+        catch (Exception ex) when (ex is CmsException or ArgumentException or IOException or InvalidCastException or InvalidOperationException
+                                       or CertificateException or Org.BouncyCastle.Asn1.Asn1Exception)
+        {
+            return Broken("The message is not a CMS SignedData: " + ex.Message);
+        }
+
+        X509Certificate2 signerCertificate2;
+        try
+        {
+            signerCertificate2 = X509CertificateLoader.LoadCertificate(signerCertificate.GetEncoded());
+        }
+        catch (CryptographicException ex)
+        {
+            return Broken("The signer's certificate does not parse: " + ex.Message);
+        }
+
+        var attributes = signer.SignedAttributes;
+        if (attributes is null) return Broken("The pkiMessage has no signed attributes.");
+        var transactionId = ReadPrintable(attributes[new DerObjectIdentifier(ScepOids.TransactionId)]);
+        var senderNonce = ReadOctets(attributes[new DerObjectIdentifier(ScepOids.SenderNonce)]);
+        if (transactionId is null || transactionId.Length is 0 or > MaxTransactionIdLength)
+            return Broken($"The transactionID attribute is missing or not a PrintableString of 1 to {MaxTransactionIdLength} characters.");
+        if (senderNonce is null || senderNonce.Length is < MinNonceLength or > MaxNonceLength)
+            return Broken($"The senderNonce attribute is missing or not {MinNonceLength} to {MaxNonceLength} octets.");
+
+        var digest = DigestName(signer.DigestAlgorithmID.Algorithm.Id);
+        // A failure must still be signed with some digest: an unknown one is answered with SHA-256.
+        var transaction = new ScepTransaction(transactionId, senderNonce, signerCertificate2, digest ?? HashAlgorithmName.SHA256);
+        if (digest is null) return Fail(transaction, ScepFailInfo.BadAlg, $"Digest algorithm {signer.DigestAlgorithmID.Algorithm.Id} is not supported (SHA-1, SHA-256, SHA-384, SHA-512).");
+
+        try
+        {
+            if (!signer.Verify(signerCertificate))
+                return Fail(transaction, ScepFailInfo.BadMessageCheck, "The pkiMessage signature does not verify.");
+        }
+        catch (CertificateExpiredException)
+        {
+            return Fail(transaction, ScepFailInfo.BadTime, "The signer's certificate had expired at the message's signingTime.");
+        }
+        catch (CertificateNotYetValidException)
+        {
+            return Fail(transaction, ScepFailInfo.BadTime, "The signer's certificate was not yet valid at the message's signingTime.");
+        }
+        catch (Exception ex) when (ex is CmsException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException)
+        {
+            return Fail(transaction, ScepFailInfo.BadAlg, "The pkiMessage signature cannot be checked: " + ex.Message);
+        }
+
+        var typeText = ReadPrintable(attributes[new DerObjectIdentifier(ScepOids.MessageType)]);
+        if (typeText is null || !int.TryParse(typeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var typeNumber)
+            || !Enum.IsDefined((ScepMessageType)typeNumber) || (ScepMessageType)typeNumber == ScepMessageType.CertRep)
+            return Fail(transaction, ScepFailInfo.BadRequest, $"messageType '{typeText}' is not a SCEP request type.");
+        var type = (ScepMessageType)typeNumber;
+        if (type == ScepMessageType.UpdateReq)
+            return Fail(transaction, ScepFailInfo.BadRequest, "UpdateReq (messageType 18) is obsolete; use RenewalReq.");
+
+        var envelope = Content(signed);
+        if (envelope.Length == 0)
+            return Fail(transaction, ScepFailInfo.BadMessageCheck, "The pkiMessage carries no pkcsPKIEnvelope.");
+        try
+        {
+            var (data, cipher) = ScepEnvelope.Open(envelope, ra, allowSingleDes);
+            return ScepReadResult.Success(new ScepRequest(type, transaction, data, cipher));
+        }
+        catch (ScepMessageException ex)
+        {
+            return Fail(transaction, ex.FailInfo, ex.Message);
+        }
+    }
+
+    private static byte[] Content(CmsSignedData signed)
+    {
+        if (signed.SignedContent is null) return [];
+        using var buffer = new MemoryStream();
+        signed.SignedContent.Write(buffer);
+        return buffer.ToArray();
+    }
+
+    private static ScepReadResult Broken(string error) => new(null, null, ScepFailInfo.BadMessageCheck, error);
+
+    private static ScepReadResult Fail(ScepTransaction transaction, ScepFailInfo failInfo, string error) => new(null, transaction, failInfo, error);
+
+    private static HashAlgorithmName? DigestName(string oid) => oid switch
+    {
+        ScepOids.Sha1 => HashAlgorithmName.SHA1,
+        ScepOids.Sha256 => HashAlgorithmName.SHA256,
+        ScepOids.Sha384 => HashAlgorithmName.SHA384,
+        ScepOids.Sha512 => HashAlgorithmName.SHA512,
+        _ => null,
+    };
+
+    private static string? ReadPrintable(BcAttribute? attribute) =>
+        attribute?.AttrValues is { Count: 1 } values && values[0] is DerPrintableString printable ? printable.GetString() : null;
+
+    private static byte[]? ReadOctets(BcAttribute? attribute) =>
+        attribute?.AttrValues is { Count: 1 } values && values[0] is Asn1OctetString octets ? octets.GetOctets() : null;
+}

@@ -1,0 +1,22 @@
+namespace Gateway.Protocols.Scep;
+
+/// <summary>SCEP front-end settings (<c>Gateway:Scep</c>).</summary>
+public sealed class ScepOptions
+{
+    public const string Section = "Gateway:Scep";
+
+    /// <summary>The profile <c>/scep</c> enrolls in; <c>/scep/&lt;label&gt;</c> names another.</summary>
+    public string DefaultProfile { get; set; } = "mdm-device";
+
+    /// <summary>Largest PKIOperation message accepted, in bytes (POST body or decoded GET <c>message</c>).</summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Accept and answer single DES-CBC envelopes (56-bit keys, broken). Off by default; some clients still send it
+    /// (micromdm's scepclient 2.1, old network gear) whatever GetCACaps advertises.
+    /// </summary>
+    public bool AllowSingleDes { get; set; }
+
+    /// <summary>Include the root CA certificate in GetCACert (the RA certificate and the issuing CA are always there).</summary>
+    public bool IncludeRootInGetCaCert { get; set; } = true;
+}
