@@ -1,0 +1,23 @@
+using Gateway.Protocols.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gateway.Protocols.Scep;
+
+public static class ScepServiceCollectionExtensions
+{
+    /// <summary>The SCEP front-end. The host registers the RA (<see cref="IScepRa"/>).</summary>
+    public static IServiceCollection AddGatewayScep(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ScepOptions>()
+            .Bind(configuration.GetSection(ScepOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultProfile), $"{ScepOptions.Section}:DefaultProfile must name a profile")
+            .Validate(o => o.MaxMessageBytes is >= 1024 and <= 1024 * 1024, $"{ScepOptions.Section}:MaxMessageBytes must be between 1024 and 1048576")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddGatewayEnrollmentPort(configuration);
+        services.AddSingleton<ScepService>();
+        return services;
+    }
+}
