@@ -39,6 +39,7 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
                 ScepMessageType.PkcsReq or ScepMessageType.RenewalReq => await EnrollAsync(profile, request, client),
                 ScepMessageType.CertPoll => await PollAsync(profile, request),
                 ScepMessageType.GetCrl => await GetCrlAsync(profile, request),
+                ScepMessageType.GetCert => await GetCertAsync(profile, request),
                 _ => Failure(request.Transaction, ScepFailInfo.BadRequest, $"messageType {(int)request.MessageType} is not supported here."),
             };
         }
@@ -84,6 +85,28 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
         if (crl is null) return Failure(request.Transaction, ScepFailInfo.BadRequest, "No CRL is available yet; try again later.");
         var degenerate = ScepCertsOnly.Encode([], [crl.Der]);
         return ScepReply.Of(ScepCertRep.Success(request.Transaction, ra, ScepEnvelope.Seal(degenerate, request.Transaction.Signer, request.Cipher)));
+    }
+
+    private async Task<ScepReply> GetCertAsync(EnrollmentProfile profile, ScepRequest request)
+    {
+        // GetCert (RFC 8894 §3.3.4): a certificate of this profile's CA by IssuerAndSerialNumber, for its own key holder
+        // or for a device holding a valid certificate of the profile; nobody else learns what the inventory holds.
+        var (issuer, serial) = ReadIssuerAndSerial(request.MessageData);
+        var ca = X509CertificateLoader.LoadCertificate(profile.Chain[0]);
+        var signer = request.Transaction.Signer;
+        var certificate = issuer.AsSpan().SequenceEqual(ca.SubjectName.RawData) ? await port.GetCertificateAsync(serial) : null;
+        var allowed = certificate is not null && certificate.Profile == profile.Name
+            && (KeyOf(certificate.Der).AsSpan().SequenceEqual(signer.PublicKey.ExportSubjectPublicKeyInfo())
+                || await CheckGatewayCertificateAsync(profile, signer) is { Authenticated: true });
+        if (!allowed) return Failure(request.Transaction, ScepFailInfo.BadCertId, "No certificate of this profile with that issuer and serial is available to the signer.");
+        var degenerate = ScepCertsOnly.Encode([certificate!.Der]);
+        return ScepReply.Of(ScepCertRep.Success(request.Transaction, ra, ScepEnvelope.Seal(degenerate, signer, request.Cipher)));
+    }
+
+    private static byte[] KeyOf(byte[] certificateDer)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(certificateDer);
+        return certificate.PublicKey.ExportSubjectPublicKeyInfo();
     }
 
     private ScepReply Answer(ScepRequest request, EnrollmentOutcome outcome)
@@ -176,13 +199,24 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
     }
 
     /// <summary>The issuer name (DER) of an IssuerAndSerialNumber or IssuerAndSubject messageData.</summary>
-    private static byte[] ReadIssuer(byte[] messageData)
+    private static byte[] ReadIssuer(byte[] messageData) => ReadPair(messageData).Issuer;
+
+    /// <summary>The issuer name (DER) and serial (lowercase hex, no leading zero bytes) of an IssuerAndSerialNumber.</summary>
+    private static (byte[] Issuer, string Serial) ReadIssuerAndSerial(byte[] messageData)
+    {
+        var (issuer, second) = ReadPair(messageData);
+        if (second is not DerInteger serial || serial.Value.SignValue <= 0)
+            throw new ScepMessageException(ScepFailInfo.BadRequest, "The messageData is not an IssuerAndSerialNumber with a positive serial.");
+        return (issuer, Convert.ToHexStringLower(serial.Value.ToByteArrayUnsigned()));
+    }
+
+    private static (byte[] Issuer, Asn1Encodable Second) ReadPair(byte[] messageData)
     {
         try
         {
             var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(messageData));
             if (sequence.Count != 2) throw new ArgumentException("two elements expected");
-            return Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(sequence[0]).GetEncoded(Asn1Encodable.Der);
+            return (Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(sequence[0]).GetEncoded(Asn1Encodable.Der), sequence[1]);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidCastException)
         {

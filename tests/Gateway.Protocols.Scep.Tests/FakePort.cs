@@ -94,6 +94,10 @@ internal sealed class FakePort : IEnrollmentPort
             ? stored == secret ? new CredentialCheck(CredentialCheckStatus.Valid, "", 0, 1) : new CredentialCheck(CredentialCheckStatus.WrongSecret, "wrong", 0, 1)
             : new CredentialCheck(CredentialCheckStatus.NotFound, "unknown", 0, null));
 
+    public Dictionary<string, Contracts.Inventory.CertificateInfo> Inventory { get; } = new(StringComparer.Ordinal);
+
+    public Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial) => Task.FromResult(Inventory.GetValueOrDefault(serial));
+
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) => throw new NotSupportedException();
 
     public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile) => Task.FromResult<CrlInfo?>(null);

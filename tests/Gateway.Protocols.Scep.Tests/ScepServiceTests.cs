@@ -149,6 +149,54 @@ public sealed class ScepServiceTests
         Assert.Equal(400, reply.HttpStatus);
     }
 
+    [Fact]
+    public async Task HandleAsync_getcert_returns_the_certificate_to_its_key_holder_and_badCertId_to_a_stranger()
+    {
+        await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-106"), null);
+        var issued = (IssuedOutcome)_port.Outcomes.Values.Single();
+        _port.Inventory[issued.Serial] = new Contracts.Inventory.CertificateInfo(issued.Serial, _client.Subject, [], "CN=Test Issuing CA",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), Contracts.Inventory.CertificateStatus.Valid, "mdm-device", EnrollmentProtocol.Scep,
+            "challenge-password:" + CredentialId, "", issued.Certificate, null, null, issued.EnrollmentId);
+        var query = IssuerAndSerial(issued.Serial);
+
+        var own = _client.Message(ScepMessageType.GetCert, query, _ra.EncryptionCertificate, "tx-107", RandomNumberGenerator.GetBytes(16));
+        var read = _client.ReadCertRep((await Service().HandleAsync(_port.Profile, own, null)).CertRep!, _ra.SigningCertificate);
+        Assert.Equal("0", read.Status);
+        Assert.Equal(issued.Certificate, new Org.BouncyCastle.Cms.CmsSignedData(read.Content).GetCertificates().EnumerateMatches(null).Single().GetEncoded());
+
+        var stranger = new TestScepClient();
+        var theirs = stranger.Message(ScepMessageType.GetCert, query, _ra.EncryptionCertificate, "tx-108", RandomNumberGenerator.GetBytes(16));
+        var refused = stranger.ReadCertRep((await Service().HandleAsync(_port.Profile, theirs, null)).CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", "4"), (refused.Status, refused.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_getcrl_for_another_issuer_fails_with_badCertId()
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(new System.Security.Cryptography.X509Certificates.X500DistinguishedName("CN=Somebody Else").RawData);
+            writer.WriteInteger(5);
+        }
+        var message = _client.Message(ScepMessageType.GetCrl, writer.Encode(), _ra.EncryptionCertificate, "tx-109", RandomNumberGenerator.GetBytes(16));
+
+        var read = _client.ReadCertRep((await Service().HandleAsync(_port.Profile, message, null)).CertRep!, _ra.SigningCertificate);
+
+        Assert.Equal(("2", "4"), (read.Status, read.FailInfo));
+    }
+
+    private byte[] IssuerAndSerial(string serialHex)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(_port.CaCertificate.SubjectName.RawData);
+            writer.WriteIntegerUnsigned(Convert.FromHexString(serialHex));
+        }
+        return writer.Encode();
+    }
+
     private byte[] IssuerAndSubject()
     {
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
