@@ -142,7 +142,9 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
         var renewalCheck = await CheckGatewayCertificateAsync(profile, signer);
         if (renewalCheck is { Authenticated: true })
         {
-            return new Caller(renewalCheck.Requester, TransactionKey(transaction, renewalCheck.Serial), renewalCheck.Serial, null);
+            // The message signature made with a gateway certificate is the authentication: profiles name it "signature".
+            var requester = renewalCheck.Requester! with { AuthenticationMethod = AuthenticationMethods.Signature };
+            return new Caller(requester, TransactionKey(transaction, renewalCheck.Serial), renewalCheck.Serial, null);
         }
         if (request.MessageType == ScepMessageType.RenewalReq)
         {

@@ -85,7 +85,7 @@ internal sealed class FakePort : IEnrollmentPort
     {
         var serial = certificate.SerialNumber.ToLowerInvariant();
         return Task.FromResult(GatewayCertificates.TryGetValue(serial, out var principal)
-            ? new ClientCertificateCheck(ClientCertificateStatus.GatewayIssued, new Requester(AuthenticationMethods.Signature, principal), serial, profile.Name, "ok")
+            ? new ClientCertificateCheck(ClientCertificateStatus.GatewayIssued, new Requester(AuthenticationMethods.GatewayCertificate, principal), serial, profile.Name, "ok")
             : new ClientCertificateCheck(ClientCertificateStatus.NotGatewayIssued, null, null, null, "not issued by this gateway"));
     }
 

@@ -93,6 +93,7 @@ public sealed class ScepServiceTests
 
         var enrollment = Assert.Single(_port.Enrollments);
         Assert.Equal(current.SerialNumber.ToLowerInvariant(), enrollment.RenewalOf);
+        Assert.Equal(AuthenticationMethods.Signature, enrollment.Requester.AuthenticationMethod);
         Assert.StartsWith("renew-" + current.SerialNumber.ToLowerInvariant() + ":", enrollment.TransactionId);
         Assert.Equal("0", _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate).Status);
     }
