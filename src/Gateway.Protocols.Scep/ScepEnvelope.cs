@@ -16,7 +16,7 @@ namespace Gateway.Protocols.Scep;
 internal static class ScepEnvelope
 {
     /// <summary>The decrypted content and the cipher it used; throws <see cref="ScepMessageException"/> with the failInfo to answer.</summary>
-    public static (byte[] Content, ScepContentCipher Cipher) Open(byte[] envelopedDataDer, IScepRa ra, bool allowSingleDes)
+    public static (byte[] Content, ScepContentCipher Cipher) Open(byte[] envelopedDataDer, IScepRa ra, bool allowSingleDes, bool allowTripleDes = true)
     {
         EnvelopedData enveloped;
         try
@@ -37,6 +37,8 @@ internal static class ScepEnvelope
                 $"Content encryption {encrypted.ContentEncryptionAlgorithm.Algorithm.Id} is not supported (AES-128/192/256-CBC or 3DES-CBC).");
         if (cipher.IsSingleDes && !allowSingleDes)
             throw new ScepMessageException(Common.ScepFailInfo.BadAlg, "Single DES is refused (Gateway:Scep:AllowSingleDes is off); use AES or 3DES.");
+        if (cipher == ScepContentCipher.TripleDes && !allowTripleDes)
+            throw new ScepMessageException(Common.ScepFailInfo.BadAlg, "3DES is refused (Gateway:Scep:AllowTripleDes is off); use AES.");
         if (encrypted.EncryptedContent is null)
             throw new ScepMessageException(Common.ScepFailInfo.BadMessageCheck, "The EnvelopedData carries no encrypted content.");
         var iv = ReadIv(encrypted.ContentEncryptionAlgorithm.Parameters, cipher);

@@ -21,7 +21,7 @@ internal static class ScepMessageReader
     public const int MaxNonceLength = 64;
     public const int MaxTransactionIdLength = 128;
 
-    public static ScepReadResult Read(byte[] message, IScepRa ra, bool allowSingleDes)
+    public static ScepReadResult Read(byte[] message, IScepRa ra, bool allowSingleDes, bool allowTripleDes = true)
     {
         CmsSignedData signed;
         SignerInformation signer;
@@ -97,7 +97,7 @@ internal static class ScepMessageReader
             return Fail(transaction, ScepFailInfo.BadMessageCheck, "The pkiMessage carries no pkcsPKIEnvelope.");
         try
         {
-            var (data, cipher) = ScepEnvelope.Open(envelope, ra, allowSingleDes);
+            var (data, cipher) = ScepEnvelope.Open(envelope, ra, allowSingleDes, allowTripleDes);
             return ScepReadResult.Success(new ScepRequest(type, transaction, data, cipher));
         }
         catch (ScepMessageException ex)

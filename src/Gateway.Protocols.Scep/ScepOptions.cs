@@ -17,6 +17,9 @@ public sealed class ScepOptions
     /// </summary>
     public bool AllowSingleDes { get; set; }
 
+    /// <summary>Accept and answer 3DES-CBC envelopes. On by default because older clients (and Windows' NDES clients) need it; turn it off to require AES.</summary>
+    public bool AllowTripleDes { get; set; } = true;
+
     /// <summary>Include the root CA certificate in GetCACert (the RA certificate and the issuing CA are always there).</summary>
     public bool IncludeRootInGetCaCert { get; set; } = true;
 }

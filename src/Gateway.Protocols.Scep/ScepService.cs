@@ -23,7 +23,7 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
 {
     public async Task<ScepReply> HandleAsync(EnrollmentProfile profile, byte[] message, IPAddress? client)
     {
-        var read = ScepMessageReader.Read(message, ra, options.Value.AllowSingleDes);
+        var read = ScepMessageReader.Read(message, ra, options.Value.AllowSingleDes, options.Value.AllowTripleDes);
         if (read.Transaction is null)
         {
             logger.LogInformation("SCEP message from {Client} refused before it could be answered: {Error}", client, read.Error);

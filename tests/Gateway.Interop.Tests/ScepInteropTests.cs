@@ -25,10 +25,11 @@ public sealed class ScepInteropTests(InteropFixture fx)
         return http;
     }
 
-    private async Task<(string Id, string Secret)> CreateChallengeAsync(int maxUses)
+    /// <summary>A challenge for mdm-device: one-time with <paramref name="maxUses"/> 1, static (no limit) with null.</summary>
+    private async Task<(string Id, string Secret)> CreateChallengeAsync(int? maxUses)
     {
         using var admin = Admin();
-        var response = await admin.PostAsJsonAsync("/api/v1/credentials", new { profile = "mdm-device", maxUses });
+        var response = await admin.PostAsJsonAsync("/api/v1/credentials", maxUses is null ? new { profile = "mdm-device" } : (object)new { profile = "mdm-device", maxUses });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {text}");
         var created = JsonDocument.Parse(text).RootElement;
@@ -114,6 +115,43 @@ public sealed class ScepInteropTests(InteropFixture fx)
         var renewal = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/certificates/{newSerial}")).RootElement;
         Assert.Equal(serial, renewal.GetProperty("renewalOf").GetString());
     }
+
+    [Fact]
+    public async Task Scepclient_with_a_static_challenge_enrolls_twice_and_a_resent_request_gets_the_same_certificate()
+    {
+        var (id, secret) = await CreateChallengeAsync(maxUses: null);
+        var first = fx.NewWorkDir("scep-static-1");
+        var fingerprint = RaFingerprint(first);
+
+        var enrolled = ScepClient(first, secret, fingerprint, "device-0101");
+        Assert.True(enrolled.ExitCode == 0, enrolled.Output);
+        var serial = Serial(first);
+
+        // The same key and CSR again (scepclient keeps both): the same transaction, so the stored certificate, not a second one.
+        File.Delete(Path.Combine(first, "client.pem"));
+        var resent = ScepClient(first, secret, fingerprint, "device-0101");
+        Assert.True(resent.ExitCode == 0, resent.Output);
+        Assert.Equal(serial, Serial(first));
+
+        // The same key (so the same transactionID) with another request: refused, nothing issued.
+        File.Delete(Path.Combine(first, "client.pem"));
+        File.Delete(Path.Combine(first, "csr.pem"));
+        var reused = ScepClient(first, secret, fingerprint, "device-0199");
+        Assert.NotEqual(0, reused.ExitCode);
+        Assert.Contains("failInfo: badRequest", reused.Output);
+
+        // A static challenge serves every device.
+        var second = fx.NewWorkDir("scep-static-2");
+        var other = ScepClient(second, secret, fingerprint, "device-0102");
+        Assert.True(other.ExitCode == 0, other.Output);
+        Assert.NotEqual(serial, Serial(second));
+        using var admin = Admin();
+        var credential = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/credentials/{id}")).RootElement;
+        Assert.Equal(2, credential.GetProperty("uses").GetInt32());
+    }
+
+    private static string Serial(string dir) =>
+        Tools.Ok(dir, "openssl", "x509", "-in", Path.Combine(dir, "client.pem"), "-noout", "-serial").Trim().Split('=')[1].ToLowerInvariant();
 
     [Fact]
     public void Scepclient_with_a_wrong_challenge_gets_a_signed_failure_and_no_certificate()

@@ -78,6 +78,19 @@ public sealed class ScepMessageReaderTests
     }
 
     [Fact]
+    public void Read_3des_request_with_3des_turned_off_fails_with_badAlg()
+    {
+        var ra = TestRa.Generate();
+        var client = new TestScepClient();
+        var message = client.Message(ScepMessageType.PkcsReq, client.Csr(), ra.EncryptionCertificate, "tx-3des", RandomNumberGenerator.GetBytes(16), "1.2.840.113549.3.7");
+
+        var result = ScepMessageReader.Read(message, ra, allowSingleDes: false, allowTripleDes: false);
+
+        Assert.Equal(ScepFailInfo.BadAlg, result.FailInfo);
+        Assert.Contains("AllowTripleDes", result.Error);
+    }
+
+    [Fact]
     public void Read_request_encrypted_to_another_ra_fails_with_badMessageCheck()
     {
         var client = new TestScepClient();
