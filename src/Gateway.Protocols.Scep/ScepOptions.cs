@@ -20,6 +20,9 @@ public sealed class ScepOptions
     /// <summary>Accept and answer 3DES-CBC envelopes. On by default because older clients (and Windows' NDES clients) need it; turn it off to require AES.</summary>
     public bool AllowTripleDes { get; set; } = true;
 
+    /// <summary>Per profile name: a service that validates challenges the gateway did not issue (see <see cref="ScepChallengeWebhookOptions"/>).</summary>
+    public Dictionary<string, ScepChallengeWebhookOptions> ChallengeWebhooks { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Include the root CA certificate in GetCACert (the RA certificate and the issuing CA are always there).</summary>
     public bool IncludeRootInGetCaCert { get; set; } = true;
 }

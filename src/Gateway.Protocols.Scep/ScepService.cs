@@ -19,7 +19,7 @@ namespace Gateway.Protocols.Scep;
 /// The enrollment's transaction id is the client's transactionID scoped to the signing key (or to the renewed
 /// certificate), so nobody without the key can take over or poll another device's transaction.
 /// </summary>
-internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<ScepOptions> options, ILogger<ScepService> logger)
+internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChallengeWebhook webhook, IOptions<ScepOptions> options, ILogger<ScepService> logger)
 {
     public async Task<ScepReply> HandleAsync(EnrollmentProfile profile, byte[] message, IPAddress? client)
     {
@@ -161,6 +161,19 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, IOptions<Sce
         var challenge = csr.ChallengePassword;
         if (string.IsNullOrEmpty(challenge))
             return new Caller(null, null, null, Failure(transaction, ScepFailInfo.BadRequest, "The request carries no challengePassword."));
+        if (!CredentialSecrets.IsWellFormedSecret(challenge) && webhook.IsConfigured(profile.Name))
+        {
+            // A challenge the gateway did not issue (Intune, Jamf, Fleet): the profile's validation service decides. A
+            // retransmission of a transaction already decided goes to the enrollment without asking again (a one-time
+            // challenge is spent by then): the same requester and CSR get the stored outcome, another CSR is refused.
+            var webhookRequester = new Requester(AuthenticationMethods.ChallengePassword, ScepChallengeWebhook.Principal(challenge));
+            var key = TransactionKey(transaction, null);
+            if (await port.GetOutcomeAsync(EnrollmentProtocol.Scep, key) is not null) return new Caller(webhookRequester, key, null, null);
+            var verdict = await webhook.ValidateAsync(profile.Name, request, csr.Der, csr.SubjectText, challenge, client);
+            return verdict.Allowed
+                ? new Caller(webhookRequester, key, null, null)
+                : new Caller(null, null, null, Failure(transaction, ScepFailInfo.BadRequest, "The challengePassword was refused: " + verdict.Reason));
+        }
         var credentialId = CredentialSecrets.TryGetId(challenge, out var id) ? id : challenge[..Math.Min(challenge.Length, CredentialSecrets.IdLength)];
         var check = await port.VerifyCredentialAsync(profile, credentialId, challenge, client);
         switch (check.Status)

@@ -14,7 +14,11 @@ public static class ScepServiceCollectionExtensions
             .Bind(configuration.GetSection(ScepOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultProfile), $"{ScepOptions.Section}:DefaultProfile must name a profile")
             .Validate(o => o.MaxMessageBytes is >= 1024 and <= 1024 * 1024, $"{ScepOptions.Section}:MaxMessageBytes must be between 1024 and 1048576")
+            .Validate(o => o.ChallengeWebhooks.All(w => ScepChallengeWebhookOptions.Problem(w.Key, w.Value) is null),
+                $"{ScepOptions.Section}:ChallengeWebhooks:<profile>:Url must be an absolute https URL (http only to a loopback address) and Timeout between 0.1 s and 1 min")
             .ValidateOnStart();
+        services.AddHttpClient(ScepChallengeWebhook.HttpClientName);
+        services.AddSingleton<ScepChallengeWebhook>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddGatewayEnrollmentPort(configuration);
         services.AddSingleton<ScepService>();

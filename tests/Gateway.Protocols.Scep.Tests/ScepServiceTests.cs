@@ -18,7 +18,7 @@ public sealed class ScepServiceTests
     public ScepServiceTests() => _port.Secrets[CredentialId] = Secret;
 
     private ScepService Service(bool allowDes = false) =>
-        new(_port, _ra, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
+        new(_port, _ra, TestWebhooks.None, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
 
     private byte[] PkcsReq(string? challenge, string transactionId = "tx-100", Org.BouncyCastle.Asn1.DerObjectIdentifier? _ = null) =>
         _client.Message(ScepMessageType.PkcsReq, _client.Csr(challenge), _ra.EncryptionCertificate, transactionId, RandomNumberGenerator.GetBytes(16));
