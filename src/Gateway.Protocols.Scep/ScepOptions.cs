@@ -23,6 +23,15 @@ public sealed class ScepOptions
     /// <summary>Per profile name: a service that validates challenges the gateway did not issue (see <see cref="ScepChallengeWebhookOptions"/>).</summary>
     public Dictionary<string, ScepChallengeWebhookOptions> ChallengeWebhooks { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Two RA certificates, one that signs CertReps (digitalSignature) and one clients encrypt to (keyEncipherment), as
+    /// FIPS-mode HSMs require; off: one RA certificate does both.
+    /// </summary>
+    public bool SeparateEncryptionCertificate { get; set; }
+
+    /// <summary>Lifetime of the RA certificate(s); renewed after two thirds of it (clients fetch GetCACert again when it changes).</summary>
+    public TimeSpan RaCertificateLifetime { get; set; } = TimeSpan.FromDays(365);
+
     /// <summary>Include the root CA certificate in GetCACert (the RA certificate and the issuing CA are always there).</summary>
     public bool IncludeRootInGetCaCert { get; set; } = true;
 }

@@ -66,6 +66,25 @@ public sealed class ScepInteropTests(InteropFixture fx)
         ]);
 
     [Fact]
+    public async Task GetCACert_ra_certificate_is_recorded_in_the_store_and_good_over_ocsp()
+    {
+        var dir = fx.NewWorkDir("scep-ra");
+        RaFingerprint(dir);
+        var ra = new X509Certificate2Collection();
+        ra.ImportFromPemFile(Path.Combine(dir, "cacert.pem"));
+        var serial = ra[0].SerialNumber.ToLowerInvariant();
+
+        using var admin = Admin();
+        var stored = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/certificates/{serial}")).RootElement;
+        Assert.Equal("gateway:scep-ra", stored.GetProperty("profile").GetString());
+        File.WriteAllText(Path.Combine(dir, "ra.pem"), ra[0].ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "issuer.pem"), ra[1].ExportCertificatePem());
+        var ocsp = Tools.Ok(dir, "openssl", "ocsp", "-issuer", "issuer.pem", "-cert", "ra.pem", "-url", fx.Gateway.HttpUrl + "/ocsp",
+            "-CAfile", fx.RootPem);
+        Assert.Contains("ra.pem: good", ocsp);
+    }
+
+    [Fact]
     public void GetCACaps_lists_the_capabilities_in_plain_text()
     {
         var dir = fx.NewWorkDir("scep-caps");

@@ -74,7 +74,7 @@ public static class GatewayApp
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
         services.AddGatewayScep(configuration);
-        services.AddSingleton<IScepRa, ProvisionalScepRa>();
+        services.AddScepRa();
         services.AddGatewayOcsp();
         services.AddGatewayMetrics(configuration);
 
