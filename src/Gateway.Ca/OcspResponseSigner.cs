@@ -36,19 +36,21 @@ public sealed class OcspResponseSigner
     };
 
     private readonly ICertificateAuthority _ca;
+    private readonly IGatewayCertificateRecorder _recorder;
     private readonly OcspOptions _options;
     private readonly ILogger<OcspResponseSigner> _logger;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<IssuerIdentity> _identities;
     private readonly Dictionary<string, Slot> _slots;
 
-    public OcspResponseSigner(ICertificateAuthority ca, IOptions<OcspOptions> options, ILogger<OcspResponseSigner> logger, TimeProvider time)
+    public OcspResponseSigner(ICertificateAuthority ca, IGatewayCertificateRecorder recorder, IOptions<OcspOptions> options, ILogger<OcspResponseSigner> logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
         _ca = ca;
+        _recorder = recorder;
         _options = options.Value;
         _logger = logger;
         _time = time;
@@ -308,7 +310,7 @@ public sealed class OcspResponseSigner
             ExtendedKeyUsages: [Oids.OcspSigning],
             CertificatePolicies: [],
             AdditionalExtensions: [new ExtensionData(Oids.OcspNoCheck, false, [0x05, 0x00])]);
-        IssuedCertificate issued = _ca.Issue(template);
+        IssuedCertificate issued = GatewayCertificates.Issue(_ca, _recorder, template, GatewayCertificates.OcspResponder);
 
         using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued.Der);
         byte[] keyHash = SHA1.HashData(certificate.PublicKey.EncodedKeyValue.RawData);

@@ -21,18 +21,20 @@ public sealed class ServerCertificateProvider : IDisposable
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
 
     private readonly ICertificateAuthority _ca;
+    private readonly IGatewayCertificateRecorder _recorder;
     private readonly CaOptions _options;
     private readonly ILogger<ServerCertificateProvider> _logger;
     private readonly RenewingTlsCertificate _certificate;
 
     public ServerCertificateProvider(
-        ICertificateAuthority ca, IOptions<CaOptions> options, ILogger<ServerCertificateProvider> logger, TimeProvider timeProvider)
+        ICertificateAuthority ca, IGatewayCertificateRecorder recorder, IOptions<CaOptions> options, ILogger<ServerCertificateProvider> logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _ca = ca;
+        _recorder = recorder;
         _options = options.Value;
         _logger = logger;
         _certificate = new RenewingTlsCertificate(ca, timeProvider, logger, "the gateway's TLS server certificate");
@@ -151,7 +153,7 @@ public sealed class ServerCertificateProvider : IDisposable
             ExtendedKeyUsages: [Oids.ServerAuth],
             CertificatePolicies: [],
             AdditionalExtensions: []);
-        IssuedCertificate issued = _ca.Issue(template);
+        IssuedCertificate issued = GatewayCertificates.Issue(_ca, _recorder, template, GatewayCertificates.TlsServer);
 
         string password = CaPassphrase.Resolve(_options, _options.Import.IsConfigured ? _logger : null);
         X509Certificate2 certificate = RenewingTlsCertificate.WithKey(issued.Der, key, password, out byte[] pkcs12);

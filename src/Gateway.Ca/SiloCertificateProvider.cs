@@ -22,19 +22,21 @@ public sealed class SiloCertificateProvider : IDisposable
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
 
     private readonly ICertificateAuthority _ca;
+    private readonly IGatewayCertificateRecorder _recorder;
     private readonly string _clusterUri;
     private readonly ILogger<SiloCertificateProvider> _logger;
     private readonly RenewingTlsCertificate _certificate;
 
     /// <param name="ca">The gateway's CA (the one every node shares).</param>
     /// <param name="clusterUri">This cluster's identity, from <see cref="SiloCertificateValidator.ClusterUri"/>.</param>
-    public SiloCertificateProvider(ICertificateAuthority ca, string clusterUri, ILogger<SiloCertificateProvider> logger, TimeProvider timeProvider)
+    public SiloCertificateProvider(ICertificateAuthority ca, IGatewayCertificateRecorder recorder, string clusterUri, ILogger<SiloCertificateProvider> logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterUri);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _ca = ca;
+        _recorder = recorder;
         _clusterUri = clusterUri;
         _logger = logger;
         _certificate = new RenewingTlsCertificate(ca, timeProvider, logger, "this node's silo certificate");
@@ -77,10 +79,6 @@ public sealed class SiloCertificateProvider : IDisposable
         return certificate;
     }
 
-    /// <summary>
-    /// The one place a silo certificate is signed. Every certificate the CA signs is to be recorded in the store
-    /// (architecture rule 5): record it here once Ca has a way to.
-    /// </summary>
-    private IssuedCertificate Issue(CertificateTemplate template) => _ca.Issue(template);
-
+    /// <summary>The one place a silo certificate is signed: recorded in the store before it is used (architecture rule 5).</summary>
+    private IssuedCertificate Issue(CertificateTemplate template) => GatewayCertificates.Issue(_ca, _recorder, template, GatewayCertificates.Silo);
 }

@@ -9,4 +9,7 @@ public enum EnrollmentProtocol
     Scep = 2,
     Est = 3,
     Cmp = 4,
+
+    /// <summary>Not a front-end: certificates the gateway's CA signs for the gateway itself (HTTPS server, silos, OCSP responders, protocol identities).</summary>
+    Gateway = 5,
 }

@@ -17,6 +17,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<ProfileCatalogProvider>();
+        services.AddSingleton<Ca.IGatewayCertificateRecorder, GatewayCertificateRecorder>();
         services.AddSingleton<Enrollment.PolicyFactsCollector>();
         services.AddOptions<Enrollment.EnrollmentOptions>()
             .Bind(configuration.GetSection(Enrollment.EnrollmentOptions.Section))

@@ -17,11 +17,17 @@ public static class CertsOnlyPkcs7
     /// into objects only to write the same bytes back. Each certificate must be one DER value; one that is not throws
     /// <see cref="ArgumentException"/>.
     /// </summary>
-    public static byte[] Encode(IEnumerable<byte[]> certificates)
+    /// <param name="crls">CRLs to carry in the <c>crls [1]</c> field (SCEP GetCRL), none by default.</param>
+    /// <param name="keepOrder">
+    /// Keep the certificates in the order given instead of DER's sorted SET OF (then the encoding is BER with definite
+    /// lengths): SCEP clients take the first certificate of GetCACert as the RA's and the first of a CertRep as the issued one.
+    /// </param>
+    public static byte[] Encode(IEnumerable<byte[]> certificates, IEnumerable<byte[]>? crls = null, bool keepOrder = false)
     {
         ArgumentNullException.ThrowIfNull(certificates);
         var list = certificates as IReadOnlyCollection<byte[]> ?? [.. certificates];
-        var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 2048);
+        var crlList = crls?.ToList() ?? [];
+        var writer = new AsnWriter(keepOrder ? AsnEncodingRules.BER : AsnEncodingRules.DER, initialCapacity: 2048);
         using (writer.PushSequence())
         {
             writer.WriteObjectIdentifier(Oids.SignedData);
@@ -47,6 +53,14 @@ public static class CertsOnlyPkcs7
                         {
                             writer.WriteEncodedValue(certificate ?? throw new ArgumentException("A certificate is null.", nameof(certificates)));
                         }
+                    }
+                }
+
+                if (crlList.Count > 0)
+                {
+                    using (writer.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+                    {
+                        foreach (var crl in crlList) writer.WriteEncodedValue(crl);
                     }
                 }
 

@@ -127,4 +127,27 @@ public static class Oids
 
         return arcs >= 2;
     }
+
+    // CMS (RFC 5652) content types and attributes.
+    public const string EnvelopedData = "1.2.840.113549.1.7.3";
+    public const string ContentType = "1.2.840.113549.1.9.3";
+    public const string MessageDigest = "1.2.840.113549.1.9.4";
+    public const string SigningTime = "1.2.840.113549.1.9.5";
+
+    // Key transport and content encryption (CMS envelopes: SCEP, CMP).
+    public const string RsaesOaep = "1.2.840.113549.1.1.7";
+    public const string DesCbc = "1.3.14.3.2.7";
+    public const string DesEde3Cbc = "1.2.840.113549.3.7";
+    public const string Aes128Cbc = "2.16.840.1.101.3.4.1.2";
+    public const string Aes192Cbc = "2.16.840.1.101.3.4.1.22";
+    public const string Aes256Cbc = "2.16.840.1.101.3.4.1.42";
+    public const string Md5 = "1.2.840.113549.2.5";
+
+    // SCEP signed attributes (RFC 8894 §3.2.1; id-VeriSign 2.16.840.1.113733.1.9.x).
+    public const string ScepMessageType = "2.16.840.1.113733.1.9.2";
+    public const string ScepPkiStatus = "2.16.840.1.113733.1.9.3";
+    public const string ScepFailInfo = "2.16.840.1.113733.1.9.4";
+    public const string ScepSenderNonce = "2.16.840.1.113733.1.9.5";
+    public const string ScepRecipientNonce = "2.16.840.1.113733.1.9.6";
+    public const string ScepTransactionId = "2.16.840.1.113733.1.9.7";
 }

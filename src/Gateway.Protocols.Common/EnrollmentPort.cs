@@ -29,6 +29,8 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         _clientCertificates = new ClientCertificateVerifier(serial => grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial), time);
     }
 
+    public Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial) => _grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial);
+
     public ValueTask<EnrollmentProfile?> ResolveProfileAsync(EnrollmentProtocol protocol, string name) => _profiles.ResolveAsync(protocol, name);
 
     public async Task<EnrollmentOutcome> EnrollAsync(EnrollmentRequest request, ReplayWindow? replay = null)

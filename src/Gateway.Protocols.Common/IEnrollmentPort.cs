@@ -54,6 +54,9 @@ public interface IEnrollmentPort
     /// </summary>
     Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret, System.Net.IPAddress? client = null);
 
+    /// <summary>A certificate of this gateway by serial (lowercase hex), or null when there is none (SCEP GetCert, CMP, ACME).</summary>
+    Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial);
+
     /// <summary>Revokes a certificate of this gateway (idempotent).</summary>
     Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null);
 

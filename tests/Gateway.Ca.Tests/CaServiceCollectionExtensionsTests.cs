@@ -17,6 +17,8 @@ public sealed class CaServiceCollectionExtensionsTests : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddGatewayCa(configuration);
+        // The store's recorder is registered by Grains; here a list stands in for it.
+        services.AddSingleton<IGatewayCertificateRecorder>(new ListRecorder());
         return services.BuildServiceProvider();
     }
 

@@ -18,8 +18,10 @@ public sealed class OcspResponseSignerTests(CaFixture fixture) : IClassFixture<C
 
     private readonly CertificateAuthority _ca = fixture.Ca;
 
+    private readonly ListRecorder _recorder = new();
+
     private OcspResponseSigner Signer(FakeTimeProvider time, TimeSpan? lifetime = null) => new(
-        _ca, Microsoft.Extensions.Options.Options.Create(new OcspOptions { SigningCertificateLifetime = lifetime ?? TimeSpan.FromDays(3) }),
+        _ca, _recorder, Microsoft.Extensions.Options.Options.Create(new OcspOptions { SigningCertificateLifetime = lifetime ?? TimeSpan.FromDays(3) }),
         NullLogger<OcspResponseSigner>.Instance, time);
 
     private BcCertificate IssuerBc => new X509CertificateParser().ReadCertificate(_ca.GetIssuer("default").Certificate.RawData);
@@ -155,6 +157,9 @@ public sealed class OcspResponseSignerTests(CaFixture fixture) : IClassFixture<C
         Assert.True(b.NotAfter > a.NotAfter);
         BasicOcspResp basic = Basic(signer.Sign("default", CertId(Sha1, [0x01]), OcspCertificateStatus.Good, TimeSpan.FromHours(1)).Der);
         Assert.Equal(second, Assert.Single(basic.GetCerts()).GetEncoded());
+        // Both responder certificates were recorded in the store when issued, so OCSP can answer for them.
+        Assert.Equal([first, second], _recorder.Recorded.Select(r => r.Certificate.Der));
+        Assert.All(_recorder.Recorded, r => Assert.Equal(GatewayCertificates.OcspResponder, r.Role));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class OfflineRootTests : IDisposable
         X509Crl crl = new X509CrlParser().ReadCrl(ca.SignCrl("default", 1, now, now.AddDays(1), []));
         crl.Verify(issuing.GetPublicKey());
 
-        var signer = new OcspResponseSigner(ca, Microsoft.Extensions.Options.Options.Create(new OcspOptions()),
+        var signer = new OcspResponseSigner(ca, new ListRecorder(), Microsoft.Extensions.Options.Options.Create(new OcspOptions()),
             NullLogger<OcspResponseSigner>.Instance, new FakeTimeProvider(now));
         CertID id = new CertificateID(new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(new DerObjectIdentifier("1.3.14.3.2.26"), DerNull.Instance),
             issuing, new BcSerial([0x3a, 0x01])).ToAsn1Object();

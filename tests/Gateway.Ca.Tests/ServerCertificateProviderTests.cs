@@ -19,8 +19,10 @@ public sealed class ServerCertificateProviderTests(CaFixture fixture) : IClassFi
 
     public void Dispose() => _dir.Dispose();
 
+    private readonly ListRecorder _recorder = new();
+
     private ServerCertificateProvider Provider(CaOptions? options = null) =>
-        new(_ca, Microsoft.Extensions.Options.Options.Create(options ?? Options), NullLogger<ServerCertificateProvider>.Instance, _time);
+        new(_ca, _recorder, Microsoft.Extensions.Options.Options.Create(options ?? Options), NullLogger<ServerCertificateProvider>.Instance, _time);
 
     [Fact]
     public void GetCertificate_defaultHostNames_hasNamesServerAuthAndPrivateKey()
@@ -159,7 +161,7 @@ public sealed class ServerCertificateProviderTests(CaFixture fixture) : IClassFi
         using CertificateAuthority otherCa = Given.Ca(Given.Options(otherDir));
         byte[] fromOther;
         using (var provider = new ServerCertificateProvider(
-            otherCa, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ServerCertificateProvider>.Instance, _time))
+            otherCa, new ListRecorder(), Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ServerCertificateProvider>.Instance, _time))
         {
             fromOther = provider.GetCertificate().RawData;
         }
@@ -245,5 +247,28 @@ public sealed class ServerCertificateProviderTests(CaFixture fixture) : IClassFi
         await server;
 
         Assert.True(clientTls.IsAuthenticated);
+    }
+
+    [Fact]
+    public void GetCertificate_new_certificate_is_recorded_as_tls_server_before_it_is_returned()
+    {
+        using var provider = Provider();
+
+        var certificate = provider.GetCertificate();
+
+        var (recorded, role, issuerId) = Assert.Single(_recorder.Recorded);
+        Assert.Equal(GatewayCertificates.TlsServer, role);
+        Assert.Equal("default", issuerId);
+        Assert.Equal(certificate.RawData, recorded.Der);
+    }
+
+    [Fact]
+    public void GetCertificate_when_the_store_cannot_record_it_fails_and_no_certificate_is_used()
+    {
+        _recorder.Fail = true;
+        using var provider = Provider();
+
+        Assert.Throws<InvalidOperationException>(() => provider.GetCertificate());
+        Assert.False(File.Exists(provider.FilePath));
     }
 }

@@ -11,7 +11,9 @@ public sealed class SiloCertificateProviderTests(CaFixture fixture) : IClassFixt
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly CertificateAuthority _ca = fixture.Ca;
 
-    private SiloCertificateProvider Provider() => new(_ca, ClusterUri, NullLogger<SiloCertificateProvider>.Instance, _time);
+    private readonly ListRecorder _recorder = new();
+
+    private SiloCertificateProvider Provider() => new(_ca, _recorder, ClusterUri, NullLogger<SiloCertificateProvider>.Instance, _time);
 
     [Fact]
     public void GetCertificate_first_isAcceptedByThisClustersValidatorAndHasItsKey()
@@ -58,5 +60,26 @@ public sealed class SiloCertificateProviderTests(CaFixture fixture) : IClassFixt
         Assert.NotEqual(first, renewed.RawData);
         Assert.Null(new SiloCertificateValidator(_ca, ClusterUri, _time).Check(renewed));
         Assert.Equal(renewed.RawData, provider.GetCertificateContext().TargetCertificate.RawData);
+    }
+
+    [Fact]
+    public void GetCertificate_new_certificate_is_recorded_as_silo()
+    {
+        using var provider = Provider();
+
+        var certificate = provider.GetCertificate();
+
+        var (recorded, role, _) = Assert.Single(_recorder.Recorded);
+        Assert.Equal(GatewayCertificates.Silo, role);
+        Assert.Equal(certificate.RawData, recorded.Der);
+    }
+
+    [Fact]
+    public void GetCertificate_when_the_store_cannot_record_it_fails()
+    {
+        _recorder.Fail = true;
+        using var provider = Provider();
+
+        Assert.Throws<InvalidOperationException>(() => provider.GetCertificate());
     }
 }

@@ -79,4 +79,36 @@ public sealed class CertsOnlyPkcs7Tests
         generator.AddCertificates(store);
         return generator.Generate(new CmsAbsentContent(), false).GetEncoded("DER");
     }
+
+    [Fact]
+    public void Encode_with_keepOrder_keeps_the_certificates_in_the_given_order_and_carries_crls()
+    {
+        using var aKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var bKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var a = SelfSigned("CN=first", aKey);
+        using var b = SelfSigned("CN=second", bKey);
+        // Given in descending encoding order, so a sorted SET OF would swap them.
+        var (first, second) = a.RawData.AsSpan().SequenceCompareTo(b.RawData) > 0 ? (a, b) : (b, a);
+        using var issuer = CrlIssuer(aKey);
+        var crl = new CertificateRevocationListBuilder().Build(issuer, 1, Now.AddDays(1), HashAlgorithmName.SHA256, thisUpdate: Now);
+
+        var encoded = CertsOnlyPkcs7.Encode([first.RawData, second.RawData], [crl], keepOrder: true);
+
+        var signed = new CmsSignedData(encoded);
+        var certificates = signed.GetCertificates().EnumerateMatches(null).ToList();
+        Assert.Equal(first.RawData, certificates[0].GetEncoded());
+        Assert.Equal(second.RawData, certificates[1].GetEncoded());
+        Assert.Single(signed.GetCrls().EnumerateMatches(null));
+        var sorted = new CmsSignedData(CertsOnlyPkcs7.Encode([first.RawData, second.RawData])).GetCertificates().EnumerateMatches(null).ToList();
+        Assert.Equal(second.RawData, sorted[0].GetEncoded());
+    }
+
+    private static X509Certificate2 CrlIssuer(ECDsa key)
+    {
+        var request = new CertificateRequest("CN=CRL issuer", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(Now.AddDays(-1), Now.AddDays(30));
+    }
 }

@@ -72,6 +72,12 @@ internal sealed class HarnessOptions
     /// <summary>EST: the path label after <c>/.well-known/est/</c> (selects a profile); null = the default profile.</summary>
     public string? EstLabel { get; set; }
 
+    /// <summary>SCEP: the challengePassword every request carries (a static enrollment credential's secret).</summary>
+    public string? ScepChallenge { get; set; }
+
+    /// <summary>SCEP: POST /scep/LABEL (default: /scep, the default profile).</summary>
+    public string? ScepLabel { get; set; }
+
     /// <summary>PEM file of the root(s) the server's TLS certificate must chain to (instead of the system store).</summary>
     public string? CaCertFile { get; set; }
 

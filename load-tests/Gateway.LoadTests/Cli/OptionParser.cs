@@ -33,6 +33,8 @@ internal static class OptionParser
           --est-basic ID:SECRET HTTP Basic with an enrollment credential (or --est-user/--est-password,
                                 env GATEWAY_EST_USER/GATEWAY_EST_PASSWORD)
           --est-label LABEL     POST /.well-known/est/LABEL/simpleenroll (default: the unlabelled path)
+          --scep-challenge SECRET  scep-enroll: the challengePassword of every request (a static credential's secret)
+          --scep-label LABEL    scep-enroll: POST /scep/LABEL (default: /scep)
 
         load shape (pick one; default --concurrency 32)
           --concurrency N       closed loop: N workers, each sends when its previous request answered
@@ -110,6 +112,8 @@ internal static class OptionParser
                 case "est-client-cert": o.EstClientCert = ExistingFile(name, Value()); break;
                 case "est-client-key": o.EstClientKey = ExistingFile(name, Value()); break;
                 case "est-label": o.EstLabel = ParseLabel(Value()); break;
+                case "scep-challenge": o.ScepChallenge = Value(); break;
+                case "scep-label": o.ScepLabel = ParseLabel(Value()); break;
                 case "est-basic":
                     var basic = Value();
                     var colon = basic.IndexOf(':', StringComparison.Ordinal);

@@ -8,6 +8,7 @@ internal static class ScenarioCatalog
         new AdminEnrollScenario(),
         new CfsslSignScenario(),
         new EstEnrollScenario(),
+        new ScepEnrollScenario(),
     ];
 
     public static Scenario? Find(string name) =>

@@ -6,6 +6,7 @@ using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
+using Gateway.Protocols.Scep;
 using Gateway.Server.Metrics;
 using Gateway.Store;
 using Gateway.Store.Embedded;
@@ -72,6 +73,8 @@ public static class GatewayApp
         services.AddGatewayGrains(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayEst(configuration);
+        services.AddGatewayScep(configuration);
+        services.AddScepRa();
         services.AddGatewayOcsp();
         services.AddGatewayMetrics(configuration);
 
@@ -203,6 +206,7 @@ public static class GatewayApp
         app.MapGatewayAdmin();
         app.MapCaEndpoints();
         app.MapEstEndpoints();
+        app.MapScepEndpoints();
         app.MapOcspEndpoints();
         app.MapCrlEndpoints();
         app.MapGatewayMetrics();

@@ -17,7 +17,7 @@ internal static class SiloTls
     {
         var clusterUri = SiloCertificateValidator.ClusterUri(cluster.ServiceId, cluster.ClusterId);
         silo.Services.AddSingleton(sp => new SiloCertificateProvider(
-            sp.GetRequiredService<ICertificateAuthority>(), clusterUri, sp.GetRequiredService<ILogger<SiloCertificateProvider>>(),
+            sp.GetRequiredService<ICertificateAuthority>(), sp.GetRequiredService<IGatewayCertificateRecorder>(), clusterUri, sp.GetRequiredService<ILogger<SiloCertificateProvider>>(),
             sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddSingleton(sp => new SiloCertificateValidator(
             sp.GetRequiredService<ICertificateAuthority>(), clusterUri, sp.GetRequiredService<TimeProvider>()));

@@ -1,0 +1,9 @@
+namespace Gateway.Protocols.Scep;
+
+/// <summary>A PKIOperation answer: a CertRep (<c>application/x-pki-message</c>), or an HTTP error with a text body for a message too broken to answer in SCEP terms.</summary>
+internal sealed record ScepReply(byte[]? CertRep, int HttpStatus, string? Error)
+{
+    public static ScepReply Of(byte[] certRep) => new(certRep, 200, null);
+
+    public static ScepReply Http(int status, string error) => new(null, status, error);
+}

@@ -1,0 +1,211 @@
+using System.Security.Cryptography;
+using Gateway.Contracts;
+using Gateway.Protocols.Scep;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Protocols.Scep.Tests;
+
+public sealed class ScepServiceTests
+{
+    private const string CredentialId = "abcdefghij012345";
+    private static readonly string Secret = CredentialId + new string('A', 44);
+
+    private readonly FakePort _port = new();
+    private readonly TestRa _ra = TestRa.Generate();
+    private readonly TestScepClient _client = new();
+
+    public ScepServiceTests() => _port.Secrets[CredentialId] = Secret;
+
+    private ScepService Service(bool allowDes = false) =>
+        new(_port, _ra, TestWebhooks.None, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
+
+    private byte[] PkcsReq(string? challenge, string transactionId = "tx-100", Org.BouncyCastle.Asn1.DerObjectIdentifier? _ = null) =>
+        _client.Message(ScepMessageType.PkcsReq, _client.Csr(challenge), _ra.EncryptionCertificate, transactionId, RandomNumberGenerator.GetBytes(16));
+
+    [Fact]
+    public async Task HandleAsync_pkcsreq_with_a_valid_challenge_enrolls_and_answers_success_with_the_certificate_first()
+    {
+        var reply = await Service().HandleAsync(_port.Profile, PkcsReq(Secret), null);
+
+        var enrollment = Assert.Single(_port.Enrollments);
+        Assert.Equal(EnrollmentProtocol.Scep, enrollment.Protocol);
+        Assert.Equal(AuthenticationMethods.ChallengePassword, enrollment.Requester.AuthenticationMethod);
+        Assert.Equal(CredentialId, enrollment.Requester.Principal);
+        Assert.StartsWith("key-", enrollment.TransactionId);
+        Assert.EndsWith(":tx-100", enrollment.TransactionId);
+        Assert.Null(enrollment.RenewalOf);
+        var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
+        Assert.Equal("0", read.Status);
+        var certificates = new Org.BouncyCastle.Cms.CmsSignedData(read.Content).GetCertificates().EnumerateMatches(null).ToList();
+        var issued = (IssuedOutcome)_port.Outcomes[enrollment.TransactionId];
+        Assert.Equal(issued.Certificate, certificates[0].GetEncoded());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-challenge")]
+    [InlineData("abcdefghij012345BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")]
+    public async Task HandleAsync_pkcsreq_without_a_valid_challenge_fails_with_badRequest_and_enrolls_nothing(string? challenge)
+    {
+        var reply = await Service().HandleAsync(_port.Profile, PkcsReq(challenge), null);
+
+        Assert.Empty(_port.Enrollments);
+        var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", "2"), (read.Status, read.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_pkcsreq_signed_with_another_key_than_the_csr_fails_with_badMessageCheck()
+    {
+        var other = new TestScepClient();
+        var message = _client.Message(ScepMessageType.PkcsReq, _client.Csr(Secret), _ra.EncryptionCertificate, "tx-101", RandomNumberGenerator.GetBytes(16),
+            signer: other.SelfSigned, signerKey: other.Key);
+
+        var reply = await Service().HandleAsync(_port.Profile, message, null);
+
+        Assert.Empty(_port.Enrollments);
+        var read = other.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", "1"), (read.Status, read.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_renewalreq_signed_by_a_self_signed_certificate_fails_with_badMessageCheck()
+    {
+        var message = _client.Message(ScepMessageType.RenewalReq, _client.Csr(), _ra.EncryptionCertificate, "tx-102", RandomNumberGenerator.GetBytes(16));
+
+        var reply = await Service().HandleAsync(_port.Profile, message, null);
+
+        Assert.Empty(_port.Enrollments);
+        Assert.Equal(("2", "1"), (_client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate) is var r ? (r.Status, r.FailInfo) : default));
+    }
+
+    [Theory]
+    [InlineData(ScepMessageType.RenewalReq)]
+    [InlineData(ScepMessageType.PkcsReq)]
+    public async Task HandleAsync_request_signed_by_a_gateway_certificate_is_a_renewal_without_challenge(ScepMessageType type)
+    {
+        var current = _port.IssueGatewayCertificate(_client.Key, "CN=device-0001");
+        var message = _client.Message(type, _client.Csr(), _ra.EncryptionCertificate, "tx-103", RandomNumberGenerator.GetBytes(16),
+            signer: current, signerKey: _client.Key);
+
+        var reply = await Service().HandleAsync(_port.Profile, message, null);
+
+        var enrollment = Assert.Single(_port.Enrollments);
+        Assert.Equal(current.SerialNumber.ToLowerInvariant(), enrollment.RenewalOf);
+        Assert.Equal(AuthenticationMethods.Signature, enrollment.Requester.AuthenticationMethod);
+        Assert.StartsWith("renew-" + current.SerialNumber.ToLowerInvariant() + ":", enrollment.TransactionId);
+        Assert.Equal("0", _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate).Status);
+    }
+
+    [Fact]
+    public async Task HandleAsync_pending_enrollment_is_polled_with_certpoll_until_issued()
+    {
+        _port.Decide = request => new PendingOutcome(request.EnrollmentKey, TimeSpan.FromMinutes(1), "manual approval");
+        var first = await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-104"), null);
+        Assert.Equal("3", _client.ReadCertRep(first.CertRep!, _ra.SigningCertificate).Status);
+
+        var poll = _client.Message(ScepMessageType.CertPoll, IssuerAndSubject(), _ra.EncryptionCertificate, "tx-104", RandomNumberGenerator.GetBytes(16));
+        Assert.Equal("3", _client.ReadCertRep((await Service().HandleAsync(_port.Profile, poll, null)).CertRep!, _ra.SigningCertificate).Status);
+
+        var key = Assert.Single(_port.Enrollments).TransactionId;
+        _port.Outcomes[key] = _port.Issue(_port.Enrollments[0]);
+        var again = _client.Message(ScepMessageType.CertPoll, IssuerAndSubject(), _ra.EncryptionCertificate, "tx-104", RandomNumberGenerator.GetBytes(16));
+        Assert.Equal("0", _client.ReadCertRep((await Service().HandleAsync(_port.Profile, again, null)).CertRep!, _ra.SigningCertificate).Status);
+    }
+
+    [Fact]
+    public async Task HandleAsync_certpoll_from_another_key_for_the_same_transaction_fails_with_badCertId()
+    {
+        _port.Decide = request => new PendingOutcome(request.EnrollmentKey, TimeSpan.FromMinutes(1), "manual approval");
+        await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-105"), null);
+
+        var intruder = new TestScepClient();
+        var poll = intruder.Message(ScepMessageType.CertPoll, IssuerAndSubject(), _ra.EncryptionCertificate, "tx-105", RandomNumberGenerator.GetBytes(16));
+        var read = intruder.ReadCertRep((await Service().HandleAsync(_port.Profile, poll, null)).CertRep!, _ra.SigningCertificate);
+
+        Assert.Equal(("2", "4"), (read.Status, read.FailInfo));
+    }
+
+    [Theory]
+    [InlineData(RejectionReason.PolicyDenied, "2")]
+    [InlineData(RejectionReason.BadAlgorithm, "0")]
+    [InlineData(RejectionReason.BadRenewal, "4")]
+    public async Task HandleAsync_rejected_enrollment_answers_failure_with_the_mapped_failInfo(RejectionReason reason, string failInfo)
+    {
+        _port.Decide = request => new RejectedOutcome(request.EnrollmentKey, reason, "refused", []);
+
+        var reply = await Service().HandleAsync(_port.Profile, PkcsReq(Secret), null);
+
+        var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", failInfo), (read.Status, read.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_bytes_that_are_no_pkimessage_get_http_400()
+    {
+        var reply = await Service().HandleAsync(_port.Profile, Testdata.Bytes("scep-random-bytes.p7"), null);
+
+        Assert.Null(reply.CertRep);
+        Assert.Equal(400, reply.HttpStatus);
+    }
+
+    [Fact]
+    public async Task HandleAsync_getcert_returns_the_certificate_to_its_key_holder_and_badCertId_to_a_stranger()
+    {
+        await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-106"), null);
+        var issued = (IssuedOutcome)_port.Outcomes.Values.Single();
+        _port.Inventory[issued.Serial] = new Contracts.Inventory.CertificateInfo(issued.Serial, _client.Subject, [], "CN=Test Issuing CA",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30), Contracts.Inventory.CertificateStatus.Valid, "mdm-device", EnrollmentProtocol.Scep,
+            "challenge-password:" + CredentialId, "", issued.Certificate, null, null, issued.EnrollmentId);
+        var query = IssuerAndSerial(issued.Serial);
+
+        var own = _client.Message(ScepMessageType.GetCert, query, _ra.EncryptionCertificate, "tx-107", RandomNumberGenerator.GetBytes(16));
+        var read = _client.ReadCertRep((await Service().HandleAsync(_port.Profile, own, null)).CertRep!, _ra.SigningCertificate);
+        Assert.Equal("0", read.Status);
+        Assert.Equal(issued.Certificate, new Org.BouncyCastle.Cms.CmsSignedData(read.Content).GetCertificates().EnumerateMatches(null).Single().GetEncoded());
+
+        var stranger = new TestScepClient();
+        var theirs = stranger.Message(ScepMessageType.GetCert, query, _ra.EncryptionCertificate, "tx-108", RandomNumberGenerator.GetBytes(16));
+        var refused = stranger.ReadCertRep((await Service().HandleAsync(_port.Profile, theirs, null)).CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", "4"), (refused.Status, refused.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_getcrl_for_another_issuer_fails_with_badCertId()
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(new System.Security.Cryptography.X509Certificates.X500DistinguishedName("CN=Somebody Else").RawData);
+            writer.WriteInteger(5);
+        }
+        var message = _client.Message(ScepMessageType.GetCrl, writer.Encode(), _ra.EncryptionCertificate, "tx-109", RandomNumberGenerator.GetBytes(16));
+
+        var read = _client.ReadCertRep((await Service().HandleAsync(_port.Profile, message, null)).CertRep!, _ra.SigningCertificate);
+
+        Assert.Equal(("2", "4"), (read.Status, read.FailInfo));
+    }
+
+    private byte[] IssuerAndSerial(string serialHex)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(_port.CaCertificate.SubjectName.RawData);
+            writer.WriteIntegerUnsigned(Convert.FromHexString(serialHex));
+        }
+        return writer.Encode();
+    }
+
+    private byte[] IssuerAndSubject()
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(_port.CaCertificate.SubjectName.RawData);
+            writer.WriteEncodedValue(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(_client.Subject).RawData);
+        }
+        return writer.Encode();
+    }
+}
