@@ -46,20 +46,27 @@ public sealed class GatewayCertificatesTests(GatewayFixture gateway)
     public async Task List_certificates_includes_the_ocsp_responder_certificate_and_ocsp_answers_good_for_it()
     {
         using var client = gateway.Client();
-        var responder = Assert.Single(await GatewayCertificatesAsync(), c => c.GetProperty("profile").GetString() == "gateway:ocsp-responder");
-        var serial = responder.GetProperty("serial").GetString()!;
-        var detail = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/certificates/{serial}")).RootElement;
-        var certificate = X509Certificate2.CreateFromPem(detail.GetProperty("certificate").GetString());
-        var issuer = X509Certificate2.CreateFromPem((await client.GetStringAsync("/ca/chain.pem")).Split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----");
+        var issuerPem = (await client.GetStringAsync("/ca/chain.pem")).Split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----";
+        var issuer = new Org.BouncyCastle.X509.X509Certificate(X509Certificate2.CreateFromPem(issuerPem).RawData);
 
+        // The responder signs with its current certificate and sends it along: ask about anything, then about that one.
+        var responder = (await AskAsync(client, issuer, Org.BouncyCastle.Math.BigInteger.One)).GetCerts().First();
+        var serial = Convert.ToHexStringLower(responder.SerialNumber.ToByteArrayUnsigned());
+        var listed = Assert.Single(await GatewayCertificatesAsync(), c => c.GetProperty("serial").GetString() == serial);
+        Assert.Equal("gateway:ocsp-responder", listed.GetProperty("profile").GetString());
+
+        var basic = await AskAsync(client, issuer, responder.SerialNumber);
+
+        Assert.Null(Assert.Single(basic.Responses).GetCertStatus()); // null is "good" in BouncyCastle
+    }
+
+    private static async Task<Org.BouncyCastle.Ocsp.BasicOcspResp> AskAsync(HttpClient client, Org.BouncyCastle.X509.X509Certificate issuer, Org.BouncyCastle.Math.BigInteger serial)
+    {
         var request = new Org.BouncyCastle.Ocsp.OcspReqGenerator();
-        request.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(Org.BouncyCastle.Ocsp.CertificateID.DigestSha1,
-            new Org.BouncyCastle.X509.X509Certificate(issuer.RawData), new Org.BouncyCastle.Math.BigInteger(1, certificate.SerialNumberBytes.ToArray())));
+        request.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(Org.BouncyCastle.Ocsp.CertificateID.DigestSha1, issuer, serial));
         using var content = new ByteArrayContent(request.Generate().GetEncoded());
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/ocsp-request");
         var answer = await (await client.PostAsync("/ocsp", content)).Content.ReadAsByteArrayAsync();
-
-        var basic = (Org.BouncyCastle.Ocsp.BasicOcspResp)new Org.BouncyCastle.Ocsp.OcspResp(answer).GetResponseObject();
-        Assert.Null(Assert.Single(basic.Responses).GetCertStatus()); // null is "good" in BouncyCastle
+        return (Org.BouncyCastle.Ocsp.BasicOcspResp)new Org.BouncyCastle.Ocsp.OcspResp(answer).GetResponseObject();
     }
 }
