@@ -56,6 +56,13 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
         if (!Pkcs10Request.TryParse(request.MessageData, out var csr, out var csrError) || csr is null)
             return Failure(transaction, ScepFailInfo.BadRequest, "The envelope does not hold a valid PKCS#10 request: " + csrError);
 
+        // The certificate goes back enveloped to the signer's key by RSA key transport: refuse another key before enrolling.
+        using (var signerRsa = transaction.Signer.GetRSAPublicKey())
+        {
+            if (signerRsa is null)
+                return Failure(transaction, ScepFailInfo.BadAlg, "The answer is encrypted to the signer's key with RSA key transport: sign the request with an RSA key.");
+        }
+
         var caller = await AuthenticateAsync(profile, request, csr, client);
         if (caller.Failure is not null) return caller.Failure;
 

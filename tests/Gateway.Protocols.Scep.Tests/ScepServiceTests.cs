@@ -70,6 +70,43 @@ public sealed class ScepServiceTests
     }
 
     [Fact]
+    public async Task HandleAsync_pkcsreq_signed_with_an_ecdsa_key_fails_with_badAlg_before_enrolling()
+    {
+        using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var ecCsr = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ec-device", ecKey, HashAlgorithmName.SHA256);
+        using var ecSigner = ecCsr.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var message = EcMessage(ecCsr.CreateSigningRequest(), ecSigner, ecKey);
+
+        var reply = await Service().HandleAsync(_port.Profile, message, null);
+
+        Assert.Empty(_port.Enrollments);
+        var signed = new Org.BouncyCastle.Cms.CmsSignedData(reply.CertRep);
+        var signer = signed.GetSignerInfos().GetSigners().Single();
+        Assert.Equal("0", ((Org.BouncyCastle.Asn1.DerPrintableString)signer.SignedAttributes[new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.16.840.1.113733.1.9.4")].AttrValues[0]).GetString());
+    }
+
+    private byte[] EcMessage(byte[] csr, System.Security.Cryptography.X509Certificates.X509Certificate2 signer, ECDsa key)
+    {
+        var envelope = new System.Security.Cryptography.Pkcs.EnvelopedCms(new System.Security.Cryptography.Pkcs.ContentInfo(csr));
+        envelope.Encrypt(new System.Security.Cryptography.Pkcs.CmsRecipient(_ra.EncryptionCertificate));
+        var cms = new System.Security.Cryptography.Pkcs.SignedCms(new System.Security.Cryptography.Pkcs.ContentInfo(envelope.Encode()));
+        var cmsSigner = new System.Security.Cryptography.Pkcs.CmsSigner(System.Security.Cryptography.Pkcs.SubjectIdentifierType.IssuerAndSerialNumber, signer, key);
+        AsnEncodedData Printable(string oid, string value)
+        {
+            var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+            writer.WriteCharacterString(System.Formats.Asn1.UniversalTagNumber.PrintableString, value);
+            return new AsnEncodedData(oid, writer.Encode());
+        }
+        var nonce = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        nonce.WriteOctetString(RandomNumberGenerator.GetBytes(16));
+        cmsSigner.SignedAttributes.Add(Printable("2.16.840.1.113733.1.9.2", "19"));
+        cmsSigner.SignedAttributes.Add(Printable("2.16.840.1.113733.1.9.7", "tx-ec"));
+        cmsSigner.SignedAttributes.Add(new AsnEncodedData("2.16.840.1.113733.1.9.5", nonce.Encode()));
+        cms.ComputeSignature(cmsSigner);
+        return cms.Encode();
+    }
+
+    [Fact]
     public async Task HandleAsync_renewalreq_signed_by_a_self_signed_certificate_fails_with_badMessageCheck()
     {
         var message = _client.Message(ScepMessageType.RenewalReq, _client.Csr(), _ra.EncryptionCertificate, "tx-102", RandomNumberGenerator.GetBytes(16));
