@@ -21,6 +21,8 @@ internal static class CertificateEncoder
     private static readonly Asn1Tag Rfc822NameTag = new(TagClass.ContextSpecific, 1);
     private static readonly Asn1Tag DnsNameTag = new(TagClass.ContextSpecific, 2);
     private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
+    private static readonly Asn1Tag OtherNameTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+    private static readonly Asn1Tag ExplicitZeroTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag IpAddressTag = new(TagClass.ContextSpecific, 7);
 
     /// <summary>basicConstraints, critical, cA FALSE (DEFAULT, so an empty SEQUENCE).</summary>
@@ -303,6 +305,23 @@ internal static class CertificateEncoder
                 }
 
                 writer.WriteCharacterString(UniversalTagNumber.IA5String, name.Value, UriTag);
+                break;
+            case SubjectAltNameType.Upn:
+                // otherName [0] { type-id UPN, value [0] EXPLICIT UTF8String } (RFC 5280 §4.2.1.6; Microsoft's UPN type).
+                if (name.Value.IndexOf('@', StringComparison.Ordinal) <= 0 || name.Value.Any(char.IsControl))
+                {
+                    throw new ArgumentException($"subjectAltName {name} is not a user principal name.", "template");
+                }
+
+                using (writer.PushSequence(OtherNameTag))
+                {
+                    writer.WriteObjectIdentifier(Oids.UserPrincipalName);
+                    using (writer.PushSequence(ExplicitZeroTag))
+                    {
+                        writer.WriteCharacterString(UniversalTagNumber.UTF8String, name.Value);
+                    }
+                }
+
                 break;
             case SubjectAltNameType.Ip:
                 if (name.Value.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(name.Value, out IPAddress? address)

@@ -10,6 +10,7 @@ public sealed record SubjectAltName(
     public static SubjectAltName Ip(string value) => new(SubjectAltNameType.Ip, value);
     public static SubjectAltName Email(string value) => new(SubjectAltNameType.Email, value);
     public static SubjectAltName Uri(string value) => new(SubjectAltNameType.Uri, value);
+    public static SubjectAltName Upn(string value) => new(SubjectAltNameType.Upn, value);
 
     public override string ToString() => $"{Type.ToString().ToUpperInvariant()}:{Value}";
 }
@@ -23,4 +24,7 @@ public enum SubjectAltNameType
     Uri = 3,
     /// <summary>otherName, directoryName, registeredID...: carried as text for policy to refuse.</summary>
     Other = 4,
+
+    /// <summary>A Microsoft user principal name (otherName 1.3.6.1.4.1.311.20.2.3, UTF8String).</summary>
+    Upn = 5,
 }

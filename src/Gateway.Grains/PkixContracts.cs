@@ -17,6 +17,7 @@ internal static class PkixContracts
         SubjectAltNameKind.Ip => SubjectAltNameType.Ip,
         SubjectAltNameKind.Email => SubjectAltNameType.Email,
         SubjectAltNameKind.Uri => SubjectAltNameType.Uri,
+        SubjectAltNameKind.Upn => SubjectAltNameType.Upn,
         _ => SubjectAltNameType.Other,
     }, name.Value);
 

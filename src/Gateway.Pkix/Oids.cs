@@ -144,6 +144,9 @@ public static class Oids
     public const string Md5 = "1.2.840.113549.2.5";
 
     // SCEP signed attributes (RFC 8894 §3.2.1; id-VeriSign 2.16.840.1.113733.1.9.x).
+    // Microsoft user principal name (otherName type-id in subjectAltName).
+    public const string UserPrincipalName = "1.3.6.1.4.1.311.20.2.3";
+
     public const string ScepMessageType = "2.16.840.1.113733.1.9.2";
     public const string ScepPkiStatus = "2.16.840.1.113733.1.9.3";
     public const string ScepFailInfo = "2.16.840.1.113733.1.9.4";

@@ -8,4 +8,7 @@ public enum SubjectAltNameKind
     Email = 2,
     Uri = 3,
     Other = 4,
+
+    /// <summary>A Microsoft user principal name: otherName 1.3.6.1.4.1.311.20.2.3 with a UTF8String (Intune, Windows smart-card logon).</summary>
+    Upn = 5,
 }

@@ -84,6 +84,33 @@ public sealed class CertificateIssueTests(CaFixture fixture) : IClassFixture<CaF
     }
 
     [Fact]
+    public void Issue_user_principal_name_is_an_otherName_that_reads_back_as_the_same_upn()
+    {
+        CertificateTemplate template = Given.Template(sans: [SubjectAltName.Upn("jane.doe@corp.example.com"), SubjectAltName.Dns("laptop-42.example.com")]);
+
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(_ca.Issue(template).Der);
+
+        var san = Assert.Single(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
+        var read = Gateway.Pkix.Csr.SubjectAltNameExtension.Read(san.RawData);
+        Assert.Equal(new Gateway.Pkix.SubjectAltNameEntry(Gateway.Pkix.SubjectAltNameKind.Upn, "jane.doe@corp.example.com"), read[0]);
+        var names = new AsnReader(san.RawData, AsnEncodingRules.DER).ReadSequence();
+        var otherName = names.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        Assert.Equal("1.3.6.1.4.1.311.20.2.3", otherName.ReadObjectIdentifier());
+        Assert.Equal("jane.doe@corp.example.com", otherName.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)).ReadCharacterString(UniversalTagNumber.UTF8String));
+    }
+
+    [Theory]
+    [InlineData("no-at-sign")]
+    [InlineData("@corp.example.com")]
+    [InlineData("jane\u0007@corp.example.com")]
+    public void Issue_user_principal_name_that_is_not_one_is_refused(string value)
+    {
+        var template = Given.Template(sans: [SubjectAltName.Upn(System.Text.RegularExpressions.Regex.Unescape(value))]);
+
+        Assert.Throws<ArgumentException>(() => _ca.Issue(template));
+    }
+
+    [Fact]
     public void Issue_sansOfEveryType_areEncodedAsGeneralNames()
     {
         CertificateTemplate template = Given.Template(sans:

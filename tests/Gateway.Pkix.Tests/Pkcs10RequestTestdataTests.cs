@@ -95,7 +95,7 @@ public sealed class Pkcs10RequestTestdataTests
                 SubjectAltNameEntry.Ip("2001:db8::1"),
                 SubjectAltNameEntry.Email("ops@example.test"),
                 SubjectAltNameEntry.Uri("https://example.test/device/7"),
-                new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.3.6.1.4.1.311.20.2.3:user@corp.example.test"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Upn, "user@corp.example.test"),
                 new SubjectAltNameEntry(SubjectAltNameKind.Other, "directoryName:O=Example, CN=directory-name"),
                 new SubjectAltNameEntry(SubjectAltNameKind.Other, "registeredID:1.2.3.4"),
             ],

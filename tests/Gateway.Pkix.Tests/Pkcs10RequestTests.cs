@@ -240,7 +240,7 @@ public sealed class Pkcs10RequestTests
 
         Assert.Equal(
             [
-                new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.3.6.1.4.1.311.20.2.3:User@Corp.example.test"),
+                new SubjectAltNameEntry(SubjectAltNameKind.Upn, "User@Corp.example.test"),
                 new SubjectAltNameEntry(SubjectAltNameKind.Other, "otherName:1.2.3.4.5:#02012a"),
                 new SubjectAltNameEntry(SubjectAltNameKind.Other, "directoryName:CN=directory-name, O=Example"),
                 new SubjectAltNameEntry(SubjectAltNameKind.Other, "registeredID:1.2.3.4"),

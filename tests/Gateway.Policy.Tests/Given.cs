@@ -113,6 +113,7 @@ internal static class Given
             "ip" => SubjectAltName.Ip(value),
             "email" => SubjectAltName.Email(value),
             "uri" => SubjectAltName.Uri(value),
+            "upn" => SubjectAltName.Upn(value),
             _ => new SubjectAltName(SubjectAltNameType.Other, value),
         };
     }

@@ -72,6 +72,9 @@ public sealed class ProfileCatalogTests
     [InlineData("mdm-device", EnrollmentProtocol.Scep, AuthenticationMethods.ChallengePassword, "CN=LAPTOP-42, O=Example Corp, OU=MDM, C=DE",
         "uri:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1004336348-1177238915-682003330-512", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
     [InlineData("mdm-device", EnrollmentProtocol.Scep, AuthenticationMethods.Signature, "CN=LAPTOP-42", "uri:urn:dev:laptop-42", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
+    [InlineData("mdm-device", EnrollmentProtocol.Scep, AuthenticationMethods.ChallengePassword, "CN=LAPTOP-42", "upn:jane.doe@corp.test", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
+    [InlineData("mdm-device", EnrollmentProtocol.Scep, AuthenticationMethods.ChallengePassword, "CN=LAPTOP-42", "upn:jane.doe@example.com", DecisionEffect.Deny, null)]
+    [InlineData("iot-device", EnrollmentProtocol.Est, AuthenticationMethods.ApiKey, "CN=sensor-0001", "upn:sensor@devices.internal", DecisionEffect.Deny, null)]
     [InlineData("network-element", EnrollmentProtocol.Cmp, AuthenticationMethods.SharedSecretMac, "CN=router-1", "ip:10.20.30.40", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.1")]
     [InlineData("network-element", EnrollmentProtocol.Cmp, AuthenticationMethods.Signature, "CN=router-1", "dns:router-1.core.internal", DecisionEffect.Allow, "1.3.6.1.5.5.7.3.2")]
     public void Evaluate_shippedPolicies_issueForTestAndInternalNames(string name, EnrollmentProtocol protocol, string method, string subject, string san, DecisionEffect expected, string? eku)

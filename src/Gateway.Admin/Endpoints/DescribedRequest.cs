@@ -102,6 +102,9 @@ internal static class DescribedRequest
                 }
                 san = SubjectAltName.Uri(value);
                 return true;
+            case "upn":
+                san = SubjectAltName.Upn(value);
+                return true;
             default:
                 error = $"SAN '{entry}': type '{type}' is not one of dns, ip, email, uri.";
                 return false;

@@ -175,6 +175,11 @@ internal static class CsrNames
         }
 
         CsrAsn.ExpectEnd(wrapper, "subjectAltName otherName value");
+        if (typeId == Oids.UserPrincipalName && valueTag.HasSameClassAndValue(new Asn1Tag(UniversalTagNumber.UTF8String)) && value.Length > 0)
+        {
+            return new SubjectAltNameEntry(SubjectAltNameKind.Upn, value);
+        }
+
         return new SubjectAltNameEntry(SubjectAltNameKind.Other, $"otherName:{typeId}:{value}");
     }
 

@@ -421,6 +421,15 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             email.Done();
         }
 
+        EmailPatternSet? upnAllow = null;
+        var upnDeny = EmailPatternSet.Empty;
+        if (map.Mapping("upn") is { } upn)
+        {
+            upnAllow = Patterns(upn, "allow", EmailPatternSet.Validate, p => new EmailPatternSet(p)) ?? EmailPatternSet.Empty;
+            upnDeny = Patterns(upn, "deny", EmailPatternSet.Validate, p => new EmailPatternSet(p)) ?? EmailPatternSet.Empty;
+            upn.Done();
+        }
+
         UriPatternSet? uriAllow = null;
         var uriDeny = UriPatternSet.Empty;
         if (map.Mapping("uri") is { } uri)
@@ -458,6 +467,8 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             IpDeny = ipDeny,
             EmailAllow = emailAllow,
             EmailDeny = emailDeny,
+            UpnAllow = upnAllow,
+            UpnDeny = upnDeny,
             UriAllow = uriAllow,
             UriDeny = uriDeny,
             MaxCount = maxCount,

@@ -22,6 +22,11 @@ internal sealed class SanRules
 
     public EmailPatternSet EmailDeny { get; init; } = EmailPatternSet.Empty;
 
+    /// <summary><c>san.upn.allow</c>: user principal names as <c>user@domain</c> patterns (null: none allowed).</summary>
+    public EmailPatternSet? UpnAllow { get; init; }
+
+    public EmailPatternSet UpnDeny { get; init; } = EmailPatternSet.Empty;
+
     public UriPatternSet? UriAllow { get; init; }
 
     public UriPatternSet UriDeny { get; init; } = UriPatternSet.Empty;
@@ -131,6 +136,7 @@ internal sealed class SanRules
         SubjectAltNameType.Ip => CheckIp(name.Value),
         SubjectAltNameType.Email => CheckEmail(name.Value),
         SubjectAltNameType.Uri => CheckUri(name.Value),
+        SubjectAltNameType.Upn => CheckUpn(name.Value),
         _ => ("san.other", "is of a type this gateway never issues", null),
     };
 
@@ -208,6 +214,28 @@ internal sealed class SanRules
             : ("san.email.allow", "matches no allowed pattern", null);
     }
 
+    private (string, string?, string?) CheckUpn(string value)
+    {
+        if (!EmailPatternSet.TrySplit(value, out var local, out var domain))
+        {
+            return ("san.upn", "is not a valid user principal name (user@domain: one '@', printable ASCII without spaces, a valid domain)", null);
+        }
+
+        if (UpnDeny.Match(local, domain) is { } denied)
+        {
+            return ("san.upn.deny", $"matches denied pattern {denied}", null);
+        }
+
+        if (UpnAllow is null)
+        {
+            return ("san.upn.allow", "is not allowed: this profile allows no user principal names", null);
+        }
+
+        return UpnAllow.Match(local, domain) is { } allowed
+            ? ("san.upn.allow", null, allowed)
+            : ("san.upn.allow", "matches no allowed pattern", null);
+    }
+
     private (string, string?, string?) CheckUri(string value)
     {
         if (!UriPatternSet.IsAcceptable(value))
@@ -242,6 +270,7 @@ internal sealed class SanRules
         SubjectAltNameType.Ip => "IP address " + name.Value,
         SubjectAltNameType.Email => "E-mail address " + name.Value,
         SubjectAltNameType.Uri => "URI " + name.Value,
+        SubjectAltNameType.Upn => "User principal name " + name.Value,
         _ => "Name " + name.Value,
     };
 }
