@@ -9,7 +9,8 @@ namespace Gateway.Store;
 /// <summary>
 /// Group commit: units from concurrent callers are appended in one Marten session and committed in one transaction;
 /// each caller's task completes after that commit. If a grouped commit fails, its units are retried one by one so a
-/// single bad unit (a colliding stream) fails alone.
+/// single bad unit (a colliding stream) fails alone. The queue is bounded (<see cref="GatewayStoreOptions.CommitQueueLimit"/>):
+/// past it a unit is refused at once with <see cref="CommitQueueFullException"/>.
 /// </summary>
 public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
 {
@@ -18,6 +19,8 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     private readonly StoreMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly int _maxBatch;
+    private readonly int _queueLimit;
+    private int _queued;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _loops;
 
@@ -29,19 +32,30 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
+        _queueLimit = Math.Max(1, options.Value.CommitQueueLimit);
         _loops = Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     public Task AppendAsync(IReadOnlyList<StreamAppend> unit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unit);
+        if (Interlocked.Increment(ref _queued) > _queueLimit)
+        {
+            Interlocked.Decrement(ref _queued);
+            _logger.LogWarning("Commit queue full ({Limit} units waiting); a unit was refused", _queueLimit);
+            return Task.FromException(new CommitQueueFullException(_queueLimit));
+        }
         var pending = new Pending(unit);
         if (!_channel.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(GroupCommitWriter));
         }
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>Units waiting for a writer (not yet taken into a commit): a readiness and metrics value.</summary>
+    public int QueuedUnits => Volatile.Read(ref _queued);
 
     private async Task RunAsync()
     {
@@ -52,6 +66,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             while (batch.Count < _maxBatch && reader.TryRead(out var item))
             {
                 batch.Add(item);
+                Interlocked.Decrement(ref _queued);
             }
             if (batch.Count == 0) continue;
             try

@@ -13,4 +13,10 @@ public sealed class GatewayStoreOptions
 
     /// <summary>Commits that may be in flight at once.</summary>
     public int Writers { get; set; } = 2;
+
+    /// <summary>
+    /// Units that may wait for a commit at once; past it a new unit is refused at once (Unavailable, 503) instead of
+    /// waiting while the store is slow or down.
+    /// </summary>
+    public int CommitQueueLimit { get; set; } = 4096;
 }

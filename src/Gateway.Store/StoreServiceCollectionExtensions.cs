@@ -18,6 +18,7 @@ public static class StoreServiceCollectionExtensions
             .Bind(configuration.GetSection(GatewayStoreOptions.Section))
             .Validate(o => o.MaxBatchSize is > 0 and <= 10_000, "Gateway:Store:MaxBatchSize must be between 1 and 10000")
             .Validate(o => o.Writers is > 0 and <= 64, "Gateway:Store:Writers must be between 1 and 64")
+            .Validate(o => o.CommitQueueLimit is > 0 and <= 1_000_000, "Gateway:Store:CommitQueueLimit must be between 1 and 1000000")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Schema), "Gateway:Store:Schema must not be empty")
             .ValidateOnStart();
         var schema = configuration.GetSection(GatewayStoreOptions.Section)[nameof(GatewayStoreOptions.Schema)] ?? new GatewayStoreOptions().Schema;
