@@ -278,6 +278,14 @@ internal sealed partial class EnrollmentGrain(
                     outcome = await AdoptAsync(id, fingerprint);
                     return (outcome, false);
                 }
+                catch (CommitQueueFullException ex)
+                {
+                    // The store is behind: refuse at once rather than wait and time out while the certificate commits later.
+                    // Nothing was committed and the signed certificate is dropped unanswered; the client's retry is decided afresh.
+                    logger.LogWarning("Enrollment {EnrollmentId} refused: {Waiting} commits are already waiting for the store.", id, ex.Limit);
+                    outcome = new RejectedOutcome(id, RejectionReason.Unavailable, "The certificate store is busy; retry shortly.", []);
+                    return (outcome, false);
+                }
             }
         }
         finally

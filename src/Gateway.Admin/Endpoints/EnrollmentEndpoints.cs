@@ -71,6 +71,8 @@ public static partial class EnrollmentEndpoints
                 http.Response.Headers.RetryAfter = ((int)pending.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Accepted((string?)null, new PendingResponse(pending.EnrollmentId, "pending", (int)pending.RetryAfter.TotalSeconds, pending.Reason));
             case RejectedOutcome rejected:
+                // A busy store says when to try again (RFC 9110 §10.2.3), as EST does through the rejection map (10 s).
+                if (rejected.Reason is RejectionReason.Unavailable) http.Response.Headers.RetryAfter = "10";
                 return AdminProblems.Rejected(rejected);
             default:
                 throw new InvalidOperationException($"Unexpected outcome {outcome.GetType().Name}");
