@@ -17,7 +17,8 @@
 #   tests/crash/crash-consistency.sh --runs 2 --modes kill --load 10 --clients 3
 #
 # Environment: CONFIGURATION=Debug (Release for figures), SKIP_BUILD=1 (use the build output there), HTTP_PORT=5180
-# HTTPS_PORT=5543 SILO_PORT=21211 (127.0.0.1), OUT_DIR=tests/crash/results/<UTC time>, KEEP_WORK=1.
+# HTTPS_PORT=5543 SILO_PORT=21211 (127.0.0.1), PG_TERMINATIONS=15 (pgterm mode: rounds of pg_terminate_backend on
+# every client backend, 0.2 s apart), OUT_DIR=tests/crash/results/<UTC time>, KEEP_WORK=1.
 # Exit status: 0 when every run is clean, 2 when a run lost, duplicated or left half-done anything, 1 on a setup error.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,6 +43,7 @@ HTTPS_PORT="${HTTPS_PORT:-5543}"
 SILO_PORT="${SILO_PORT:-21211}"
 OUT_DIR="${OUT_DIR:-tests/crash/results/$(date -u +%Y%m%d-%H%M%S)}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_TERMINATIONS="${PG_TERMINATIONS:-15}"
 LOG_PREFIX=crash
 # shellcheck source=../../load-tests/lib/common.sh
 . "$ROOT/load-tests/lib/common.sh"
@@ -212,8 +214,8 @@ run_one() {  # mode run-number
     log "run $r: SIGKILL to the gateway mid-load"
     kill_gateway
   else
-    log "run $r: pg_terminate_backend mid-load (three times, 1 s apart)"
-    for _ in 1 2 3; do terminate_backends "$WORK/data"; sleep 1; done
+    log "run $r: pg_terminate_backend mid-load ($PG_TERMINATIONS times, 0.2 s apart)"
+    for _ in $(seq 1 "$PG_TERMINATIONS"); do terminate_backends "$WORK/data"; sleep 0.2; done
     sleep 1
   fi
   touch "$WORK/stop"
