@@ -10,7 +10,8 @@
 #   - every admin enrollment left in flight (sent, and no answer or a 5xx) is retried with the same transaction id and CSR: it
 #     either finishes (201 with a certificate that is then in the store) or fails cleanly (a 4xx problem); a 5xx or no
 #     answer counts as a failed retry.
-# One summary line per run: mode, received, found, lost, duplicated, ocsp-not-good, in-flight, retried ok/failed.
+# One summary line per run: mode, received, found, lost, duplicated, ocsp-not-good, in-flight, retried ok/failed, and
+# answers-5xx (admin and EST answers with a 5xx status during the load: reported, not a failure of the run).
 #
 #   tests/crash/crash-consistency.sh                  # the full variant: --runs 5 --modes "kill pgterm" --load 20
 #   tests/crash/crash-consistency.sh --short          # CI: one kill run, 4 s of load, 2 clients of each kind
@@ -191,7 +192,9 @@ verify() {  # mode run-dir
     elif [[ "$code" =~ ^4 ]]; then rok=$((rok + 1)); echo "RETRY-REFUSED $tx $code" >>"$dir/retries.txt"
     else rfail=$((rfail + 1)); echo "RETRY-FAILED $tx HTTP $code" >>"$dir/findings.txt"; fi
   done < <(sort "$dir/sent.tsv" | comm -23 - <(awk '$2 == 201 || $2 ~ /^4/ {print $1}' "$dir/done.tsv" | sort))
-  local line="mode=$mode received=$received found=$found lost=$lost duplicated=$dup ocsp-not-good=$notgood in-flight=$inflight retried-ok=$rok retried-failed=$rfail"
+  touch "$dir/est-codes.txt"
+  local s5; s5=$(( $(awk '$2 ~ /^5/' "$dir/done.tsv" | wc -l) + $(grep -c '^5' "$dir/est-codes.txt" || true) ))
+  local line="mode=$mode received=$received found=$found lost=$lost duplicated=$dup ocsp-not-good=$notgood in-flight=$inflight retried-ok=$rok retried-failed=$rfail answers-5xx=$s5"
   echo "$line" | tee -a "$OUT_DIR/summary.txt"
   if [ "$lost" -gt 0 ] || [ "$dup" -gt 0 ] || [ "$notgood" -gt 0 ] || [ "$rfail" -gt 0 ] || [ "$received" -eq 0 ]; then
     STATUS=2; [ -f "$dir/findings.txt" ] && head -20 "$dir/findings.txt" >&2
