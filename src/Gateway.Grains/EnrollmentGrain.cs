@@ -278,6 +278,28 @@ internal sealed partial class EnrollmentGrain(
                     outcome = await AdoptAsync(id, fingerprint);
                     return (outcome, false);
                 }
+                catch (Exception ex) when (StoreFailure.IsTransient(ex))
+                {
+                    // The database failed under the commit (connection lost, backend terminated, shut down): whether the commit
+                    // landed is unknown, so read the stream before answering. Committed: hand out what is stored. Not (or the
+                    // store cannot be read): refuse as Unavailable; the serial is never reused and the client's retry of the
+                    // same transaction gets whatever was committed for it.
+                    logger.LogWarning(ex, "Commit of enrollment {EnrollmentId} (certificate {Serial}) failed in the store; reading back its outcome.", id, issued.Serial);
+                    try
+                    {
+                        if (await enrollments.GetStreamAsync(id) is { } stored && stored.Record.Serial is { } storedSerial)
+                        {
+                            outcome = await AdoptAsync(id, fingerprint);
+                            return (outcome, storedSerial == issued.Serial);
+                        }
+                    }
+                    catch (Exception readFailure) when (StoreFailure.IsTransient(readFailure))
+                    {
+                        logger.LogWarning("The outcome of enrollment {EnrollmentId} cannot be read back now: {Error}", id, readFailure.Message);
+                    }
+                    outcome = new RejectedOutcome(id, RejectionReason.Unavailable, "The certificate store failed during the commit; retry shortly.", []);
+                    return (outcome, false);
+                }
                 catch (CommitQueueFullException ex)
                 {
                     // The store is behind: refuse at once rather than wait and time out while the certificate commits later.

@@ -17,9 +17,14 @@ internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetails
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsClusterUnavailable(exception) || httpContext.Response.HasStarted)
+        if (httpContext.Response.HasStarted)
         {
             return false;
+        }
+
+        if (!IsClusterUnavailable(exception))
+        {
+            return IsStoreUnavailable(exception) && await StoreUnavailableAsync(httpContext, exception);
         }
 
         LogUnavailable(exception.GetType().Name, httpContext.Request.Path);
@@ -37,6 +42,38 @@ internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetails
                 Detail = $"A gateway node is unreachable and the cluster is taking over its work; retry in {RetryAfterSeconds} seconds.",
             },
         });
+    }
+
+    /// <summary>
+    /// The database failed (unreachable, connection lost mid-commit, backend terminated) or the commit queue is full, on a
+    /// path that did not turn it into a protocol answer itself: the same transient 503, not a 500.
+    /// </summary>
+    private async ValueTask<bool> StoreUnavailableAsync(HttpContext httpContext, Exception exception)
+    {
+        LogUnavailable(exception.GetType().Name, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://gateway.example/problems/store-unavailable",
+                Title = "Certificate store temporarily unavailable",
+                Detail = $"The database did not complete the request; nothing half-done is kept. Retry in {RetryAfterSeconds} seconds.",
+            },
+        });
+    }
+
+    internal static bool IsStoreUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Gateway.Store.CommitQueueFullException) return true;
+        }
+        return Gateway.Store.StoreFailure.IsTransient(exception);
     }
 
     /// <summary>Orleans' signs of an unreachable or departed silo, possibly wrapped.</summary>
