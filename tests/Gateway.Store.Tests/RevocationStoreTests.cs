@@ -66,6 +66,24 @@ public sealed class RevocationStoreTests(EmbeddedPostgresFixture postgres) : IAs
     }
 
     [Fact]
+    public async Task Final_revocation_stays_final_when_a_racing_release_or_hold_is_appended_after_it()
+    {
+        // Two activations of one certificate grain (a membership change): one revokes for keyCompromise, the other
+        // still believes the certificate is on hold and releases it, or puts it on hold. Neither may make it valid.
+        var serial = await IssueAsync();
+        await RevokeAsync(serial, "certificateHold");
+        await RevokeAsync(serial, "keyCompromise");
+        await _writer.AppendAsync([new StreamAppend(serial, false, [new CertificateHoldReleased(serial, "api-key:stale", T0.AddHours(2))])]);
+        await RevokeAsync(serial, "certificateHold");
+
+        var record = await _inventory.GetCertificateAsync(serial);
+        Assert.Equal("Revoked", record!.Status);
+        Assert.Equal("keyCompromise", record.RevocationReason);
+        Assert.NotNull(record.RevokedAt);
+        Assert.Contains(await _revocations.GetRevokedAsync(record.IssuerId, isDefaultIssuer: true, now: T0.AddDays(2)), r => r.Serial == serial && r.Reason == "keyCompromise");
+    }
+
+    [Fact]
     public async Task GetRevoked_lists_exactly_the_issuers_revoked_and_held_unexpired_certificates()
     {
         var issuer = "ca-" + Guid.NewGuid().ToString("N")[..6];

@@ -72,8 +72,13 @@ public sealed class CertificateRecord
         if (Status == "Valid") Status = "Expired";
     }
 
+    /// <summary>
+    /// A final revocation is final: once revoked for any reason but certificateHold, a later hold, release or second
+    /// revocation (a racing or stale writer's) changes nothing. A hold may become final, or be released.
+    /// </summary>
     public void Apply(CertificateRevoked e)
     {
+        if (Status == "Revoked") return;
         Status = e.Reason == "certificateHold" ? "OnHold" : "Revoked";
         RevokedAt = e.At;
         RevocationReason = e.Reason;
@@ -82,6 +87,7 @@ public sealed class CertificateRecord
 
     public void Apply(CertificateHoldReleased e)
     {
+        if (Status != "OnHold") return;
         Status = "Valid";
         RevokedAt = null;
         RevocationReason = null;
