@@ -37,48 +37,75 @@ internal sealed class CertificateGrain(
             throw new ArgumentException("removeFromCRL is not a revocation reason: release the hold instead.", nameof(reason));
         }
 
-        // Re-read: another path (a node that has since died) may have changed it since activation.
-        _record = await queries.GetCertificateAsync(this.GetPrimaryKeyString()) ?? _record;
-        if (_record is null) return new RevocationResult(RevocationStatus.NotFound, null, null);
-        if (_record.RevokedAt is { } at && (_record.Status == "Revoked" || (_record.Status == "OnHold" && reason == RevocationReason.CertificateHold)))
+        for (var attempt = 1; ; attempt++)
         {
-            RevocationReasons.TryParse(_record.RevocationReason, out var previous);
-            return new RevocationResult(RevocationStatus.AlreadyRevoked, at, previous);
-        }
-        if (reason == RevocationReason.CertificateHold && !AllowsHold(_record.Profile))
-        {
-            return new RevocationResult(RevocationStatus.HoldNotAllowed, null, null);
-        }
+            // Re-read with the stream's version: another activation (a node that has since died) may have changed it.
+            var (record, version) = await queries.GetCertificateForWritingAsync(this.GetPrimaryKeyString());
+            _record = record ?? _record;
+            if (_record is null) return new RevocationResult(RevocationStatus.NotFound, null, null);
+            if (_record.RevokedAt is { } at && (_record.Status == "Revoked" || (_record.Status == "OnHold" && reason == RevocationReason.CertificateHold)))
+            {
+                RevocationReasons.TryParse(_record.RevocationReason, out var previous);
+                return new RevocationResult(RevocationStatus.AlreadyRevoked, at, previous);
+            }
+            if (reason == RevocationReason.CertificateHold && !AllowsHold(_record.Profile))
+            {
+                return new RevocationResult(RevocationStatus.HoldNotAllowed, null, null);
+            }
 
-        var now = time.GetUtcNow();
-        var revoked = new CertificateRevoked(_record.Serial, reason.ToRfcName(), invalidityDate, actor, now);
-        await writer.AppendAsync([new StreamAppend(_record.Serial, false, [revoked])]);
-        _record.Apply(revoked);
-        logger.LogInformation("Revoked {Serial} ({Reason}) by {Actor}", _record.Serial, reason.ToRfcName(), actor);
-        await PublishAsync(_record);
-        return new RevocationResult(RevocationStatus.Revoked, now, reason);
+            var now = time.GetUtcNow();
+            var revoked = new CertificateRevoked(_record.Serial, reason.ToRfcName(), invalidityDate, actor, now);
+            try
+            {
+                await writer.AppendAsync([new StreamAppend(_record.Serial, false, [revoked], version)]);
+            }
+            catch (StreamVersionConflictException) when (attempt < MaxAttempts)
+            {
+                // Changed since it was read: decide again on what is stored now.
+                continue;
+            }
+            _record.Apply(revoked);
+            logger.LogInformation("Revoked {Serial} ({Reason}) by {Actor}", _record.Serial, reason.ToRfcName(), actor);
+            await PublishAsync(_record);
+            return new RevocationResult(RevocationStatus.Revoked, now, reason);
+        }
     }
 
     public async Task<HoldReleaseResult> ReleaseHoldAsync(string actor)
     {
-        _record = await queries.GetCertificateAsync(this.GetPrimaryKeyString()) ?? _record;
-        if (_record is null) return new HoldReleaseResult(HoldReleaseStatus.NotFound, null);
-        switch (_record.Status)
+        for (var attempt = 1; ; attempt++)
         {
-            case "Revoked":
-                return new HoldReleaseResult(HoldReleaseStatus.Revoked, null);
-            case not "OnHold":
-                return new HoldReleaseResult(HoldReleaseStatus.NotOnHold, null);
-        }
+            var (record, version) = await queries.GetCertificateForWritingAsync(this.GetPrimaryKeyString());
+            _record = record ?? _record;
+            if (_record is null) return new HoldReleaseResult(HoldReleaseStatus.NotFound, null);
+            switch (_record.Status)
+            {
+                case "Revoked":
+                    return new HoldReleaseResult(HoldReleaseStatus.Revoked, null);
+                case not "OnHold":
+                    return new HoldReleaseResult(HoldReleaseStatus.NotOnHold, null);
+            }
 
-        var now = time.GetUtcNow();
-        var released = new CertificateHoldReleased(_record.Serial, actor, now);
-        await writer.AppendAsync([new StreamAppend(_record.Serial, false, [released])]);
-        _record.Apply(released);
-        logger.LogInformation("Released {Serial} from certificateHold by {Actor}", _record.Serial, actor);
-        await PublishAsync(_record);
-        return new HoldReleaseResult(HoldReleaseStatus.Released, now);
+            var now = time.GetUtcNow();
+            var released = new CertificateHoldReleased(_record.Serial, actor, now);
+            try
+            {
+                // Expected version: a final revocation appended since the hold was read makes this fail, not undo it.
+                await writer.AppendAsync([new StreamAppend(_record.Serial, false, [released], version)]);
+            }
+            catch (StreamVersionConflictException) when (attempt < MaxAttempts)
+            {
+                continue;
+            }
+            _record.Apply(released);
+            logger.LogInformation("Released {Serial} from certificateHold by {Actor}", _record.Serial, actor);
+            await PublishAsync(_record);
+            return new HoldReleaseResult(HoldReleaseStatus.Released, now);
+        }
     }
+
+    /// <summary>Appends tried against a changing stream before giving up (the conflict then surfaces).</summary>
+    private const int MaxAttempts = 5;
 
     private bool AllowsHold(string profile) => catalog.Current.TryGet(profile, out var compiled) && compiled.AllowsCertificateHold;
 

@@ -21,6 +21,18 @@ public sealed class InventoryQueries(IDocumentStore store)
         return await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The certificate's record and the version of its stream, read in one session: a writer appends expecting that
+    /// version, so a change made since (by another activation of its grain) fails its append instead of being overwritten.
+    /// </summary>
+    public async Task<(CertificateRecord? Record, long Version)> GetCertificateForWritingAsync(string serial, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        var state = await session.Events.FetchStreamStateAsync(serial, ct).ConfigureAwait(false);
+        var record = await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false);
+        return (record, state?.Version ?? 0);
+    }
+
     public async Task<(IReadOnlyList<CertificateRecord> Items, long Total)> QueryCertificatesAsync(CertificateFilter filter, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();

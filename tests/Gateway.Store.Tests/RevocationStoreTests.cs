@@ -84,6 +84,22 @@ public sealed class RevocationStoreTests(EmbeddedPostgresFixture postgres) : IAs
     }
 
     [Fact]
+    public async Task Release_appended_at_the_version_read_before_a_final_revocation_fails_with_a_version_conflict()
+    {
+        var serial = await IssueAsync();
+        await RevokeAsync(serial, "certificateHold");
+        var (held, version) = await _inventory.GetCertificateForWritingAsync(serial);
+        Assert.Equal(("OnHold", 2L), (held!.Status, version));
+
+        await RevokeAsync(serial, "keyCompromise");
+        var stale = _writer.AppendAsync([new StreamAppend(serial, false, [new CertificateHoldReleased(serial, "api-key:stale", T0.AddHours(2))], version)]);
+
+        await Assert.ThrowsAsync<StreamVersionConflictException>(() => stale);
+        var (record, now) = await _inventory.GetCertificateForWritingAsync(serial);
+        Assert.Equal(("Revoked", "keyCompromise", 3L), (record!.Status, record.RevocationReason, now));
+    }
+
+    [Fact]
     public async Task GetRevoked_lists_exactly_the_issuers_revoked_and_held_unexpired_certificates()
     {
         var issuer = "ca-" + Guid.NewGuid().ToString("N")[..6];
