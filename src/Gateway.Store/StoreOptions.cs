@@ -19,4 +19,7 @@ public sealed class GatewayStoreOptions
     /// waiting while the store is slow or down.
     /// </summary>
     public int CommitQueueLimit { get; set; } = 4096;
+
+    /// <summary>Start even when the database's durability settings are unsafe (logged as a warning at every start).</summary>
+    public bool AllowUnsafeDurability { get; set; }
 }

@@ -18,6 +18,39 @@ namespace Gateway.Server.Hosting;
 /// <summary>Composes the gateway: configuration, PostgreSQL (embedded or configured), CA, store, Orleans silo, admin API, Kestrel TLS.</summary>
 public static class GatewayApp
 {
+    /// <summary>
+    /// Issue 14 item 1: the database must keep what it commits. Unsafe effective settings stop the start, naming the
+    /// setting and the override; with <see cref="DurabilitySettings.AllowUnsafeOption"/> they are logged as a warning.
+    /// </summary>
+    private static async Task CheckDurabilityAsync(string connectionString, IConfiguration configuration, EmbeddedPostgres? embedded, ILogger log)
+    {
+        DurabilitySettings settings;
+        try
+        {
+            settings = await DurabilitySettings.ReadAsync(connectionString);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            if (embedded is not null) await embedded.StopAsync();
+            throw new GatewayStartupException($"Cannot read the database's durability settings: {ex.Message}", ex);
+        }
+        var problems = settings.Problems;
+        if (problems.Count == 0)
+        {
+            log.LogInformation("Database durability: {Settings}", settings);
+            return;
+        }
+        var text = string.Join("; ", problems);
+        if (configuration.GetValue<bool>(DurabilitySettings.AllowUnsafeOption))
+        {
+            log.LogWarning("Database durability is unsafe and {Option} allows it: {Problems}", DurabilitySettings.AllowUnsafeOption, text);
+            return;
+        }
+        if (embedded is not null) await embedded.StopAsync();
+        throw new GatewayStartupException(
+            $"The database does not keep what it commits: {text}. Fix the setting(s), or set {DurabilitySettings.AllowUnsafeOption}=true to start anyway.");
+    }
+
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
         // appsettings.json ships next to the binaries; relative paths (DataDir, policies) stay relative to the working directory.
@@ -61,6 +94,8 @@ public static class GatewayApp
         {
             log.LogInformation("Using the PostgreSQL of ConnectionStrings:Gateway");
         }
+
+        await CheckDurabilityAsync(connectionString, configuration, embedded, log);
 
         var services = builder.Services;
         // First hosted service registered = last stopped: PostgreSQL outlives the silo and the store.
