@@ -34,7 +34,9 @@ public sealed class DurabilityStartTests(GatewayFixture gateway)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "gateway-durability-" + Guid.NewGuid().ToString("N")[..8]);
 
-        await using var app = await GatewayApp.BuildAsync(Args(dataDir, "--Gateway:Store:AllowUnsafeDurability=true"));
+        // The fixture's database also holds cluster registries: a cluster of its own keeps this node's CA out of theirs.
+        await using var app = await GatewayApp.BuildAsync(Args(dataDir, "--Gateway:Store:AllowUnsafeDurability=true",
+            "--Gateway:Cluster:ClusterId=durability-" + Guid.NewGuid().ToString("N")[..8]));
 
         Assert.NotNull(app);
     }

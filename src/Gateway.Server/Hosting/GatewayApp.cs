@@ -95,8 +95,6 @@ public static class GatewayApp
             log.LogInformation("Using the PostgreSQL of ConnectionStrings:Gateway");
         }
 
-        await CheckDurabilityAsync(connectionString, configuration, embedded, log);
-
         var services = builder.Services;
         // First hosted service registered = last stopped: PostgreSQL outlives the silo and the store.
         services.AddSingleton(new GatewayConnection(connectionString, embedded is not null));
@@ -198,6 +196,17 @@ public static class GatewayApp
             await app.DisposeAsync(); // its meters are process-wide: a failed start leaves none behind
             if (embedded is not null) await embedded.StopAsync();
             throw new GatewayStartupException(ex.Message, ex);
+        }
+
+        // The database is first reached here, after every option has been validated: it must keep what it commits.
+        try
+        {
+            await CheckDurabilityAsync(connectionString, configuration, embedded, log);
+        }
+        catch (GatewayStartupException)
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
         if (cluster.IsPostgres)
