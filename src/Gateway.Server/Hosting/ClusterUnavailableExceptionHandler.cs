@@ -22,33 +22,21 @@ internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetails
             return false;
         }
 
-        if (!IsClusterUnavailable(exception))
+        if (IsClusterUnavailable(exception))
         {
-            return IsStoreUnavailable(exception) && await StoreUnavailableAsync(httpContext, exception);
+            return await UnavailableAsync(httpContext, exception, "cluster-unavailable", "Cluster temporarily unavailable",
+                $"A gateway node is unreachable and the cluster is taking over its work; retry in {RetryAfterSeconds} seconds.");
         }
 
-        LogUnavailable(exception.GetType().Name, httpContext.Request.Path);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Type = "https://gateway.example/problems/cluster-unavailable",
-                Title = "Cluster temporarily unavailable",
-                Detail = $"A gateway node is unreachable and the cluster is taking over its work; retry in {RetryAfterSeconds} seconds.",
-            },
-        });
+        // The database failed (unreachable, connection lost mid-commit, backend terminated) or the commit queue is full,
+        // on a path that did not turn it into a protocol answer itself: the same transient 503, not a 500.
+        return IsStoreUnavailable(exception) && await UnavailableAsync(httpContext, exception, "store-unavailable",
+            "Certificate store temporarily unavailable",
+            $"The database did not complete the request; nothing half-done is kept. Retry in {RetryAfterSeconds} seconds.");
     }
 
-    /// <summary>
-    /// The database failed (unreachable, connection lost mid-commit, backend terminated) or the commit queue is full, on a
-    /// path that did not turn it into a protocol answer itself: the same transient 503, not a 500.
-    /// </summary>
-    private async ValueTask<bool> StoreUnavailableAsync(HttpContext httpContext, Exception exception)
+    /// <summary>503 with <c>Retry-After</c> as a problem document of <paramref name="slug"/>.</summary>
+    private async ValueTask<bool> UnavailableAsync(HttpContext httpContext, Exception exception, string slug, string title, string detail)
     {
         LogUnavailable(exception.GetType().Name, httpContext.Request.Path);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -60,9 +48,9 @@ internal sealed partial class ClusterUnavailableExceptionHandler(IProblemDetails
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Type = "https://gateway.example/problems/store-unavailable",
-                Title = "Certificate store temporarily unavailable",
-                Detail = $"The database did not complete the request; nothing half-done is kept. Retry in {RetryAfterSeconds} seconds.",
+                Type = "https://gateway.example/problems/" + slug,
+                Title = title,
+                Detail = detail,
             },
         });
     }
