@@ -58,7 +58,7 @@ public static class EstEndpoints
         {
             return new EstTextResult(StatusCodes.Status415UnsupportedMediaType, $"Content-Type must be {EstMediaTypes.Pkcs10}.");
         }
-        var body = await ReadBodyAsync(http, options.MaxRequestBytes);
+        var body = await RequestBodies.ReadLimitedAsync(http.Request, options.MaxRequestBytes, http.RequestAborted);
         if (body is null) return new EstTextResult(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {options.MaxRequestBytes} bytes.");
 
         var auth = await services.GetRequiredService<EstAuthenticator>().AuthenticateAsync(http, profile, operation == EstOperation.SimpleReenroll);
@@ -159,20 +159,6 @@ public static class EstEndpoints
                 label is null ? "The default EST profile is not available." : $"Unknown EST label '{label}'."));
         }
         return (profile, null);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit)
-    {
-        if (http.Request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static IResult Base64Body(string body, string contentType) => new Base64BodyResult(body, contentType);

@@ -66,9 +66,7 @@ public static class ScepEndpoints
         byte[]? message;
         if (HttpMethods.IsPost(http.Request.Method))
         {
-            if (http.Request.ContentLength > options.MaxMessageBytes)
-                return ScepResult.Text(StatusCodes.Status413PayloadTooLarge, $"A pkiMessage is at most {options.MaxMessageBytes} bytes.");
-            message = await ReadBodyAsync(http.Request, options.MaxMessageBytes, http.RequestAborted);
+            message = await RequestBodies.ReadLimitedAsync(http.Request, options.MaxMessageBytes, http.RequestAborted);
             if (message is null)
                 return ScepResult.Text(StatusCodes.Status413PayloadTooLarge, $"A pkiMessage is at most {options.MaxMessageBytes} bytes.");
         }
@@ -98,18 +96,5 @@ public static class ScepEndpoints
         var count = options.IncludeRootInGetCaCert || chain.Count == 1 ? chain.Count : chain.Count - 1;
         certificates.AddRange(chain.Take(count));
         return CertsOnlyPkcs7.Encode(certificates, keepOrder: true);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }
