@@ -5,14 +5,16 @@ using System.Threading.RateLimiting;
 namespace Gateway.Protocols.Common;
 
 /// <summary>
-/// Failed credential checks per client address, for every protocol's credential (EST Basic today; SCEP challenge, CMP
-/// MAC and ACME EAB later): a fixed window per address from System.Threading.RateLimiting. Once an address has used up
-/// its failures, its checks are refused without asking the credential grain, so guessing secrets costs the guesser a
-/// window per handful of tries and costs us no grain call. IPv6 addresses count per /64 (one host owns a whole /64);
+/// Failed authentications per client address, shared by every front-end (one instance per node): credential checks
+/// through the port (EST Basic, SCEP challenge, CMP MAC, ACME EAB), and messages a front-end had to do expensive work
+/// on before it knew who sent them (a SCEP envelope that does not verify or decrypt, a challenge a webhook refused).
+/// A fixed window per address from System.Threading.RateLimiting. Once an address has used up its failures, its checks
+/// are refused without asking the credential grain, and front-ends refuse its messages before any private-key work,
+/// so guessing secrets or sending garbage costs the sender a window per handful of tries and costs us almost nothing. IPv6 addresses count per /64 (one host owns a whole /64);
 /// idle partitions are dropped by the limiter, so memory is bounded by the addresses seen within a window. (The admin
 /// API counts failed API keys the same way with its own limiter: Admin may not reference this project.)
 /// </summary>
-internal sealed class CredentialFailureLimiter : IDisposable
+public sealed class CredentialFailureLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress> _limiter;
 
@@ -28,6 +30,7 @@ internal sealed class CredentialFailureLimiter : IDisposable
         return !lease.IsAcquired;
     }
 
+    /// <summary>Counts one failure of <paramref name="client"/>.</summary>
     public void RecordFailure(IPAddress? client)
     {
         using var lease = _limiter.AttemptAcquire(Partition(client), 1);

@@ -18,10 +18,11 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     private readonly ClientCertificateMetrics _clientCertificateMetrics;
     private readonly CredentialFailureLimiter _credentialFailures;
 
-    public EnrollmentPort(IGrainFactory grains, TimeProvider time, IOptions<EnrollmentPortOptions> options, ClientCertificateMetrics clientCertificateMetrics)
+    public EnrollmentPort(IGrainFactory grains, TimeProvider time, IOptions<EnrollmentPortOptions> options, ClientCertificateMetrics clientCertificateMetrics,
+        CredentialFailureLimiter credentialFailures)
     {
         _clientCertificateMetrics = clientCertificateMetrics;
-        _credentialFailures = new CredentialFailureLimiter(options.Value.CredentialFailureLimit, options.Value.CredentialFailureWindow);
+        _credentialFailures = credentialFailures;
         _grains = grains;
         _time = time;
         _profiles = new ProfileCache(name => grains.GetGrain<IProfileDirectoryGrain>(0).GetProfileAsync(name), time,

@@ -12,8 +12,9 @@ public sealed class EnrollmentPortOptions
     public int ProfileCacheCapacity { get; set; } = 1024;
 
     /// <summary>
-    /// Failed credential checks (unknown id or wrong secret) one client address may make per <see cref="CredentialFailureWindow"/>
-    /// before its credential checks are refused unchecked (EST: 429 with Retry-After) until the window ends.
+    /// Failed authentications one client address may make per <see cref="CredentialFailureWindow"/> (credential checks with an
+    /// unknown id or a wrong secret; SCEP messages that do not verify or decrypt, or whose challenge a webhook refused)
+    /// before its credential checks and SCEP messages are refused unchecked (EST and SCEP: 429 with Retry-After) until the window ends.
     /// </summary>
     public int CredentialFailureLimit { get; set; } = 10;
 

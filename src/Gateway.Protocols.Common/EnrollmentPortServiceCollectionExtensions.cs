@@ -22,6 +22,11 @@ public static class EnrollmentPortServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ClientCertificateMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrollmentPortOptions>>().Value;
+            return new CredentialFailureLimiter(o.CredentialFailureLimit, o.CredentialFailureWindow);
+        });
         services.AddSingleton<IEnrollmentPort, EnrollmentPort>();
         return services;
     }

@@ -84,7 +84,7 @@ public static class ScepEndpoints
         var reply = await service.HandleAsync(profile, message, http.Connection.RemoteIpAddress);
         return reply.CertRep is not null
             ? new ScepResult(StatusCodes.Status200OK, PkiMessageMediaType, reply.CertRep)
-            : ScepResult.Text(reply.HttpStatus, reply.Error ?? "The pkiMessage cannot be processed.");
+            : ScepResult.Text(reply.HttpStatus, reply.Error ?? "The pkiMessage cannot be processed.", reply.RetryAfter);
     }
 
     /// <summary>The RA certificate(s) first (encryption, then signing when separate), then the CA chain (the root if configured).</summary>

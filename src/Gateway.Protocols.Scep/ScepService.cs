@@ -20,17 +20,30 @@ namespace Gateway.Protocols.Scep;
 /// The enrollment's transaction id is the client's transactionID scoped to the signing key (or to the renewed
 /// certificate), so nobody without the key can take over or poll another device's transaction.
 /// </summary>
-internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChallengeWebhook webhook, IOptions<ScepOptions> options, ILogger<ScepService> logger)
+internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChallengeWebhook webhook, CredentialFailureLimiter failures,
+    IOptions<ScepOptions> options, ILogger<ScepService> logger)
 {
     public async Task<ScepReply> HandleAsync(EnrollmentProfile profile, byte[] message, IPAddress? client)
     {
+        // Verifying and decrypting a message costs RSA work before we know who sent it: an address whose messages or
+        // challenges keep failing is refused before any of it (the same per-address count as failed credential checks).
+        if (failures.IsBlocked(client, out var retryAfter))
+        {
+            logger.LogInformation("SCEP message from {Client} refused unread: too many failed messages or challenges from this address.", client);
+            return ScepReply.Http(429, "Too many failed SCEP messages or challenges from this address; retry later.", retryAfter);
+        }
         var read = ScepMessageReader.Read(message, ra, options.Value.AllowSingleDes, options.Value.AllowTripleDes);
         if (read.Transaction is null)
         {
+            failures.RecordFailure(client);
             logger.LogInformation("SCEP message from {Client} refused before it could be answered: {Error}", client, read.Error);
             return ScepReply.Http(400, read.Error);
         }
-        if (read.Request is null) return Failure(read.Transaction, read.FailInfo, read.Error);
+        if (read.Request is null)
+        {
+            failures.RecordFailure(client);
+            return Failure(read.Transaction, read.FailInfo, read.Error);
+        }
 
         var request = read.Request;
         try
@@ -178,9 +191,9 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
             var key = TransactionKey(transaction, null);
             if (await port.GetOutcomeAsync(EnrollmentProtocol.Scep, key) is not null) return new Caller(webhookRequester, key, null, null);
             var verdict = await webhook.ValidateAsync(profile.Name, request, csr.Der, csr.SubjectText, challenge, client);
-            return verdict.Allowed
-                ? new Caller(webhookRequester, key, null, null)
-                : new Caller(null, null, null, Failure(transaction, ScepFailInfo.BadRequest, "The challengePassword was refused: " + verdict.Reason));
+            if (verdict.Allowed) return new Caller(webhookRequester, key, null, null);
+            failures.RecordFailure(client); // each guess costs the validation service a call: counted like a wrong secret
+            return new Caller(null, null, null, Failure(transaction, ScepFailInfo.BadRequest, "The challengePassword was refused: " + verdict.Reason));
         }
         var credentialId = CredentialSecrets.TryGetId(challenge, out var id) ? id : challenge[..Math.Min(challenge.Length, CredentialSecrets.IdLength)];
         var check = await port.VerifyCredentialAsync(profile, credentialId, challenge, client);

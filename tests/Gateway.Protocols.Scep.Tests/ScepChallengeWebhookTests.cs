@@ -14,6 +14,7 @@ public sealed class ScepChallengeWebhookTests : IAsyncLifetime
     private readonly FakePort _port = new();
     private readonly TestRa _ra = TestRa.Generate();
     private readonly TestScepClient _client = new();
+    private readonly Gateway.Protocols.Common.CredentialFailureLimiter _failures = new(2, TimeSpan.FromMinutes(5));
     private TestWebhooks _hooks = null!;
 
     public async Task InitializeAsync() => _hooks = await TestWebhooks.StartAsync();
@@ -24,7 +25,7 @@ public sealed class ScepChallengeWebhookTests : IAsyncLifetime
     {
         var options = new ScepOptions();
         options.ChallengeWebhooks["mdm-device"] = new ScepChallengeWebhookOptions { Url = _hooks.Url, Timeout = timeout ?? TimeSpan.FromSeconds(5), Authorization = "Bearer hook-token" };
-        return new ScepService(_port, _ra, TestWebhooks.Client(options), Options.Create(options), NullLogger<ScepService>.Instance);
+        return new ScepService(_port, _ra, TestWebhooks.Client(options), _failures, Options.Create(options), NullLogger<ScepService>.Instance);
     }
 
     private byte[] PkcsReq(string transactionId = "tx-w1", string? challenge = MdmChallenge) =>
@@ -58,6 +59,20 @@ public sealed class ScepChallengeWebhookTests : IAsyncLifetime
 
         Assert.Equal(("2", "2"), _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate) is var r ? (r.Status, r.FailInfo) : default);
         Assert.Empty(_port.Enrollments);
+    }
+
+    [Fact]
+    public async Task HandleAsync_refused_challenges_count_against_the_address_and_stop_reaching_the_service()
+    {
+        _hooks.Answer = _ => (200, """{"allow": false, "reason": "unknown challenge"}""");
+        var guesser = System.Net.IPAddress.Parse("203.0.113.5");
+
+        await Service().HandleAsync(_port.Profile, PkcsReq("tx-w10"), guesser);
+        await Service().HandleAsync(_port.Profile, PkcsReq("tx-w11"), guesser);
+        var third = await Service().HandleAsync(_port.Profile, PkcsReq("tx-w12"), guesser);
+
+        Assert.Equal(429, third.HttpStatus);
+        Assert.Equal(2, _hooks.Requests.Count);
     }
 
     [Theory]

@@ -17,8 +17,10 @@ public sealed class ScepServiceTests
 
     public ScepServiceTests() => _port.Secrets[CredentialId] = Secret;
 
+    private readonly Gateway.Protocols.Common.CredentialFailureLimiter _failures = new(3, TimeSpan.FromMinutes(5));
+
     private ScepService Service(bool allowDes = false) =>
-        new(_port, _ra, TestWebhooks.None, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
+        new(_port, _ra, TestWebhooks.None, _failures, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
 
     private byte[] PkcsReq(string? challenge, string transactionId = "tx-100", Org.BouncyCastle.Asn1.DerObjectIdentifier? _ = null) =>
         _client.Message(ScepMessageType.PkcsReq, _client.Csr(challenge), _ra.EncryptionCertificate, transactionId, RandomNumberGenerator.GetBytes(16));
@@ -53,6 +55,38 @@ public sealed class ScepServiceTests
         Assert.Empty(_port.Enrollments);
         var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
         Assert.Equal(("2", "2"), (read.Status, read.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_address_whose_messages_keep_failing_is_refused_unread_with_429_others_are_not()
+    {
+        var attacker = System.Net.IPAddress.Parse("192.0.2.66");
+        var otherRa = TestRa.Generate(); // encrypted to another RA: verifies, then does not decrypt (RSA work for nothing)
+        for (var i = 0; i < 3; i++)
+        {
+            var garbage = _client.Message(ScepMessageType.PkcsReq, _client.Csr(Secret), otherRa.EncryptionCertificate, $"tx-g{i}", RandomNumberGenerator.GetBytes(16));
+            var failed = await Service().HandleAsync(_port.Profile, garbage, attacker);
+            Assert.Equal(("2", "1"), (_client.ReadCertRep(failed.CertRep!, _ra.SigningCertificate).Status, _client.ReadCertRep(failed.CertRep!, _ra.SigningCertificate).FailInfo));
+        }
+
+        var refused = await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-after"), attacker);
+        var elsewhere = await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-elsewhere"), System.Net.IPAddress.Parse("192.0.2.67"));
+
+        Assert.Equal(429, refused.HttpStatus);
+        Assert.Null(refused.CertRep);
+        Assert.True(refused.RetryAfter > TimeSpan.Zero);
+        Assert.Equal("0", _client.ReadCertRep(elsewhere.CertRep!, _ra.SigningCertificate).Status);
+        Assert.Single(_port.Enrollments);
+    }
+
+    [Fact]
+    public async Task HandleAsync_undecodable_messages_count_as_failures_of_their_address()
+    {
+        var attacker = System.Net.IPAddress.Parse("198.51.100.9");
+        for (var i = 0; i < 3; i++) Assert.Equal(400, (await Service().HandleAsync(_port.Profile, [0x30, 0x03, 0x02, 0x01, (byte)i], attacker)).HttpStatus);
+
+        Assert.Equal(429, (await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-late"), attacker)).HttpStatus);
+        Assert.Empty(_port.Enrollments);
     }
 
     [Fact]

@@ -73,5 +73,5 @@ public sealed class ScepTestdataTests
     }
 
     private static ScepService Service(FakePort port, TestRa? ra = null) =>
-        new(port, ra ?? TestRa.FromTestdata(), TestWebhooks.None, Options.Create(new ScepOptions { AllowSingleDes = true }), NullLogger<ScepService>.Instance);
+        new(port, ra ?? TestRa.FromTestdata(), TestWebhooks.None, new Gateway.Protocols.Common.CredentialFailureLimiter(1000, TimeSpan.FromMinutes(1)), Options.Create(new ScepOptions { AllowSingleDes = true }), NullLogger<ScepService>.Instance);
 }
