@@ -74,6 +74,9 @@ public sealed class CompiledProfile
     /// <summary><c>keys.allowReuse</c>: whether the caller needs to look up <see cref="PolicyFacts.KeyInUseByOtherSubject"/> at all.</summary>
     public bool AllowKeyReuse => _definition.Keys.AllowReuse;
 
+    /// <summary>A renewal keeps the names of the certificate it renews (<c>renewal.keepNames</c>, default true).</summary>
+    public bool KeepsNamesOnRenewal => _definition.Renewal.KeepNames;
+
     public bool RequiresManualApproval => _definition.ManualApproval;
 
     /// <summary><c>revocation.allowHold</c>: certificates of this profile may be suspended (certificateHold) and released (removeFromCRL).</summary>
@@ -183,6 +186,12 @@ public sealed class CompiledProfile
 
             rules.Allow("subject.template", $"Subject {display} built from template {template.Text}");
             subjectDer = built;
+        }
+
+        _definition.Renewal.EvaluateNames(subjectDer, sans, input, facts, rules);
+        if (rules.Denied)
+        {
+            return Denied(rules);
         }
 
         if (sans.Count == 0 && (subjectDer.Length == 0 || subjectDer.AsSpan().SequenceEqual(EmptyName)))

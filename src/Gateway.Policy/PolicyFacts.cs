@@ -21,6 +21,12 @@ public sealed record PolicyFacts
     /// <summary>For a renewal: the request carries the same public key as the certificate being renewed.</summary>
     public bool? RenewalReusesKey { get; init; }
 
+    /// <summary>For a renewal: the subject (DER Name) of the certificate being renewed.</summary>
+    public byte[]? RenewalOfSubject { get; init; }
+
+    /// <summary>For a renewal: the subjectAltNames of the certificate being renewed (with <see cref="RenewalOfSubject"/>).</summary>
+    public IReadOnlyList<Gateway.Contracts.SubjectAltName>? RenewalOfSubjectAltNames { get; init; }
+
     /// <summary>For a renewal: the requester authenticated with the certificate being renewed (EST simplereenroll, CMP kur, SCEP renewal).</summary>
     public bool? AuthenticatedWithRenewedCertificate { get; init; }
 }

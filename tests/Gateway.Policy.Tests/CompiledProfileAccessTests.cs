@@ -152,6 +152,48 @@ public sealed class CompiledProfileAccessTests
         Assert.Equal(reason, decision.Reason);
     }
 
+    [Theory]
+    [InlineData("CN=door-1.test", "dns:door-1.test", "CN=door-1.test", "dns:DOOR-1.test", DecisionEffect.Allow)]
+    [InlineData("CN=door-1.test", "dns:door-1.test", "CN=door-2.test", "dns:door-1.test", DecisionEffect.Deny)]
+    [InlineData("CN=door-1.test", "dns:door-1.test", "CN=door-1.test", "dns:door-2.test", DecisionEffect.Deny)]
+    [InlineData("CN=door-1.test", "dns:door-1.test", "CN=door-1.test", "dns:door-1.test,dns:vault.test", DecisionEffect.Deny)]
+    public void Evaluate_renewal_keeps_the_names_of_the_renewed_certificate(string renewedSubject, string renewedSans, string subject, string sans,
+        DecisionEffect expected)
+    {
+        var profile = Given.Profile("""
+            san:
+              dns: {allow: ["*.test"]}
+            """);
+        var facts = new PolicyFacts
+        {
+            RenewalOfNotAfter = Given.Now.AddDays(20),
+            RenewalOfSubject = Given.Name(renewedSubject),
+            RenewalOfSubjectAltNames = renewedSans.Split(',').Select(Given.San).ToList(),
+        };
+
+        var decision = profile.Evaluate(Given.Input(sans.Split(',').Select(Given.San), subject, renewalOf: "0a1b2c"), facts);
+
+        Assert.Equal(expected, decision.Effect);
+        Assert.Contains(decision.FiredRules, r => r.Rule == "renewal.keepNames" && r.Effect == expected);
+        if (expected == DecisionEffect.Deny) Assert.Equal(RejectionReason.BadCertTemplate, decision.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_renewal_with_keepNames_false_may_change_names_the_profile_allows()
+    {
+        var profile = Given.Profile("""
+            san:
+              dns: {allow: ["*.test"]}
+            renewal: {keepNames: false}
+            """);
+        var facts = new PolicyFacts { RenewalOfSubject = Given.Name("CN=door-1.test"), RenewalOfSubjectAltNames = [SubjectAltName.Dns("door-1.test")] };
+
+        var decision = profile.Evaluate(Given.Input([SubjectAltName.Dns("door-2.test")], "CN=door-2.test", renewalOf: "0a1b2c"), facts);
+
+        Assert.Equal(DecisionEffect.Allow, decision.Effect);
+        Assert.DoesNotContain(decision.FiredRules, r => r.Rule == "renewal.keepNames");
+    }
+
     [Fact]
     public void Evaluate_notARenewal_renewalRulesSkipped()
     {

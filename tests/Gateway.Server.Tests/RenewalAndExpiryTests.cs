@@ -69,6 +69,24 @@ public sealed class RenewalAndExpiryTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Renewal_asking_for_another_device_names_is_refused_and_the_same_names_pass()
+    {
+        var (old, subject, oldKey, cn) = await IssueAsync("test-renewal");
+        oldKey.Dispose();
+        using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        // The holder of one device's certificate asks to renew it into another device's name: refused, nothing issued.
+        var other = $"dev-{NewId()}.test";
+        var refused = Assert.IsType<RejectedOutcome>(await RenewAsync("test-renewal", old, subject, newKey, other));
+        Assert.Equal(RejectionReason.BadCertTemplate, refused.Reason);
+        Assert.Contains(refused.FiredRules, r => r is { Rule: "renewal.keepNames", Effect: DecisionEffect.Deny });
+
+        var kept = Assert.IsType<IssuedOutcome>(await RenewAsync("test-renewal", old, subject, newKey, cn));
+        var explained = await ExplainAsync(kept.EnrollmentId);
+        Rule(explained.GetProperty("decision").GetProperty("firedRules"), "renewal.keepNames", "allow");
+    }
+
+    [Fact]
     public async Task Renewal_with_the_same_key_is_refused_when_the_profile_requires_a_new_key()
     {
         var (old, subject, key, cn) = await IssueAsync("test-renewal");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Contracts;
+using Gateway.Pkix.Csr;
 using Gateway.Policy;
 using Gateway.Store;
 using Gateway.Store.Records;
@@ -30,6 +31,8 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
         DateTimeOffset? renewalNotAfter = null;
         bool? reusesKey = null;
         bool? authenticatedWithRenewed = null;
+        byte[]? renewedSubject = null;
+        IReadOnlyList<SubjectAltName>? renewedSans = null;
         if (input.RenewalOf is { } renewalOf)
         {
             renewed = await inventory.GetCertificateAsync(renewalOf);
@@ -40,6 +43,7 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
             // SCEP renewal); the requester then carries that certificate's subject.
             authenticatedWithRenewed = input.Requester.AuthenticationMethod is AuthenticationMethods.GatewayCertificate or AuthenticationMethods.ClientCertificate or AuthenticationMethods.Signature
                 && string.Equals(input.Requester.Principal, renewed.Subject, StringComparison.Ordinal);
+            if (profile is { KeepsNamesOnRenewal: true }) (renewedSubject, renewedSans) = NamesOf(renewed.Der);
         }
 
         if (keyInUse is null && renewed is null) return new Result(null, null, null);
@@ -49,6 +53,8 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
             RenewalOfNotAfter = renewalNotAfter,
             RenewalReusesKey = reusesKey,
             AuthenticatedWithRenewedCertificate = authenticatedWithRenewed,
+            RenewalOfSubject = renewedSubject,
+            RenewalOfSubjectAltNames = renewedSans,
         }, renewed, null);
     }
 
@@ -76,6 +82,26 @@ internal sealed class PolicyFactsCollector(EnrollmentQueries enrollments, Invent
             _ => null,
         };
         return problem is null ? null : new FiredRule("renewal.certificate", DecisionEffect.Deny, problem);
+    }
+
+    /// <summary>The subject and subjectAltNames of a stored certificate, read as a request's are; nulls when it cannot be read.</summary>
+    private static (byte[]? Subject, IReadOnlyList<SubjectAltName>? Sans) NamesOf(byte[] der)
+    {
+        if (der.Length == 0) return (null, null);
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        var sans = new List<SubjectAltName>();
+        try
+        {
+            foreach (var extension in certificate.Extensions)
+            {
+                if (extension.Oid?.Value == SubjectAltNameExtension.Oid) sans.AddRange(SubjectAltNameExtension.Read(extension.RawData).ToContracts());
+            }
+        }
+        catch (CsrFormatException)
+        {
+            return (null, null); // not one of ours as written: the other renewal rules still apply
+        }
+        return (certificate.SubjectName.RawData, sans);
     }
 
     private static string? SpkiSha256Of(byte[] der)

@@ -699,6 +699,7 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             Window = map.Duration("window"),
             RequireNewKey = map.Bool("requireNewKey") ?? false,
             AllowReenrollWithCurrentCert = map.Bool("allowReenrollWithCurrentCert") ?? true,
+            KeepNames = map.Bool("keepNames") ?? true,
         };
         map.Done();
         return rules;

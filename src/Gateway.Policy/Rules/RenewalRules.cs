@@ -12,6 +12,9 @@ internal sealed class RenewalRules
 
     public bool AllowReenrollWithCurrentCert { get; init; } = true;
 
+    /// <summary><c>keepNames</c> (default true): a renewal is issued with the subject and subjectAltNames of the certificate it renews.</summary>
+    public bool KeepNames { get; init; } = true;
+
     public static RenewalRules Default { get; } = new();
 
     /// <summary>The authentication part (→ Unauthorized), checked with protocol and method.</summary>
@@ -64,4 +67,37 @@ internal sealed class RenewalRules
             }
         }
     }
+
+    /// <summary>
+    /// <c>renewal.keepNames</c>: the certificate about to be issued (its subject after any template, its subjectAltNames
+    /// after the SAN rules) names exactly what the certificate being renewed names, so a holder of one device's
+    /// certificate cannot renew it into another device's names (RFC 7030 §4.2.2 asks the same of EST re-enrollment).
+    /// Subjects compare as DER; subjectAltNames as sets, case-insensitively.
+    /// </summary>
+    public void EvaluateNames(ReadOnlySpan<byte> subject, IReadOnlyList<SubjectAltName> sans, PolicyInput input, PolicyFacts? facts, RuleRecorder rules)
+    {
+        if (!KeepNames || input.RenewalOf is null || facts?.RenewalOfSubject is not { } renewedSubject || facts.RenewalOfSubjectAltNames is not { } renewedSans)
+        {
+            return;
+        }
+
+        var requested = sans.Select(s => s.ToString()).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var current = renewedSans.Select(s => s.ToString()).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!subject.SequenceEqual(renewedSubject))
+        {
+            rules.Deny("renewal.keepNames", $"A renewal keeps the subject of the certificate it renews ({input.RenewalOf}); this request asks for another", RejectionReason.BadCertTemplate);
+        }
+        else if (!requested.SequenceEqual(current, StringComparer.OrdinalIgnoreCase))
+        {
+            rules.Deny("renewal.keepNames",
+                $"A renewal keeps the subjectAltNames of the certificate it renews ({input.RenewalOf}: {Names(current)}); this request asks for {Names(requested)}",
+                RejectionReason.BadCertTemplate);
+        }
+        else
+        {
+            rules.Allow("renewal.keepNames", $"The renewal keeps the names of {input.RenewalOf}");
+        }
+    }
+
+    private static string Names(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
 }
