@@ -48,4 +48,25 @@ public sealed class RevocationQueries(IDocumentStore store)
         await using var session = store.QuerySession();
         return await session.LoadAsync<CrlRecord>(CrlStreamId(issuerId), ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="crl"/> as the issuer's last published CRL (after its <c>CrlPublished</c> event committed),
+    /// unless a CRL with a higher number is already kept (another activation published since).
+    /// </summary>
+    public async Task SavePublishedCrlAsync(PublishedCrlDocument crl, CancellationToken ct = default)
+    {
+        crl.Id = CrlStreamId(crl.IssuerId);
+        await using var session = store.LightweightSession();
+        var kept = await session.LoadAsync<PublishedCrlDocument>(crl.Id, ct).ConfigureAwait(false);
+        if (kept is not null && kept.Number >= crl.Number) return;
+        session.Store(crl);
+        await session.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The last CRL published for <paramref name="issuerId"/> with its DER, or null before the first.</summary>
+    public async Task<PublishedCrlDocument?> GetPublishedCrlAsync(string issuerId, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<PublishedCrlDocument>(CrlStreamId(issuerId), ct).ConfigureAwait(false);
+    }
 }

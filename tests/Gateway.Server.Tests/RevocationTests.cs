@@ -116,6 +116,28 @@ public sealed class RevocationTests(GatewayFixture gateway, ITestOutputHelper ou
         entry.GetExtensionValue(X509Extensions.ReasonCode) is { } value ? CrlReason.GetInstance(Asn1Object.FromByteArray(value.GetOctets())).IntValueExact : null;
 
     [Fact]
+    public async Task Crl_follows_a_revocation_committed_by_a_node_that_never_asked_for_a_new_crl()
+    {
+        // A node commits the revocation and dies before asking the CRL grain for an update: here the event is appended
+        // straight to the store, so nothing but the committed revocation (and its notification) tells the CRL side.
+        var (serial, _) = await EnrollAsync("web-server", $"crl-follow-{Guid.NewGuid():N}"[..24] + ".example.test");
+        var before = await CrlAsync();
+        Assert.DoesNotContain(serial, Entries(before).Keys);
+        var writer = gateway.App.Services.GetRequiredService<IEventWriter>();
+        await writer.AppendAsync([new StreamAppend(serial, false, [new CertificateRevoked(serial, "keyCompromise", null, "test:dead-node", DateTimeOffset.UtcNow)])]);
+
+        X509Crl after = before;
+        for (var attempt = 0; attempt < 100 && !Entries(after).ContainsKey(serial); attempt++)
+        {
+            await Task.Delay(100);
+            after = await CrlAsync();
+        }
+
+        Assert.True(Entries(after).ContainsKey(serial), $"CRL {CrlNumber(after)} does not list {serial} 10 s after its revocation committed");
+        Assert.True(CrlNumber(after) > CrlNumber(before));
+    }
+
+    [Fact]
     public async Task Issued_certificate_points_to_this_gateways_crl_ocsp_and_issuer()
     {
         var (_, certificate) = await EnrollAsync("web-server", "aia.example.test");

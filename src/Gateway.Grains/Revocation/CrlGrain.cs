@@ -4,6 +4,7 @@ using Gateway.Contracts.Grains;
 using Gateway.Contracts.Revocation;
 using Gateway.Store;
 using Gateway.Store.Events;
+using Gateway.Store.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,11 @@ namespace Gateway.Grains.Revocation;
 /// Publishes the CRLs of one issuer (key = issuer id). One activation in the cluster: the CRL number is the version of
 /// the issuer's <c>crl:&lt;id&gt;</c> stream, appended with an expected version before the CRL is served, so it only grows,
 /// across restarts and nodes. Revocations ask for a new CRL after <see cref="CrlOptions.Debounce"/> (bursts coalesce);
-/// a timer publishes one every <see cref="CrlOptions.RefreshInterval"/>, well before nextUpdate.
+/// a timer publishes one every <see cref="CrlOptions.RefreshInterval"/>, well before nextUpdate. Every node asks for an
+/// update when the revocation feed reports a committed revocation (<see cref="CrlRevocationFollower"/>), so the CRL
+/// follows revocations whose node died before asking. An activation always publishes afresh (revocations may have been
+/// committed while no activation ran). While publishing fails, the last published CRL is served as long as it is
+/// valid (from memory, or from the store after a restart); past its nextUpdate the failure surfaces (HTTP 503).
 /// </summary>
 internal sealed class CrlGrain(
     ICertificateAuthority ca,
@@ -37,6 +42,18 @@ internal sealed class CrlGrain(
         _known = ca.Issuers.Any(i => i.Id == _issuerId);
         if (!_known) return;
         _lastNumber = (await queries.GetLastCrlAsync(_issuerId, cancellationToken))?.Number ?? 0;
+        try
+        {
+            if (await queries.GetPublishedCrlAsync(_issuerId, cancellationToken) is { } kept)
+            {
+                _current = new CrlInfo(_issuerId, kept.Number, kept.ThisUpdate, kept.NextUpdate, kept.Entries, kept.Der);
+            }
+        }
+        catch (Exception ex) when (StoreFailure.IsTransient(ex))
+        {
+            logger.LogWarning(ex, "The last published CRL of issuer {IssuerId} could not be read; a new one is published", _issuerId);
+        }
+        _dirty = true; // revocations may have been committed while no activation ran: publish before serving
         var period = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, _options.RefreshInterval.Ticks));
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
     }
@@ -44,7 +61,18 @@ internal sealed class CrlGrain(
     public async Task<CrlInfo?> GetCurrentAsync()
     {
         if (!_known) return null;
-        if (_current is null || _dirty || IsDue(_current)) await PublishAsync();
+        if (_current is null || _dirty || IsDue(_current))
+        {
+            try
+            {
+                await PublishAsync();
+            }
+            catch (Exception ex) when (_current is { } last && time.GetUtcNow() < last.NextUpdate)
+            {
+                logger.LogWarning(ex, "Publishing a CRL of issuer {IssuerId} failed; serving CRL {Number}, valid until {NextUpdate:u}",
+                    _issuerId, last.Number, last.NextUpdate);
+            }
+        }
         return _current;
     }
 
@@ -124,6 +152,7 @@ internal sealed class CrlGrain(
 
                 _lastNumber = number;
                 _current = new CrlInfo(_issuerId, number, now, nextUpdate, entries.Count, der);
+                await KeepAsync(_current);
                 logger.LogInformation("Published CRL {Number} of issuer {IssuerId} with {Entries} entries, next update {NextUpdate:u}",
                     number, _issuerId, entries.Count, nextUpdate);
                 return;
@@ -133,6 +162,22 @@ internal sealed class CrlGrain(
         {
             _dirty = true;
             throw;
+        }
+    }
+
+    /// <summary>Keeps the CRL just published for serving while a later publication fails; a failure here changes nothing else.</summary>
+    private async Task KeepAsync(CrlInfo crl)
+    {
+        try
+        {
+            await queries.SavePublishedCrlAsync(new PublishedCrlDocument
+            {
+                IssuerId = crl.IssuerId, Number = crl.Number, ThisUpdate = crl.ThisUpdate, NextUpdate = crl.NextUpdate, Entries = crl.EntryCount, Der = crl.Der,
+            });
+        }
+        catch (Exception ex) when (StoreFailure.IsTransient(ex))
+        {
+            logger.LogWarning(ex, "CRL {Number} of issuer {IssuerId} is published but could not be kept for serving after a restart", crl.Number, crl.IssuerId);
         }
     }
 }

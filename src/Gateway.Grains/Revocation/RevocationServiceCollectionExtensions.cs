@@ -15,6 +15,7 @@ public static class RevocationServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<CrlOptions>, CrlOptionsValidator>();
         services.AddSingleton<OcspResponseCache>();
         services.AddHostedService<CrlStartupService>();
+        services.AddHostedService<CrlRevocationFollower>();
         return services;
     }
 
