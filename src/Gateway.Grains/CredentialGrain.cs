@@ -78,6 +78,66 @@ internal sealed class CredentialGrain(
     public Task<byte[]?> GetEabHmacKeyAsync(string profile) =>
         Task.FromResult(RawSecret(profile) is { } secret ? CredentialSecrets.HmacKey(secret) : null);
 
+    public async Task<CredentialReservation> ReserveUseAsync(CredentialUse use)
+    {
+        var names = (use.Names ?? []).ToArray();
+        if (_record is null) return new CredentialReservation(metrics.Recorded(NotFound(), CredentialMetrics.Use), ProfileKeys.For(use.Profile), names, 0, null, false);
+        var protocol = EnrollmentGrain.ProtocolName(use.Protocol);
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = _record;
+            var now = time.GetUtcNow();
+            if (use.Reference is { Length: > 0 } reference && record.RecentReferences.Contains(reference, StringComparer.Ordinal))
+            {
+                // This enrollment's use is committed already (with its certificate): nothing more to spend.
+                return new CredentialReservation(CredentialRules.Valid(record), record.Profile, names, record.Uses, null, AlreadyCounted: true);
+            }
+            var refusal = use.Secret is not null && !SecretMatches(use.Secret)
+                ? CredentialRules.Check(record, CredentialCheckStatus.WrongSecret, "wrong secret")
+                : CredentialRules.Refusal(record, use.Profile, now) ?? CredentialRules.SubjectRefusal(record, names);
+            if (refusal is null)
+            {
+                // Only a limited credential pins the version: an unlimited one (a static EST/SCEP secret shared by a
+                // fleet) must not make every enrollment of the fleet wait for the previous one's commit.
+                return new CredentialReservation(CredentialRules.Valid(record), record.Profile, names, record.Uses + 1,
+                    record.MaxUses is null ? null : record.Version, AlreadyCounted: false);
+            }
+            var refused = new CredentialUseRefused(Id, ProfileKeys.For(use.Profile), protocol, use.Reference, names, CredentialRules.Slug(refusal.Status), refusal.Reason, now);
+            try
+            {
+                await writer.AppendAsync([new StreamAppend(CredentialStreams.For(Id), false, [refused], ExpectedVersion: record.Version)]);
+            }
+            catch (StreamVersionConflictException) when (attempt < Attempts)
+            {
+                _record = await queries.GetAsync(Id) ?? record;
+                continue;
+            }
+            record.Apply(refused);
+            logger.LogInformation("Credential {CredentialId} use refused ({Status}: {Reason}) for {Protocol} {Reference}",
+                Id, refusal.Status, refusal.Reason, protocol, use.Reference);
+            return new CredentialReservation(metrics.Recorded(CredentialRules.Check(record, refusal.Status, refusal.Reason), CredentialMetrics.Use),
+                record.Profile, names, record.Uses, null, false);
+        }
+    }
+
+    public Task UseCommittedAsync(CredentialUse use, CredentialReservation reservation, DateTimeOffset at)
+    {
+        if (_record is { } record && !reservation.AlreadyCounted
+            && !(use.Reference is { Length: > 0 } reference && record.RecentReferences.Contains(reference, StringComparer.Ordinal)))
+        {
+            record.Apply(new CredentialUsed(Id, reservation.ProfileKey, EnrollmentGrain.ProtocolName(use.Protocol), use.Reference, [.. reservation.Names],
+                record.Uses + 1, at));
+            logger.LogInformation("Credential {CredentialId} used ({Uses}/{MaxUses}) for {Protocol} {Reference}",
+                Id, record.Uses, record.MaxUses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", use.Protocol, use.Reference);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task RefreshAsync()
+    {
+        if (CredentialSecrets.IsWellFormedId(Id)) _record = await queries.GetAsync(Id) ?? _record;
+    }
+
     public async Task<CredentialCheck> ConsumeAsync(CredentialUse use)
     {
         if (_record is null) return metrics.Recorded(NotFound(), CredentialMetrics.Use);

@@ -1,6 +1,7 @@
 using Gateway.Contracts;
 using Gateway.Contracts.Credentials;
 using Gateway.Contracts.Grains;
+using Gateway.Grains.Enrollment;
 using Gateway.Policy;
 
 namespace Gateway.Grains;
@@ -13,12 +14,17 @@ namespace Gateway.Grains;
 /// </summary>
 internal static class CredentialUseCheck
 {
-    /// <summary>Null when the requester is not a credential or its use was counted; otherwise the rule that refuses the enrollment.</summary>
-    public static async Task<FiredRule?> ConsumeAsync(IGrainFactory grains, string enrollmentId, EnrollmentRequest request, PolicyInput input)
+    /// <summary>
+    /// Reserves the use for the enrollment: null and null when the requester is not a credential; the rule that refuses
+    /// the enrollment; or the use to spend in the issuance commit (<see cref="CredentialSpend"/>). Nothing is spent here.
+    /// </summary>
+    public static async Task<(FiredRule? Refusal, CredentialSpend? Spend)> ReserveAsync(IGrainFactory grains, string enrollmentId, EnrollmentRequest request,
+        PolicyInput input)
     {
-        if (!CredentialMethods.IsCredentialMethod(request.Requester.AuthenticationMethod)) return null;
+        if (!CredentialMethods.IsCredentialMethod(request.Requester.AuthenticationMethod)) return (null, null);
         var credentialId = request.Requester.Principal;
         CredentialCheck check;
+        CredentialSpend? spend = null;
         if (!CredentialSecrets.IsWellFormedId(credentialId))
         {
             check = new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null);
@@ -30,11 +36,30 @@ internal static class CredentialUseCheck
         else
         {
             var use = new CredentialUse(request.Profile, request.Protocol, null, names, enrollmentId);
-            check = await grains.GetGrain<ICredentialGrain>(credentialId).ConsumeAsync(use);
+            var reservation = await grains.GetGrain<ICredentialGrain>(credentialId).ReserveUseAsync(use);
+            check = reservation.Check;
+            if (check.Valid) spend = new CredentialSpend(credentialId, use, reservation);
         }
         return check.Valid
-            ? null
-            : new FiredRule("credential." + CredentialRules.Slug(check.Status), DecisionEffect.Deny, $"Credential {credentialId}: {check.Reason}.");
+            ? (null, spend)
+            : (new FiredRule("credential." + CredentialRules.Slug(check.Status), DecisionEffect.Deny, $"Credential {credentialId}: {check.Reason}."), null);
+    }
+
+    /// <summary>
+    /// Whether a stored certificate may still be handed to this requester again (a retransmission): not when the
+    /// credential it authenticated with has been revoked or has expired since. Null: it may; otherwise why not.
+    /// </summary>
+    public static async Task<string?> ReplayRefusalAsync(IGrainFactory grains, Requester requester)
+    {
+        if (!CredentialMethods.IsCredentialMethod(requester.AuthenticationMethod) || !CredentialSecrets.IsWellFormedId(requester.Principal)) return null;
+        var info = await grains.GetGrain<ICredentialGrain>(requester.Principal).GetAsync();
+        return info?.Status switch
+        {
+            null => $"Credential {requester.Principal} is unknown.",
+            CredentialStatus.Revoked => $"Credential {requester.Principal} was revoked at {info.RevokedAt:O}; its certificate is not handed out again.",
+            CredentialStatus.Expired => $"Credential {requester.Principal} expired at {info.ExpiresAt:O}; its certificate is not handed out again.",
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -18,6 +18,27 @@ internal sealed partial class EnrollmentGrain
     public async Task<EnrollmentDecisionResult> ApproveAsync(string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApproveOnceAsync(actor);
+            }
+            catch (CredentialUseConflictException ex)
+            {
+                // Another enrollment spent the credential's use first; nothing was committed: decide again.
+                await GrainFactory.GetGrain<ICredentialGrain>(ex.CredentialId).RefreshAsync();
+                if (attempt >= CredentialAttempts)
+                {
+                    return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, null,
+                        $"Credential {ex.CredentialId} is being used by other enrollments right now; it stays pending, approve again shortly.", []);
+                }
+            }
+        }
+    }
+
+    private async Task<EnrollmentDecisionResult> ApproveOnceAsync(string actor)
+    {
         var id = this.GetPrimaryKeyString();
         var stream = await enrollments.GetStreamAsync(id);
         if (stream is null) return new EnrollmentDecisionResult(EnrollmentDecisionStatus.NotFound, null, $"There is no enrollment {id}.", []);
@@ -46,6 +67,16 @@ internal sealed partial class EnrollmentGrain
             var status = decision.Reason == RejectionReason.RateLimited ? EnrollmentDecisionStatus.QuotaExceeded : EnrollmentDecisionStatus.RefusedByPolicy;
             return new EnrollmentDecisionResult(status, pending, decision.Summary, decision.FiredRules);
         }
+
+        // The requester's credential use is spent with the certificate, now: it may have been revoked or used up meanwhile.
+        var (refusedUse, spend) = await CredentialUseCheck.ReserveAsync(GrainFactory, id, request, input);
+        if (refusedUse is not null)
+        {
+            if (verdict.Slots is { } slots) await slots.ReleaseAsync();
+            logger.LogInformation("Approval of {EnrollmentId} by {Actor} refused: {Reason}", id, actor, refusedUse.Reason);
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending, refusedUse.Reason, [.. decision.FiredRules, refusedUse]);
+        }
+        verdict = verdict with { Spend = spend };
 
         IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
         var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);

@@ -42,8 +42,23 @@ internal sealed partial class EnrollmentGrain(
     private string? _fingerprint;
     private long? _version;
 
-    /// <summary>The policy decision with what it needs to issue: who decided, the certificate renewed, the quota slots held.</summary>
-    private sealed record Verdict(Decision Decision, string Actor, CertificateRecord? Renewed, QuotaSlots? Slots, string SpkiSha256);
+    /// <summary>
+    /// The policy decision with what it needs to issue: who decided, the certificate renewed, the quota slots held, and
+    /// the credential use to spend in the issuance commit.
+    /// </summary>
+    private sealed record Verdict(Decision Decision, string Actor, CertificateRecord? Renewed, QuotaSlots? Slots, string SpkiSha256)
+    {
+        public CredentialSpend? Spend { get; init; }
+    }
+
+    /// <summary>Another enrollment spent the credential's use (its stream moved) between the reservation and this commit: nothing was committed.</summary>
+    private sealed class CredentialUseConflictException(string credentialId) : Exception($"Credential {credentialId} changed before the issuance committed.")
+    {
+        public string CredentialId => credentialId;
+    }
+
+    /// <summary>Decisions tried when enrollments race for a limited credential's last uses.</summary>
+    private const int CredentialAttempts = 5;
 
     /// <summary>
     /// Looks the transaction up before doing any work: the same request (fingerprint) gets the stored outcome, with
@@ -58,10 +73,37 @@ internal sealed partial class EnrollmentGrain(
         // a pending enrollment, another activation decided a retry), so it is read again.
         if (_fingerprint is null || !IsFinal(_outcome)) await ReadStoredAsync(id, fingerprint);
         if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(id, request);
-        if (_outcome is not null && !IsRetryable(_outcome)) return _outcome;
+        if (_outcome is not null && !IsRetryable(_outcome)) return await ReplayAsync(id, request, _outcome);
 
-        _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
-        return _outcome;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
+                return _outcome;
+            }
+            catch (CredentialUseConflictException ex)
+            {
+                // Nothing was committed: decide again with the credential as it is now (its last use may be gone).
+                await GrainFactory.GetGrain<ICredentialGrain>(ex.CredentialId).RefreshAsync();
+                if (attempt < CredentialAttempts) continue;
+                logger.LogWarning("Enrollment {EnrollmentId}: credential {CredentialId} kept changing under it; refused as unavailable", id, ex.CredentialId);
+                return new RejectedOutcome(id, RejectionReason.Unavailable,
+                    $"Credential {ex.CredentialId} is being used by other enrollments right now; retry shortly.", []);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stored outcome for a retransmission of the same request; but a certificate is not handed out again to a
+    /// requester whose credential has been revoked or has expired since (the enrollment itself stays as recorded).
+    /// </summary>
+    private async Task<EnrollmentOutcome> ReplayAsync(string id, EnrollmentRequest request, EnrollmentOutcome stored)
+    {
+        if (stored is not (IssuedOutcome or AwaitingConfirmationOutcome)) return stored;
+        if (await CredentialUseCheck.ReplayRefusalAsync(GrainFactory, request.Requester) is not { } refusal) return stored;
+        logger.LogInformation("Not replaying enrollment {EnrollmentId} to {Requester}: {Reason}", id, request.Requester, refusal);
+        return new RejectedOutcome(id, RejectionReason.Unauthorized, refusal, [new FiredRule("credential.replay", DecisionEffect.Deny, refusal)]);
     }
 
     public async Task<EnrollmentOutcome?> GetOutcomeAsync()
@@ -92,11 +134,17 @@ internal sealed partial class EnrollmentGrain(
         var verdict = await DecideAsync(id, input, profile, request.Profile, approving: false);
         metrics.RecordDecision(time.GetElapsedTime(decisionStarted));
         var decision = verdict.Decision;
-        if (decision.Effect != DecisionEffect.Deny && await CredentialUseCheck.ConsumeAsync(GrainFactory, id, request, input) is { } refusedUse)
+        if (decision.Effect != DecisionEffect.Deny)
         {
-            if (verdict.Slots is { } slots) await slots.ReleaseAsync();
-            return await RecordRejectionAsync(id, fingerprint, expectedVersion, requested, Lead, request, RejectionReason.Unauthorized, refusedUse.Reason,
-                [.. decision.FiredRules, refusedUse], "credential", refusedUse.Rule, decision.ProfileVersion, now);
+            // Checked now, spent only in the issuance commit (a pending enrollment spends it when it is approved).
+            var (refusedUse, spend) = await CredentialUseCheck.ReserveAsync(GrainFactory, id, request, input);
+            if (refusedUse is not null)
+            {
+                if (verdict.Slots is { } slots) await slots.ReleaseAsync();
+                return await RecordRejectionAsync(id, fingerprint, expectedVersion, requested, Lead, request, RejectionReason.Unauthorized, refusedUse.Reason,
+                    [.. decision.FiredRules, refusedUse], "credential", refusedUse.Rule, decision.ProfileVersion, now);
+            }
+            verdict = verdict with { Spend = spend };
         }
         switch (decision.Effect)
         {
@@ -246,9 +294,12 @@ internal sealed partial class EnrollmentGrain(
                         : [certificateIssued, new CertificateRenewed(issued.Serial, renewalOf, id, now)]),
                 ];
                 if (renewalOf is not null) unit.Add(new StreamAppend(renewalOf, false, [new CertificateSuperseded(renewalOf, issued.Serial, id, now)]));
+                // The credential's use is spent in the same commit as the certificate: a failed issuance spends nothing.
+                if (verdict.Spend?.Append(now) is { } spent) unit.Add(spent);
                 try
                 {
                     await writer.AppendAsync(unit);
+                    if (verdict.Spend is { } spend) await TellCredentialAsync(spend, now);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
                     _fingerprint ??= fingerprint;
@@ -271,6 +322,11 @@ internal sealed partial class EnrollmentGrain(
                     if (expectedVersion is null && await enrollments.GetStreamAsync(id) is not null) return (outcome = await AdoptAsync(id, fingerprint), false);
                     if (attempt >= SerialAttempts) throw;
                     logger.LogWarning("Serial {Serial} collided; issuing again", ex.StreamId);
+                }
+                catch (StreamVersionConflictException ex) when (verdict.Spend is { } spend && ex.StreamId == spend.StreamId)
+                {
+                    // Another enrollment spent a use of this limited credential first: nothing here committed.
+                    throw new CredentialUseConflictException(spend.CredentialId);
                 }
                 catch (StreamVersionConflictException)
                 {
@@ -313,6 +369,19 @@ internal sealed partial class EnrollmentGrain(
         finally
         {
             if (outcome is not (IssuedOutcome or AwaitingConfirmationOutcome) && verdict.Slots is { } slots) await slots.ReleaseAsync();
+        }
+    }
+
+    /// <summary>The use is committed: the credential's activation counts it (a failure here only leaves its count to the next read).</summary>
+    private async Task TellCredentialAsync(CredentialSpend spend, DateTimeOffset at)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICredentialGrain>(spend.CredentialId).UseCommittedAsync(spend.Use, spend.Reservation, at);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Credential {CredentialId} was not told of its committed use by {EnrollmentId}", spend.CredentialId, spend.Use.Reference);
         }
     }
 

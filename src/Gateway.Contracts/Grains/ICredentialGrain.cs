@@ -46,6 +46,23 @@ public interface ICredentialGrain : IGrainWithStringKey
     [Alias("ConsumeAsync")]
     Task<CredentialCheck> ConsumeAsync(CredentialUse use);
 
+    /// <summary>
+    /// Checks one use for an enrollment (reference = enrollment id) as <see cref="ConsumeAsync"/> does, but records
+    /// nothing for a valid use: the enrollment spends it in the same commit as its certificate (see
+    /// <see cref="CredentialReservation"/>), so a failed issuance spends nothing. A refused use is recorded as
+    /// <c>CredentialUseRefused</c>.
+    /// </summary>
+    [Alias("ReserveUseAsync")]
+    Task<CredentialReservation> ReserveUseAsync(CredentialUse use);
+
+    /// <summary>The enrollment committed the use <see cref="ReserveUseAsync"/> reserved (this activation updates its count).</summary>
+    [Alias("UseCommittedAsync")]
+    Task UseCommittedAsync(CredentialUse use, CredentialReservation reservation, DateTimeOffset at);
+
+    /// <summary>An enrollment lost the race for the credential's stream version: re-read the credential from the store.</summary>
+    [Alias("RefreshAsync")]
+    Task RefreshAsync();
+
     /// <summary>Revokes the credential (idempotent); null when unknown.</summary>
     [Alias("RevokeAsync")]
     Task<CredentialInfo?> RevokeAsync(string actor);

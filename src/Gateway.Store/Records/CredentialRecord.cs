@@ -58,7 +58,8 @@ public sealed class CredentialRecord
     public void Apply(CredentialUsed e)
     {
         Version++;
-        Uses = e.Uses;
+        // Counted, not copied: uses of an unlimited credential commit without an expected version, so two may carry the same e.Uses.
+        Uses++;
         LastUsedAt = e.At;
         if (Status == "Active" && MaxUses is { } max && Uses >= max) Status = "Exhausted";
         if (e.Reference is { Length: > 0 } reference)
