@@ -83,7 +83,7 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
         IssuingCa issuer = GetIssuer(template.IssuerId);
         if (_timeProvider.GetUtcNow() >= issuer.NotAfter)
         {
-            throw new InvalidOperationException($"The issuing CA '{issuer.Id}' ({issuer.SubjectName}) expired on {issuer.NotAfter:u}.");
+            throw new IssuingCaExpiredException(issuer.Id, issuer.NotAfter);
         }
 
         return CertificateEncoder.Encode(issuer, template, StatusExtensionsOf(issuer));

@@ -81,7 +81,16 @@ internal sealed partial class EnrollmentGrain
         IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
         var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);
         var confirmBy = request.RequiresConfirmation ? now + options.Value.ConfirmationWindow : (DateTimeOffset?)null;
-        var (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, null, confirmBy, now);
+        EnrollmentOutcome outcome;
+        bool issuedNow;
+        try
+        {
+            (outcome, issuedNow) = await IssueAsync(id, input, profile?.Name ?? request.Profile, verdict, [approved], stream.Version, null, confirmBy, now);
+        }
+        catch (Gateway.Ca.IssuingCaExpiredException ex)
+        {
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending, ex.Message + " It stays pending.", rules);
+        }
         _outcome = outcome;
         if (issuedNow)
         {

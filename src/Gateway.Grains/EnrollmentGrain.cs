@@ -160,8 +160,19 @@ internal sealed partial class EnrollmentGrain(
 
         var approved = new EnrollmentApproved(id, "policy", decision.ProfileVersion, decision.DecidingRule?.Rule, Rules(decision.FiredRules), now);
         var confirmBy = request.RequiresConfirmation ? now + options.Value.ConfirmationWindow : (DateTimeOffset?)null;
-        var (outcome, _) = await IssueAsync(id, input, profileName, verdict, Lead(requested, approved), expectedVersion, fingerprint, confirmBy, now);
-        return outcome;
+        try
+        {
+            var (outcome, _) = await IssueAsync(id, input, profileName, verdict, Lead(requested, approved), expectedVersion, fingerprint, confirmBy, now);
+            return outcome;
+        }
+        catch (IssuingCaExpiredException ex)
+        {
+            // Nothing was signed or spent; a "try again" refusal is recorded, and the same request is decided afresh later.
+            logger.LogError("Enrollment {EnrollmentId} cannot be issued: {Error}", id, ex.Message);
+            return await RecordRejectionAsync(id, fingerprint, expectedVersion, requested, Lead, request, RejectionReason.Unavailable,
+                "The issuing CA has expired; the certificate cannot be issued now. Retry later.",
+                [.. decision.FiredRules, new FiredRule("ca", DecisionEffect.Deny, ex.Message)], "gateway", "ca", decision.ProfileVersion, now);
+        }
     }
 
     /// <summary>A final outcome: issued, or refused for good. Pending, awaiting confirmation and "try again" refusals are not.</summary>

@@ -311,13 +311,16 @@ public sealed class CertificateAuthorityTests : IDisposable
     }
 
     [Fact]
-    public void Issue_issuingCaExpiredAtRuntime_throwsInvalidOperation()
+    public void Issue_issuingCaExpiredAtRuntime_throwsIssuingCaExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using CertificateAuthority ca = Given.Ca(Given.Options(_dir, o => o.IssuingLifetimeYears = 1), time: time);
 
         time.Advance(TimeSpan.FromDays(400));
 
-        Assert.Throws<InvalidOperationException>(() => ca.Issue(Given.Template()));
+        // A type of its own, so the enrollment grain answers "unavailable, retry" (503) instead of failing with a 500.
+        var expired = Assert.Throws<IssuingCaExpiredException>(() => ca.Issue(Given.Template()));
+        Assert.Equal("default", expired.IssuerId);
+        Assert.Equal(ca.GetIssuer("default").NotAfter, expired.NotAfter);
     }
 }

@@ -62,4 +62,41 @@ public sealed class ClusterUnavailableExceptionHandlerTests
         Assert.Equal(HttpStatusCode.InternalServerError, (await client.GetAsync("/bug")).StatusCode);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task Pipeline_answers_a_timed_out_grain_call_with_503_problem_on_the_api_and_text_on_est_and_scep()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
+        await using var app = builder.Build();
+        app.UseExceptionHandler();
+        Func<string> timesOut = () => throw new TimeoutException("Response did not arrive on time in 00:00:30 for message: Request S127.0.0.1:11111 -> grain");
+        app.MapGet("/api/v1/enrollments", timesOut);
+        app.MapPost("/.well-known/est/simpleenroll", timesOut);
+        app.MapPost("/scep", timesOut);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()) };
+
+        var api = await client.GetAsync("/api/v1/enrollments");
+        var est = await client.PostAsync("/.well-known/est/simpleenroll", new StringContent("x"));
+        var scep = await client.PostAsync("/scep", new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        var problem = await api.Content.ReadAsStringAsync();
+        Assert.True(problem.Contains("problems/timeout", StringComparison.Ordinal), problem);
+        foreach (var text in new[] { est, scep })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, text.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(ClusterUnavailableExceptionHandler.RetryAfterSeconds), text.Headers.RetryAfter?.Delta);
+            Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
+            var body = await text.Content.ReadAsStringAsync();
+            Assert.True(body.Contains("retry", StringComparison.OrdinalIgnoreCase), $"body: [{body}] {text.Content.Headers.ContentLength}");
+            Assert.DoesNotContain("S127.0.0.1", body);
+        }
+        await app.StopAsync();
+    }
 }
