@@ -57,6 +57,9 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     /// <summary>Units waiting for a writer (not yet taken into a commit): a readiness and metrics value.</summary>
     public int QueuedUnits => Volatile.Read(ref _queued);
 
+    /// <summary>The most units that may wait (<see cref="GatewayStoreOptions.CommitQueueLimit"/>).</summary>
+    public int QueueLimit => _queueLimit;
+
     private async Task RunAsync()
     {
         var batch = new List<Pending>(_maxBatch);

@@ -41,6 +41,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<CredentialQueries>();
         services.AddSingleton<AdminAuditQueries>();
         services.AddSingleton<RevocationQueries>();
+        services.AddSingleton<WriteProbe>();
         services.AddSingleton(sp => new RevocationFeed(connectionString, RevocationFeed.ChannelFor(schema),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RevocationFeed>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RevocationFeed>());

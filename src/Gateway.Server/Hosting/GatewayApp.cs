@@ -176,8 +176,18 @@ public static class GatewayApp
             });
         });
 
-        services.AddHealthChecks().AddCheck<ReadinessChecks>("ready", tags: ["ready"]);
-        services.AddHealthChecks().AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"]);
+        // Readiness, each check named in the answer (ReadinessResponseWriter).
+        services.AddSingleton<DurabilityReadinessCheck>();
+        services.AddSingleton<WritePathReadinessCheck>();
+        services.AddHealthChecks()
+            .AddCheck<StoreReadinessCheck>("store", tags: ["ready"])
+            .AddCheck<SiloReadinessCheck>("silo", tags: ["ready"])
+            .AddCheck<WritePathReadinessCheck>("write-path", tags: ["ready"])
+            .AddCheck<DurabilityReadinessCheck>("durability", tags: ["ready"])
+            .AddCheck<RevocationFeedReadinessCheck>("revocation-feed", tags: ["ready"])
+            .AddCheck<PolicyReadinessCheck>("policy", tags: ["ready"])
+            .AddCheck<CaReadinessCheck>("ca", tags: ["ready"])
+            .AddCheck<CrlReadinessCheck>("crl", tags: ["ready"]);
         services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         var app = builder.Build();
@@ -255,7 +265,11 @@ public static class GatewayApp
         app.MapCrlEndpoints();
         app.MapGatewayMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = ReadinessResponseWriter.WriteAsync,
+        }).AllowAnonymous();
         return app;
     }
 }
