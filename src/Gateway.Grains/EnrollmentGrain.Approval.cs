@@ -24,14 +24,14 @@ internal sealed partial class EnrollmentGrain
             {
                 return await ApproveOnceAsync(actor);
             }
-            catch (CredentialUseConflictException ex)
+            catch (RaceLostException ex)
             {
-                // Another enrollment spent the credential's use first; nothing was committed: decide again.
-                await GrainFactory.GetGrain<ICredentialGrain>(ex.CredentialId).RefreshAsync();
+                // Another enrollment took the credential's use or the quota slot first; nothing was committed: decide again.
+                if (ex.CredentialId is { } credentialId) await GrainFactory.GetGrain<ICredentialGrain>(credentialId).RefreshAsync();
                 if (attempt >= CredentialAttempts)
                 {
                     return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, null,
-                        $"Credential {ex.CredentialId} is being used by other enrollments right now; it stays pending, approve again shortly.", []);
+                        $"{ex.What} is being used by other enrollments right now; it stays pending, approve again shortly.", []);
                 }
             }
         }

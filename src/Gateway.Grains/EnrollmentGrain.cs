@@ -51,13 +51,18 @@ internal sealed partial class EnrollmentGrain(
         public CredentialSpend? Spend { get; init; }
     }
 
-    /// <summary>Another enrollment spent the credential's use (its stream moved) between the reservation and this commit: nothing was committed.</summary>
-    private sealed class CredentialUseConflictException(string credentialId) : Exception($"Credential {credentialId} changed before the issuance committed.")
+    /// <summary>
+    /// Another writer took what this issuance reserved between the reservation and the commit (a limited credential's
+    /// use, a quota slot): nothing was committed, and the enrollment is decided again on what the store holds now.
+    /// </summary>
+    private sealed class RaceLostException(string what, string? credentialId) : Exception($"{what} changed before the issuance committed.")
     {
-        public string CredentialId => credentialId;
+        public string What => what;
+
+        public string? CredentialId => credentialId;
     }
 
-    /// <summary>Decisions tried when enrollments race for a limited credential's last uses.</summary>
+    /// <summary>Decisions tried when enrollments race for a limited credential's last uses or a quota's last slots.</summary>
     private const int CredentialAttempts = 5;
 
     /// <summary>
@@ -82,14 +87,13 @@ internal sealed partial class EnrollmentGrain(
                 _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
                 return _outcome;
             }
-            catch (CredentialUseConflictException ex)
+            catch (RaceLostException ex)
             {
-                // Nothing was committed: decide again with the credential as it is now (its last use may be gone).
-                await GrainFactory.GetGrain<ICredentialGrain>(ex.CredentialId).RefreshAsync();
+                // Nothing was committed: decide again with the credential and the quotas as they are now.
+                if (ex.CredentialId is { } credentialId) await GrainFactory.GetGrain<ICredentialGrain>(credentialId).RefreshAsync();
                 if (attempt < CredentialAttempts) continue;
-                logger.LogWarning("Enrollment {EnrollmentId}: credential {CredentialId} kept changing under it; refused as unavailable", id, ex.CredentialId);
-                return new RejectedOutcome(id, RejectionReason.Unavailable,
-                    $"Credential {ex.CredentialId} is being used by other enrollments right now; retry shortly.", []);
+                logger.LogWarning("Enrollment {EnrollmentId}: {What} kept changing under it; refused as unavailable", id, ex.What);
+                return new RejectedOutcome(id, RejectionReason.Unavailable, $"{ex.What} is being used by other enrollments right now; retry shortly.", []);
             }
         }
     }
@@ -307,10 +311,13 @@ internal sealed partial class EnrollmentGrain(
                 if (renewalOf is not null) unit.Add(new StreamAppend(renewalOf, false, [new CertificateSuperseded(renewalOf, issued.Serial, id, now)]));
                 // The credential's use is spent in the same commit as the certificate: a failed issuance spends nothing.
                 if (verdict.Spend?.Append(now) is { } spent) unit.Add(spent);
+                // So are the quota slots: a slot another writer took since it was reserved fails this commit.
+                if (verdict.Slots is { } held) unit.AddRange(held.Appends(now));
                 try
                 {
                     await writer.AppendAsync(unit);
                     if (verdict.Spend is { } spend) await TellCredentialAsync(spend, now);
+                    if (verdict.Slots is { } taken) await taken.CommittedAsync(now);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
                     _fingerprint ??= fingerprint;
@@ -327,6 +334,13 @@ internal sealed partial class EnrollmentGrain(
                     metrics.Record(input.Protocol, profileName, outcome);
                     return (outcome, true);
                 }
+                catch (Exception ex) when (ex is StreamCollisionException or StreamVersionConflictException && verdict.Slots is { } slots
+                    && slots.Holds(ex is StreamCollisionException collision ? collision.StreamId : ((StreamVersionConflictException)ex).StreamId))
+                {
+                    // Another activation or node took a quota slot reserved here: nothing committed; read the quota again.
+                    await slots.ForgetAsync();
+                    throw new RaceLostException("A quota of profile " + profileName, null);
+                }
                 catch (StreamCollisionException ex)
                 {
                     // Another activation (a node that died mid-request, or a retry after deactivation) committed this enrollment first.
@@ -337,7 +351,7 @@ internal sealed partial class EnrollmentGrain(
                 catch (StreamVersionConflictException ex) when (verdict.Spend is { } spend && ex.StreamId == spend.StreamId)
                 {
                     // Another enrollment spent a use of this limited credential first: nothing here committed.
-                    throw new CredentialUseConflictException(spend.CredentialId);
+                    throw new RaceLostException("Credential " + spend.CredentialId, spend.CredentialId);
                 }
                 catch (StreamVersionConflictException)
                 {
@@ -363,6 +377,8 @@ internal sealed partial class EnrollmentGrain(
                     catch (Exception readFailure) when (StoreFailure.IsTransient(readFailure))
                     {
                         logger.LogWarning("The outcome of enrollment {EnrollmentId} cannot be read back now: {Error}", id, readFailure.Message);
+                        // The commit may have landed: its quota slots are not handed back, the quotas read the store again.
+                        if (verdict.Slots is { } unknown) await unknown.ForgetAsync();
                     }
                     outcome = new RejectedOutcome(id, RejectionReason.Unavailable, "The certificate store failed during the commit; retry shortly.", []);
                     return (outcome, false);

@@ -92,6 +92,13 @@ public sealed class EnrollmentQueries(IDocumentStore store)
         return rows.Select(r => new IssuedEntry(r.EnrollmentId, r.IssuedAt)).ToList();
     }
 
+    /// <summary>Every slot of quota <paramref name="quotaKey"/> taken so far, with its stream version.</summary>
+    public async Task<IReadOnlyList<QuotaSlotRecord>> GetQuotaSlotsAsync(string quotaKey, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<QuotaSlotRecord>().Where(x => x.Key == quotaKey).ToListAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Enrollments whose certificate awaits the requester's confirmation past its deadline (at or before <paramref name="now"/>), oldest deadline first.</summary>
     public async Task<IReadOnlyList<string>> FindUnconfirmedAsync(DateTimeOffset now, int take, CancellationToken ct = default)
     {

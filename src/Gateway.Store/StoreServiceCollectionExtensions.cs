@@ -58,6 +58,8 @@ public static class StoreServiceCollectionExtensions
         opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<CrlRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<QuotaSlotRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<QuotaSlotRecord>().Duplicate(x => x.Key);
         opts.Listeners.Add(new RevocationNotifyListener(RevocationFeed.ChannelFor(schema)));
         opts.Schema.For<CertificateRecord>()
             .Duplicate(x => x.NotAfter)

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using static Gateway.Server.Tests.AdminApi;
 
 namespace Gateway.Server.Tests;
@@ -59,7 +60,7 @@ public sealed class QuotaTests(GatewayFixture gateway)
         var other = gateway.Grains().GetGrain<IQuotaGrain>(QuotaKeys.ForRequester("test-quota-requester", new Requester("api-key", "someone-else")));
         var reservation = await other.ReserveAsync("probe-" + marker, 2, TimeSpan.FromDays(1));
         await other.ReleaseAsync("probe-" + marker);
-        Assert.Equal(new QuotaReservation(true, 0), reservation);
+        Assert.Equal(new QuotaReservation(true, 0, Slot: 0, SlotVersion: 0), reservation);
     }
 
     [Fact]
@@ -86,5 +87,37 @@ public sealed class QuotaTests(GatewayFixture gateway)
         var repeat = await scope.ReserveAsync(probe + "-2", 1_000_000, TimeSpan.FromDays(1));
         Assert.Equal(again, repeat);
         await scope.ReleaseAsync(probe + "-2");
+    }
+
+    [Fact]
+    public async Task Quota_slot_reserved_by_an_activation_that_was_lost_cannot_be_committed_twice()
+    {
+        // test-quota-slot: at most 1 a day under the profile. No other test uses it.
+        const string Profile = "test-quota-slot";
+        var key = QuotaKeys.ForProfile(Profile);
+        var marker = NewId();
+        var scope = gateway.Grains().GetGrain<IQuotaGrain>(key);
+        // An enrollment on some node reserved the last slot, then the quota's activation was lost (a crash, a
+        // membership change) before that enrollment committed.
+        var lost = await scope.ReserveAsync("lost-" + marker, 1, TimeSpan.FromDays(1));
+        Assert.True(lost.Reserved);
+        await gateway.DeactivateIdleGrainsAsync();
+
+        // A new activation knows nothing of the reservation: another enrollment gets the slot and commits it.
+        using var client = gateway.Client();
+        await client.EnrollAsync(Profile, Csrs.P256($"s1-{marker}.test", $"s1-{marker}.test"), HttpStatusCode.Created);
+
+        // The first enrollment's commit now arrives: its slot append (as QuotaSlots makes it) fails, so its certificate
+        // would not be committed either, and the limit holds in the store.
+        var writer = gateway.App.Services.GetRequiredService<Gateway.Store.IEventWriter>();
+        var late = new Gateway.Store.StreamAppend(Gateway.Store.QuotaSlotStreams.For(key, lost.Slot), lost.SlotVersion == 0,
+            [new Gateway.Store.Events.QuotaSlotTaken(key, lost.Slot, "lost-" + marker, DateTimeOffset.UtcNow)],
+            lost.SlotVersion == 0 ? null : lost.SlotVersion);
+        var failure = await Record.ExceptionAsync(() => writer.AppendAsync([late]));
+        Assert.True(failure is Gateway.Store.StreamCollisionException or Gateway.Store.StreamVersionConflictException, failure?.ToString() ?? "the slot was taken twice");
+
+        // And the quota, read again, is full.
+        await client.EnrollAsync(Profile, Csrs.P256($"s2-{marker}.test", $"s2-{marker}.test"), (HttpStatusCode)429);
+        Assert.Equal(1, (await client.GetJsonAsync($"/api/v1/certificates?profile={Profile}")).GetProperty("total").GetInt64());
     }
 }

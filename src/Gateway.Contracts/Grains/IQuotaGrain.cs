@@ -18,4 +18,15 @@ public interface IQuotaGrain : IGrainWithStringKey
     /// <summary>Gives a reserved slot back (the enrollment was rejected or failed); unknown ids are ignored.</summary>
     [Alias("ReleaseAsync")]
     Task ReleaseAsync(string reservationId);
+
+    /// <summary>The reservation's slot was committed with its certificate at <paramref name="at"/>.</summary>
+    [Alias("CommittedAsync")]
+    Task CommittedAsync(string reservationId, DateTimeOffset at);
+
+    /// <summary>
+    /// Whether the reservation's commit landed is unknown (the store failed under it), or another writer took its slot:
+    /// drop it and read the window and the slots from the store again before the next reservation.
+    /// </summary>
+    [Alias("ForgetAsync")]
+    Task ForgetAsync(string reservationId);
 }

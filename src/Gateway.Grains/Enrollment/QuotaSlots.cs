@@ -1,17 +1,21 @@
 using Gateway.Contracts;
 using Gateway.Contracts.Grains;
 using Gateway.Policy;
+using Gateway.Store;
+using Gateway.Store.Events;
 
 namespace Gateway.Grains.Enrollment;
 
 /// <summary>
 /// The quota slots one enrollment holds (per requester and per profile, as the profile asks). Reserved once every
 /// other rule allows the request, so only requests about to be issued hold slots and the counts policy sees are exact
-/// cluster-wide; given back unless a certificate was issued.
+/// cluster-wide. The issuance commit takes each slot in the store (<see cref="Appends"/>: the slot's stream at the
+/// version reserved), so the limit holds even against a second activation or a crash; a slot is given back unless a
+/// certificate was issued, and forgotten (the quota re-read from the store) when the commit's outcome is unknown.
 /// </summary>
 internal sealed class QuotaSlots
 {
-    private readonly List<IQuotaGrain> _held = [];
+    private readonly List<(IQuotaGrain Scope, string Key, QuotaReservation Reservation)> _held = [];
     private readonly string _reservationId;
 
     private QuotaSlots(string reservationId) => _reservationId = reservationId;
@@ -30,28 +34,51 @@ internal sealed class QuotaSlots
         if (profile is null) return slots;
         if (profile.PerRequesterQuota is { } perRequester)
         {
-            slots.RequesterCount = await slots.ReserveAsync(grains.GetGrain<IQuotaGrain>(QuotaKeys.ForRequester(profile.Name, requester)), perRequester);
+            slots.RequesterCount = await slots.ReserveAsync(grains, QuotaKeys.ForRequester(profile.Name, requester), perRequester);
         }
         // A refused requester quota decides; taking a profile slot now could only refuse someone else for nothing.
         if (profile.PerProfileQuota is { } perProfile && slots._held.Count == (slots.RequesterCount is null ? 0 : 1))
         {
-            slots.ProfileCount = await slots.ReserveAsync(grains.GetGrain<IQuotaGrain>(QuotaKeys.ForProfile(profile.Name)), perProfile);
+            slots.ProfileCount = await slots.ReserveAsync(grains, QuotaKeys.ForProfile(profile.Name), perProfile);
         }
         return slots;
     }
 
-    private async Task<int> ReserveAsync(IQuotaGrain scope, QuotaLimit limit)
+    private async Task<int> ReserveAsync(IGrainFactory grains, string key, QuotaLimit limit)
     {
+        var scope = grains.GetGrain<IQuotaGrain>(key);
         var reservation = await scope.ReserveAsync(_reservationId, limit.Count, limit.Window);
         if (!reservation.Reserved) return Math.Max(reservation.CountBefore, limit.Count);
-        _held.Add(scope);
+        _held.Add((scope, key, reservation));
         return reservation.CountBefore;
+    }
+
+    /// <summary>What the issuance commit appends to take the held slots (at the versions reserved).</summary>
+    public IEnumerable<StreamAppend> Appends(DateTimeOffset now) =>
+        _held.Where(h => h.Reservation.Slot >= 0).Select(h => new StreamAppend(QuotaSlotStreams.For(h.Key, h.Reservation.Slot), h.Reservation.SlotVersion == 0,
+            [new QuotaSlotTaken(h.Key, h.Reservation.Slot, _reservationId, now)], h.Reservation.SlotVersion == 0 ? null : h.Reservation.SlotVersion));
+
+    /// <summary>Whether <paramref name="streamId"/> is one of the slots held (a conflict there means another writer took it).</summary>
+    public bool Holds(string streamId) => _held.Any(h => h.Reservation.Slot >= 0 && QuotaSlotStreams.For(h.Key, h.Reservation.Slot) == streamId);
+
+    /// <summary>The certificate and the slots are committed.</summary>
+    public async Task CommittedAsync(DateTimeOffset at)
+    {
+        foreach (var (scope, _, _) in _held) await scope.CommittedAsync(_reservationId, at);
+        _held.Clear();
     }
 
     /// <summary>Gives every held slot back (the enrollment was not issued).</summary>
     public async Task ReleaseAsync()
     {
-        foreach (var scope in _held) await scope.ReleaseAsync(_reservationId);
+        foreach (var (scope, _, _) in _held) await scope.ReleaseAsync(_reservationId);
+        _held.Clear();
+    }
+
+    /// <summary>The commit's outcome is unknown, or a slot was taken by another writer: the quotas read the store again.</summary>
+    public async Task ForgetAsync()
+    {
+        foreach (var (scope, _, _) in _held) await scope.ForgetAsync(_reservationId);
         _held.Clear();
     }
 
