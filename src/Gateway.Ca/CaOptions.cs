@@ -49,6 +49,12 @@ public sealed class CaOptions
     public int IssuingLifetimeYears { get; set; } = 10;
 
     /// <summary>
+    /// How long before an issuing CA's notAfter the gateway warns (a log warning once a day, readiness <c>ca</c>
+    /// degraded; the remaining validity is a metric at all times). Default 30 days; 1 to 3650 days.
+    /// </summary>
+    public TimeSpan ExpiryWarning { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// The URL relying parties reach the gateway at, e.g. <c>https://pki.example.com</c>: issued certificates point to
     /// <c>&lt;base&gt;/crl/&lt;issuer&gt;.crl</c>, <c>&lt;base&gt;/ocsp</c> and <c>&lt;base&gt;/ca/&lt;issuer&gt;.crt</c>.
     /// Bound from <c>Gateway:PublicBaseUrl</c>; unset: the first <c>http://</c> URL the server listens on.

@@ -42,6 +42,11 @@ internal sealed class CaOptionsValidator : IValidateOptions<CaOptions>
                 $"{Prefix}{nameof(CaOptions.RootLifetimeYears)} ({options.RootLifetimeYears}).");
         }
 
+        if (options.ExpiryWarning < TimeSpan.FromDays(1) || options.ExpiryWarning > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"{Prefix}{nameof(CaOptions.ExpiryWarning)} {options.ExpiryWarning} is not between 1.00:00:00 and 3650.00:00:00.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && DescribeBaseUrlProblem(options.PublicBaseUrl) is { } problem)
         {
             errors.Add($"{CaOptions.PublicBaseUrlKey} '{options.PublicBaseUrl}' {problem}.");

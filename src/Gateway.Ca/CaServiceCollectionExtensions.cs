@@ -55,6 +55,9 @@ public static class CaServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());
         services.TryAddSingleton<OcspResponseSigner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaStartupService>());
+        services.AddMetrics();
+        services.TryAddSingleton<CaExpiryMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaExpiryMonitor>(sp => sp.GetRequiredService<CaExpiryMonitor>()));
         return services;
     }
 }

@@ -164,7 +164,8 @@ internal static class CertificateEncoder
             Issuer: issuer.SubjectName,
             NotBefore: notBefore,
             NotAfter: notAfter,
-            Sha256Fingerprint: Convert.ToHexStringLower(SHA256.HashData(der)));
+            Sha256Fingerprint: Convert.ToHexStringLower(SHA256.HashData(der)),
+            CutFromNotAfter: TruncateToSeconds(template.NotAfter) > notAfter ? template.NotAfter : null);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace Gateway.Ca;
 /// <param name="NotBefore">Validity start as encoded (seconds precision, clipped to the issuer's).</param>
 /// <param name="NotAfter">Validity end as encoded (seconds precision, clipped to the issuer's).</param>
 /// <param name="Sha256Fingerprint">Lowercase hex SHA-256 of <paramref name="Der"/>.</param>
+/// <param name="CutFromNotAfter">The notAfter the template asked for when the issuing CA's own notAfter cut it short; null when not cut.</param>
 public sealed record IssuedCertificate(
     string Serial,
     byte[] Der,
@@ -17,4 +18,5 @@ public sealed record IssuedCertificate(
     string Issuer,
     DateTimeOffset NotBefore,
     DateTimeOffset NotAfter,
-    string Sha256Fingerprint);
+    string Sha256Fingerprint,
+    DateTimeOffset? CutFromNotAfter = null);

@@ -300,7 +300,12 @@ internal sealed partial class EnrollmentGrain(
                 var certificateIssued = new CertificateIssued(issued.Serial, id, profileName, ProtocolName(input.Protocol),
                     input.Requester.ToString(), issued.Subject, input.SubjectAltNames.Select(s => s.ToString()).ToArray(),
                     template.IssuerId, issued.Issuer, issued.NotBefore, issued.NotAfter, issued.Sha256Fingerprint, issued.Der, renewalOf, now,
-                    verdict.SpkiSha256);
+                    verdict.SpkiSha256, issued.CutFromNotAfter);
+                if (issued.CutFromNotAfter is { } granted)
+                {
+                    logger.LogWarning("Certificate {Serial} of enrollment {EnrollmentId} ends at {NotAfter:u} with its issuing CA, not at {Granted:u} as the profile granted",
+                        issued.Serial, id, issued.NotAfter, granted);
+                }
                 List<StreamAppend> unit =
                 [
                     new StreamAppend(id, expectedVersion is null, [.. enrollmentEvents, new EnrollmentFulfilled(id, issued.Serial, now, confirmBy)], expectedVersion),

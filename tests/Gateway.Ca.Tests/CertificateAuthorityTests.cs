@@ -323,4 +323,21 @@ public sealed class CertificateAuthorityTests : IDisposable
         Assert.Equal("default", expired.IssuerId);
         Assert.Equal(ca.GetIssuer("default").NotAfter, expired.NotAfter);
     }
+
+    [Fact]
+    public void Issue_lifetime_past_the_issuing_ca_is_cut_and_says_so()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using CertificateAuthority ca = Given.Ca(Given.Options(_dir, o => o.IssuingLifetimeYears = 1), time: time);
+        var issuerNotAfter = ca.GetIssuer("default").NotAfter;
+        time.Advance(TimeSpan.FromDays(300));
+        var asked = time.GetUtcNow().AddDays(90);
+
+        var cut = ca.Issue(Given.Template(notBefore: time.GetUtcNow(), notAfter: asked));
+        var whole = ca.Issue(Given.Template(notBefore: time.GetUtcNow(), notAfter: time.GetUtcNow().AddDays(30)));
+
+        Assert.True(cut.NotAfter <= issuerNotAfter);
+        Assert.Equal(asked, cut.CutFromNotAfter);
+        Assert.Null(whole.CutFromNotAfter);
+    }
 }

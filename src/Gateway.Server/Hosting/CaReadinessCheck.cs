@@ -5,13 +5,11 @@ namespace Gateway.Server.Hosting;
 
 /// <summary>
 /// Readiness <c>ca</c>: an issuing CA that can sign now. Unhealthy when the default issuer has expired (every
-/// enrollment is refused as unavailable), degraded within <see cref="WarningWindow"/> of its notAfter; each issuer's
-/// notAfter is in the data.
+/// enrollment is refused as unavailable), degraded within <c>Gateway:Ca:ExpiryWarning</c> of its notAfter; each
+/// issuer's notAfter is in the data.
 /// </summary>
-internal sealed class CaReadinessCheck(ICertificateAuthority ca, TimeProvider time) : IHealthCheck
+internal sealed class CaReadinessCheck(ICertificateAuthority ca, CaExpiryMonitor monitor, TimeProvider time) : IHealthCheck
 {
-    public static readonly TimeSpan WarningWindow = TimeSpan.FromDays(30);
-
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (ca.Issuers.Count == 0) return Task.FromResult(HealthCheckResult.Unhealthy("no issuing CA"));
@@ -21,7 +19,7 @@ internal sealed class CaReadinessCheck(ICertificateAuthority ca, TimeProvider ti
         var left = issuer.NotAfter - now;
         var result = left <= TimeSpan.Zero
             ? HealthCheckResult.Unhealthy($"the issuing CA '{issuer.Id}' expired at {issuer.NotAfter:u}: nothing can be issued", data: data)
-            : left <= WarningWindow
+            : left <= monitor.Warning
                 ? HealthCheckResult.Degraded($"the issuing CA '{issuer.Id}' expires at {issuer.NotAfter:u} ({left.TotalDays:F0} days left)", data: data)
                 : HealthCheckResult.Healthy($"issuing CA '{issuer.Id}' valid until {issuer.NotAfter:u}", data);
         return Task.FromResult(result);

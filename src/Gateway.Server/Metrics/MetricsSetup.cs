@@ -27,6 +27,7 @@ public static class MetricsSetup
     [
         EnrollmentMetrics.MeterName,
         StoreMetrics.MeterName,
+        Gateway.Ca.CaExpiryMonitor.MeterName,
         OcspMetrics.MeterName,
         CredentialMetrics.MeterName,
         ClientCertificateMetrics.MeterName,
