@@ -23,6 +23,78 @@ public sealed class EmbeddedPostgresRestartTests(ITestOutputHelper output) : IDi
         }
     }
 
+    /// <summary>A cluster initialised and stopped, then a process named <c>postgres</c> running in its data directory as this test's user, named by a ready postmaster.pid.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task<Process> ImpostorAsync(string pidFileDataDirectory)
+    {
+        var server = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = DataDirectory });
+        await server.StopAsync();
+        await server.DisposeAsync();
+        var bin = Path.Combine(_root, "impostor");
+        Directory.CreateDirectory(bin);
+        File.Copy("/bin/sleep", Path.Combine(bin, "postgres"));
+        var impostor = Process.Start(new ProcessStartInfo(Path.Combine(bin, "postgres"), "120") { WorkingDirectory = DataDirectory })!;
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "postmaster.pid"),
+            $"{impostor.Id}\n{pidFileDataDirectory}\n1700000000\n{FreePort()}\n/tmp\n127.0.0.1\n  1234  5678\nready   \n");
+        return impostor;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StartAsync_never_adopts_a_server_of_another_user()
+    {
+        Assert.True(Environment.UserName == "root", "the embedded PostgreSQL runs as the postgres user only when the tests run as root (as CI does)");
+        using var impostor = await ImpostorAsync(DataDirectory); // runs as root, not as postgres
+        try
+        {
+            var refused = await Assert.ThrowsAsync<EmbeddedPostgresException>(() => EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = DataDirectory }));
+
+            Assert.Contains("does not adopt a server that belongs to another user", refused.Message);
+            Assert.Contains($"PID {impostor.Id}", refused.Message);
+            Assert.False(impostor.HasExited); // and it is left alone
+        }
+        finally
+        {
+            impostor.Kill();
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StartAsync_never_adopts_a_server_of_another_directory()
+    {
+        using var impostor = await ImpostorAsync("/var/lib/postgresql/15/main");
+        try
+        {
+            var refused = await Assert.ThrowsAsync<EmbeddedPostgresException>(() => EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = DataDirectory }));
+
+            Assert.Contains("another data directory (/var/lib/postgresql/15/main)", refused.Message);
+            Assert.Contains("Gateway:DataDir", refused.Message);
+        }
+        finally
+        {
+            impostor.Kill();
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(200_000)]
+    public async Task StartAsync_start_timeout_out_of_range_throws_naming_the_option(int seconds)
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => EmbeddedPostgres.StartAsync(
+            new EmbeddedPostgresOptions { DataDirectory = DataDirectory, StartTimeout = TimeSpan.FromSeconds(seconds) }));
+
+        Assert.Contains(EmbeddedPostgresOptions.StartTimeoutOption, refused.Message);
+    }
+
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task StopAsync_then_StartAsync_same_directory_keeps_data_and_port_without_initdb()

@@ -80,11 +80,20 @@ public static class GatewayApp
         {
             try
             {
-                embedded = await EmbeddedPostgres.StartAsync(
-                    new EmbeddedPostgresOptions { DataDirectory = Path.Combine(dataDir, "pg") },
-                    bootLogs.CreateLogger<EmbeddedPostgres>());
+                var embeddedOptions = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(dataDir, "pg") };
+                if (configuration[EmbeddedPostgresOptions.StartTimeoutOption] is { Length: > 0 } startTimeout)
+                {
+                    embeddedOptions.StartTimeout = TimeSpan.TryParse(startTimeout, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                        ? parsed
+                        : throw new GatewayStartupException($"{EmbeddedPostgresOptions.StartTimeoutOption} '{startTimeout}' is not a duration (e.g. 00:10:00).");
+                }
+                embedded = await EmbeddedPostgres.StartAsync(embeddedOptions, bootLogs.CreateLogger<EmbeddedPostgres>());
             }
             catch (EmbeddedPostgresException ex)
+            {
+                throw new GatewayStartupException(ex.Message, ex);
+            }
+            catch (ArgumentException ex)
             {
                 throw new GatewayStartupException(ex.Message, ex);
             }

@@ -46,7 +46,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private const long LogRotateBytes = 10 * 1024 * 1024;
     private const int UnixSocketPathMax = 107;
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan ServerWait = TimeSpan.FromSeconds(60);
     private static readonly UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -83,6 +82,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             throw new ArgumentException("EmbeddedPostgresOptions.DataDirectory is required.", nameof(options));
+        }
+
+        if (options.StartTimeout < TimeSpan.FromSeconds(10) || options.StartTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"{EmbeddedPostgresOptions.StartTimeoutOption} must be between 00:00:10 and 1.00:00:00, not {options.StartTimeout}.", nameof(options));
         }
 
         if (options.Port is < 0 or > 65535)
@@ -134,7 +138,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         int port;
         bool owns;
-        var running = await FindRunningServerAsync(dataDir, logger, ct).ConfigureAwait(false);
+        var running = await FindRunningServerAsync(dataDir, asPostgres, options.StartTimeout, logger, ct).ConfigureAwait(false);
         if (running is not null)
         {
             port = running.Port;
@@ -161,7 +165,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         else
         {
-            port = await StartServerAsync(binDir, dataDir, options.Port, asPostgres, logger, ct).ConfigureAwait(false);
+            port = await StartServerAsync(binDir, dataDir, options.Port, asPostgres, options.StartTimeout, logger, ct).ConfigureAwait(false);
             owns = true;
         }
 
@@ -684,9 +688,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     // ---------------------------------------------------------------- a server already running on the data directory
 
     /// <summary>The ready server already running on <paramref name="dataDir"/>, or null when none is (stale lock files are dealt with).</summary>
-    private static async Task<PostmasterPidFile?> FindRunningServerAsync(string dataDir, ILogger logger, CancellationToken ct)
+    private static async Task<PostmasterPidFile?> FindRunningServerAsync(string dataDir, bool asPostgres, TimeSpan startTimeout, ILogger logger,
+        CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
+        var warnedStarting = false;
         var pidPath = Path.Combine(dataDir, PostmasterPidFile.FileName);
         while (true)
         {
@@ -724,21 +730,49 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                     TryDelete(pidPath);
                     return null;
                 }
+                else if (pidFile.DataDirectory.Length > 0 && !SameDirectory(pidFile.DataDirectory, dataDir))
+                {
+                    throw new EmbeddedPostgresException(
+                        $"postmaster.pid in {dataDir} names PID {pidFile.Pid} serving another data directory ({pidFile.DataDirectory}); the gateway does not adopt " +
+                        "a PostgreSQL of another directory. Stop that server or remove the copied postmaster.pid, or point Gateway:DataDir elsewhere.");
+                }
+                else if (ForeignOwner(pidFile.Pid, asPostgres) is { } owner)
+                {
+                    throw new EmbeddedPostgresException(
+                        $"A PostgreSQL server (PID {pidFile.Pid}) runs on {dataDir} as uid {owner.Actual}, not as uid {owner.Expected} that the gateway runs it as; " +
+                        $"the gateway does not adopt a server that belongs to another user. Stop it (pg_ctl -D {dataDir} stop as its owner), or point Gateway:DataDir elsewhere.");
+                }
                 else if (pidFile.IsReady && pidFile.Port > 0)
                 {
                     return pidFile;
                 }
+                else if (pidFile.Status is "starting" && !warnedStarting && deadline.Elapsed > TimeSpan.FromSeconds(5))
+                {
+                    warnedStarting = true;
+                    logger.LogWarning("Embedded PostgreSQL (PID {Pid}) on {DataDirectory} is still starting (crash recovery?); waiting up to {Timeout}",
+                        pidFile.Pid, dataDir, startTimeout);
+                }
             }
 
-            if (deadline.Elapsed > ServerWait)
+            if (deadline.Elapsed > startTimeout)
             {
                 throw new EmbeddedPostgresException(
                     $"A PostgreSQL server is running on {dataDir} (postmaster.pid: PID {pidFile?.Pid}, status '{pidFile?.Status}') " +
-                    $"but did not become ready within {ServerWait.TotalSeconds:0} s. Stop it (pg_ctl -D {dataDir} stop) and start the gateway again.");
+                    $"but did not become ready within {startTimeout.TotalSeconds:0} s ({EmbeddedPostgresOptions.StartTimeoutOption}). " +
+                    $"If it is recovering after a crash, give it longer; otherwise stop it (pg_ctl -D {dataDir} stop) and start the gateway again.");
             }
 
             await Task.Delay(100, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The uid a running postmaster has when it is not the one the gateway runs PostgreSQL as; null when it is (or cannot be told).</summary>
+    private static (int Actual, int Expected)? ForeignOwner(int pid, bool asPostgres)
+    {
+        if (!HostProcess.HasProcFs) return null;
+        var actual = HostProcess.ReadUid(pid);
+        var expected = asPostgres ? HostProcess.UidOf("postgres") : HostProcess.ReadUid(Environment.ProcessId);
+        return actual is { } a && expected is { } e && a != e ? (a, e) : null;
     }
 
     private static bool IsPostmasterOf(int pid, string dataDir)
@@ -812,8 +846,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     // ---------------------------------------------------------------- starting
 
-    private static async Task<int> StartServerAsync(string binDir, string dataDir, int configuredPort, bool asPostgres, ILogger logger, CancellationToken ct)
+    private static async Task<int> StartServerAsync(string binDir, string dataDir, int configuredPort, bool asPostgres, TimeSpan startTimeout, ILogger logger,
+        CancellationToken ct)
     {
+        var waitSeconds = ((int)Math.Ceiling(startTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var logPath = Path.Combine(dataDir, LogFileName);
         for (var attempt = 0; ; attempt++)
         {
@@ -824,7 +860,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
             var sw = Stopwatch.StartNew();
             var result = await PgProcess.RunAsync(
-                Tool(binDir, "pg_ctl"), ["-D", dataDir, "-l", logPath, "-w", "-t", "60", "start"], asPostgres, ToolTimeout, ct).ConfigureAwait(false);
+                Tool(binDir, "pg_ctl"), ["-D", dataDir, "-l", logPath, "-w", "-t", waitSeconds, "start"], asPostgres, startTimeout + ToolTimeout, ct).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 logger.LogDebug("pg_ctl start took {ElapsedMs} ms", sw.ElapsedMilliseconds);

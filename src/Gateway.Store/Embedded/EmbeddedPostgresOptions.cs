@@ -18,6 +18,15 @@ public sealed class EmbeddedPostgresOptions
     /// <summary>Directory holding initdb, pg_ctl and postgres; null finds one with <see cref="EmbeddedPostgres.FindBinDirectory"/>.</summary>
     public string? BinDirectory { get; set; }
 
+    /// <summary>Configuration key of <see cref="StartTimeout"/>.</summary>
+    public const string StartTimeoutOption = "Gateway:Store:EmbeddedStartTimeout";
+
+    /// <summary>
+    /// How long starting the server may take (default 10 minutes): after a crash PostgreSQL replays its write-ahead log
+    /// before it accepts connections, which on a large database takes minutes; the start waits for it rather than fail.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The database the <see cref="EmbeddedPostgres.ConnectionString"/> points to; created if missing, owned by the role <c>gateway</c>.</summary>
     public string Database { get; set; } = "gateway";
 }

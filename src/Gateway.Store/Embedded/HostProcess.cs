@@ -71,6 +71,41 @@ internal static class HostProcess
         return (fields[0][0], fields[19]); // field 3 is the state, field 22 the start time
     }
 
+    /// <summary>The real uid a process runs as (Linux /proc), or null when it cannot be read.</summary>
+    public static int? ReadUid(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+            {
+                if (!line.StartsWith("Uid:", StringComparison.Ordinal)) continue;
+                var fields = line[4..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                return fields.Length > 0 && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>The uid of the local user <paramref name="name"/> from /etc/passwd, or null.</summary>
+    public static int? UidOf(string name)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var fields = line.Split(':');
+                if (fields.Length > 2 && fields[0] == name && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)) return uid;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
     public static string? ReadCommand(int pid)
     {
         try
