@@ -11,7 +11,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.Store;
-using Gateway.Store.Embedded;
+using Gateway.Hosting.Postgres;
 using Gateway.Store.Events;
 using Gateway.Store.Records;
 using JasperFx;

@@ -21,6 +21,8 @@ public sealed class DependencyRulesTests
         ["Gateway.Protocols.Common"] = ["Gateway.Contracts", "Gateway.Pkix"],
         // Orleans membership on PostgreSQL: infrastructure for the host, knows nothing of the domain; only Server composes it.
         ["Gateway.Cluster"] = [],
+        // The embedded PostgreSQL launcher: host-side infrastructure, knows nothing of the domain; only Server composes it.
+        ["Gateway.Hosting.Postgres"] = [],
     };
 
     private static string[] AllowedFor(string project) =>

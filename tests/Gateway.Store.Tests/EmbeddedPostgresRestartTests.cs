@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Gateway.Store.Embedded;
+using Gateway.Hosting.Postgres;
 using Npgsql;
 using Xunit.Abstractions;
 

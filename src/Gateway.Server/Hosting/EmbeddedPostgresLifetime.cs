@@ -1,4 +1,4 @@
-using Gateway.Store.Embedded;
+using Gateway.Hosting.Postgres;
 
 namespace Gateway.Server.Hosting;
 

@@ -9,7 +9,7 @@ using Gateway.Protocols.Ocsp;
 using Gateway.Protocols.Scep;
 using Gateway.Server.Metrics;
 using Gateway.Store;
-using Gateway.Store.Embedded;
+using Gateway.Hosting.Postgres;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

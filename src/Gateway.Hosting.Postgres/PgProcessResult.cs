@@ -1,4 +1,4 @@
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>Exit code and captured output of one PostgreSQL tool run.</summary>
 internal sealed record PgProcessResult(int ExitCode, string StandardOutput, string StandardError)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>Runs the PostgreSQL tools, as the <c>postgres</c> system user when we are root (initdb and postgres refuse root).</summary>
 internal static class PgProcess

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>
 /// The lines of <c>postmaster.pid</c> we rely on: 1 PID, 2 data directory, 4 port, 5 socket directory,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>What we can learn about another process from <c>/proc</c> (Linux); elsewhere only whether it exists.</summary>
 internal static class HostProcess

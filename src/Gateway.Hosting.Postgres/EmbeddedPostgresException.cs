@@ -1,4 +1,4 @@
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>The embedded PostgreSQL could not be found, initialised or started; the message says what to do.</summary>
 public sealed class EmbeddedPostgresException : Exception

@@ -1,4 +1,4 @@
-namespace Gateway.Store.Embedded;
+namespace Gateway.Hosting.Postgres;
 
 /// <summary>Where and how <see cref="EmbeddedPostgres"/> runs its private PostgreSQL cluster.</summary>
 public sealed class EmbeddedPostgresOptions

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting.Postgres;
+
+/// <summary>Starting the server: the port, gateway.conf, pg_ctl start and its log.</summary>
+public sealed partial class EmbeddedPostgres
+{
+    private static async Task<int> StartServerAsync(string binDir, string dataDir, int configuredPort, bool asPostgres, TimeSpan startTimeout, ILogger logger,
+        CancellationToken ct)
+    {
+        var waitSeconds = ((int)Math.Ceiling(startTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var logPath = Path.Combine(dataDir, LogFileName);
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = ChoosePort(dataDir, configuredPort, attempt, logger);
+            await WriteServerConfigAsync(dataDir, port, asPostgres, ct).ConfigureAwait(false);
+            RotateLog(logPath);
+            var logOffset = File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
+
+            var sw = Stopwatch.StartNew();
+            var result = await PgProcess.RunAsync(
+                Tool(binDir, "pg_ctl"), ["-D", dataDir, "-l", logPath, "-w", "-t", waitSeconds, "start"], asPostgres, startTimeout + ToolTimeout, ct).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                logger.LogDebug("pg_ctl start took {ElapsedMs} ms", sw.ElapsedMilliseconds);
+                await WritePortFileAsync(dataDir, port, asPostgres, ct).ConfigureAwait(false);
+                return port;
+            }
+
+            var log = ReadLogFrom(logPath, logOffset);
+            var portTaken = log.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
+                || log.Contains("Address already in use", StringComparison.OrdinalIgnoreCase);
+            if (portTaken && configuredPort == 0 && attempt < 2)
+            {
+                logger.LogWarning("Port {Port} was taken while the embedded PostgreSQL started; trying another", port);
+                continue;
+            }
+
+            throw new EmbeddedPostgresException(
+                $"Starting the embedded PostgreSQL on {dataDir} (127.0.0.1:{port}) failed (pg_ctl exit code {result.ExitCode}): {result.Output}" +
+                (log.Length > 0 ? $"{Environment.NewLine}{LogFileName}:{Environment.NewLine}{log}" : ""));
+        }
+    }
+
+    private static int ChoosePort(string dataDir, int configuredPort, int attempt, ILogger logger)
+    {
+        if (configuredPort != 0)
+        {
+            if (!IsPortFree(configuredPort))
+            {
+                throw new EmbeddedPostgresException(
+                    $"Port {configuredPort} on 127.0.0.1, configured for the embedded PostgreSQL, is already in use. Free it or configure another port (0 picks a free one).");
+            }
+
+            return configuredPort;
+        }
+
+        if (attempt == 0)
+        {
+            var path = Path.Combine(dataDir, PortFileName);
+            if (File.Exists(path)
+                && int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var remembered)
+                && remembered is > 0 and <= 65535)
+            {
+                if (IsPortFree(remembered))
+                {
+                    return remembered;
+                }
+
+                logger.LogWarning("The embedded PostgreSQL's previous port {Port} is in use now; picking another", remembered);
+            }
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WriteServerConfigAsync(string dataDir, int port, bool asPostgres, CancellationToken ct)
+    {
+        // Unix socket paths are limited to 107 bytes; beyond that listen on TCP only.
+        var socketPath = Path.Combine(dataDir, ".s.PGSQL." + port.ToString(CultureInfo.InvariantCulture));
+        var socketDirs = Encoding.UTF8.GetByteCount(socketPath) <= UnixSocketPathMax ? dataDir : "";
+        var path = Path.Combine(dataDir, ConfFileName);
+        await File.WriteAllTextAsync(path, $"""
+            # Written by the gateway's embedded PostgreSQL launcher at every start; edits here are overwritten.
+            # To change a setting permanently use ALTER SYSTEM (postgresql.auto.conf wins over this file).
+            listen_addresses = '127.0.0.1'
+            port = {port.ToString(CultureInfo.InvariantCulture)}
+            unix_socket_directories = '{socketDirs.Replace("'", "''", StringComparison.Ordinal)}'
+            unix_socket_permissions = 0700
+            max_connections = 200
+            shared_buffers = '128MB'
+            fsync = on
+            synchronous_commit = on
+            full_page_writes = on
+            password_encryption = 'scram-sha-256'
+
+            """, ct).ConfigureAwait(false);
+        if (asPostgres)
+        {
+            await ChownToPostgresAsync([path], recursive: false, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WritePortFileAsync(string dataDir, int port, bool asPostgres, CancellationToken ct)
+    {
+        var path = Path.Combine(dataDir, PortFileName);
+        await File.WriteAllTextAsync(path, port.ToString(CultureInfo.InvariantCulture) + "\n", ct).ConfigureAwait(false);
+        if (asPostgres)
+        {
+            await ChownToPostgresAsync([path], recursive: false, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void RotateLog(string logPath)
+    {
+        try
+        {
+            if (File.Exists(logPath) && new FileInfo(logPath).Length > LogRotateBytes)
+            {
+                File.Move(logPath, logPath + ".1", overwrite: true); // keeps the owner: pg_ctl recreates the log as postgres
+            }
+        }
+        catch (IOException)
+        {
+            // an oversized log is not worth failing the start for
+        }
+    }
+
+    private static string ReadLogFrom(string logPath, long offset)
+    {
+        try
+        {
+            using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Max(offset, stream.Length - 8192), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
