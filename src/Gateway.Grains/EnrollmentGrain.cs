@@ -322,7 +322,7 @@ internal sealed partial class EnrollmentGrain(
                 {
                     await writer.AppendAsync(unit);
                     if (verdict.Spend is { } spend) await TellCredentialAsync(spend, now);
-                    if (verdict.Slots is { } taken) await taken.CommittedAsync(now);
+                    if (verdict.Slots is { } taken) await TellQuotasAsync(taken, id, now);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
                         issued.Serial, id, profileName, input.Requester, renewalOf is null ? "" : ", renewing " + renewalOf);
                     _fingerprint ??= fingerprint;
@@ -414,6 +414,19 @@ internal sealed partial class EnrollmentGrain(
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Credential {CredentialId} was not told of its committed use by {EnrollmentId}", spend.CredentialId, spend.Use.Reference);
+        }
+    }
+
+    /// <summary>The slots are committed: the quotas count them (a failure here leaves them counted as in flight: never under-counted).</summary>
+    private async Task TellQuotasAsync(QuotaSlots slots, string id, DateTimeOffset at)
+    {
+        try
+        {
+            await slots.CommittedAsync(at);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The quotas were not told of the slots enrollment {EnrollmentId} committed", id);
         }
     }
 
