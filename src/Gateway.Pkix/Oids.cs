@@ -58,6 +58,15 @@ public static class Oids
     public const string RsaEncryption = "1.2.840.113549.1.1.1";
     public const string RsassaPss = "1.2.840.113549.1.1.10";
     public const string EcPublicKey = "1.2.840.10045.2.1";
+
+    /// <summary>dhSinglePass-stdDH-sha256kdf-scheme (SEC 1, RFC 5753/8418): ephemeral-static ECDH with the X9.63 SHA-256 KDF.</summary>
+    public const string DhSinglePassStdDhSha256Kdf = "1.3.132.1.11.1";
+
+    /// <summary>id-aes128-wrap (RFC 3394/3565).</summary>
+    public const string Aes128Wrap = "2.16.840.1.101.3.4.1.5";
+
+    /// <summary>id-aes256-wrap (RFC 3394/3565).</summary>
+    public const string Aes256Wrap = "2.16.840.1.101.3.4.1.45";
     public const string Ed25519 = "1.3.101.112";
     public const string Ed448 = "1.3.101.113";
 

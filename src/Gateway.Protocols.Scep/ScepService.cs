@@ -69,11 +69,14 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
         if (!Pkcs10Request.TryParse(request.MessageData, out var csr, out var csrError) || csr is null)
             return Failure(transaction, ScepFailInfo.BadRequest, "The envelope does not hold a valid PKCS#10 request: " + csrError);
 
-        // The certificate goes back enveloped to the signer's key by RSA key transport: refuse another key before enrolling.
+        // The certificate goes back enveloped to the signer's key (RSA key transport, or ECDH key agreement): refuse another key before enrolling.
         using (var signerRsa = transaction.Signer.GetRSAPublicKey())
+        using (var signerEc = transaction.Signer.GetECDsaPublicKey())
         {
-            if (signerRsa is null)
-                return Failure(transaction, ScepFailInfo.BadAlg, "The answer is encrypted to the signer's key with RSA key transport: sign the request with an RSA key.");
+            if (signerRsa is null && signerEc is null)
+                return Failure(transaction, ScepFailInfo.BadAlg, "The answer is encrypted to the signer's key: sign the request with an RSA or EC key.");
+            if (signerEc is not null && request.Cipher.IsSingleDes)
+                return Failure(transaction, ScepFailInfo.BadAlg, "An answer to an EC key is not encrypted with single DES; use AES.");
         }
 
         var caller = await AuthenticateAsync(profile, request, csr, client);

@@ -104,19 +104,51 @@ public sealed class ScepServiceTests
     }
 
     [Fact]
-    public async Task HandleAsync_pkcsreq_signed_with_an_ecdsa_key_fails_with_badAlg_before_enrolling()
+    public async Task HandleAsync_pkcsreq_signed_with_an_ecdsa_key_gets_the_certificate_by_ecdh_key_agreement()
     {
         using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var ecCsr = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ec-device", ecKey, HashAlgorithmName.SHA256);
+        var challenge = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        challenge.WriteCharacterString(System.Formats.Asn1.UniversalTagNumber.UTF8String, Secret);
+        ecCsr.OtherRequestAttributes.Add(new AsnEncodedData("1.2.840.113549.1.9.7", challenge.Encode()));
         using var ecSigner = ecCsr.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
         var message = EcMessage(ecCsr.CreateSigningRequest(), ecSigner, ecKey);
 
         var reply = await Service().HandleAsync(_port.Profile, message, null);
 
-        Assert.Empty(_port.Enrollments);
+        var enrollment = Assert.Single(_port.Enrollments);
         var signed = new Org.BouncyCastle.Cms.CmsSignedData(reply.CertRep);
         var signer = signed.GetSignerInfos().GetSigners().Single();
-        Assert.Equal("0", ((Org.BouncyCastle.Asn1.DerPrintableString)signer.SignedAttributes[new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.16.840.1.113733.1.9.4")].AttrValues[0]).GetString());
+        Assert.True(signer.Verify(new Org.BouncyCastle.X509.X509Certificate(_ra.SigningCertificate.RawData)));
+        Assert.Equal("0", ((Org.BouncyCastle.Asn1.DerPrintableString)signer.SignedAttributes[new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.16.840.1.113733.1.9.3")].AttrValues[0]).GetString());
+        using var content = new MemoryStream();
+        signed.SignedContent.Write(content);
+        byte[] degenerateByOpenSsl;
+        // OpenSSL's CMS (another implementation than the one that sealed it) opens the envelope with the device's key.
+        // (BouncyCastle 2.7's CMS derives another key-encryption key for dhSinglePass-stdDH-sha*kdf than OpenSSL does,
+        // so it is not the reference here; the gateway writes RFC 5753's ECC-CMS-SharedInfo itself.)
+        var dir = Directory.CreateTempSubdirectory("scep-ec-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "env.der"), content.ToArray());
+            File.WriteAllText(Path.Combine(dir, "device.pem"), ecSigner.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, "device.key"), ecKey.ExportPkcs8PrivateKeyPem());
+            var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl",
+                ["cms", "-decrypt", "-inform", "DER", "-in", "env.der", "-recip", "device.pem", "-inkey", "device.key", "-binary", "-out", "out.der"])
+            { WorkingDirectory = dir, RedirectStandardError = true })!;
+            var error = await openssl.StandardError.ReadToEndAsync();
+            await openssl.WaitForExitAsync();
+            Assert.True(openssl.ExitCode == 0, error);
+            degenerateByOpenSsl = File.ReadAllBytes(Path.Combine(dir, "out.der"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        var recipient = new Org.BouncyCastle.Cms.CmsEnvelopedData(content.ToArray()).GetRecipientInfos().GetRecipients().Single();
+        Assert.IsType<Org.BouncyCastle.Cms.KeyAgreeRecipientInformation>(recipient);
+        var issued = new Org.BouncyCastle.Cms.CmsSignedData(degenerateByOpenSsl).GetCertificates().EnumerateMatches(null).First();
+        Assert.Equal(((IssuedOutcome)_port.Outcomes[enrollment.TransactionId]).Certificate, issued.GetEncoded());
     }
 
     private byte[] EcMessage(byte[] csr, System.Security.Cryptography.X509Certificates.X509Certificate2 signer, ECDsa key)
