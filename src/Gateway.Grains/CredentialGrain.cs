@@ -23,6 +23,8 @@ internal sealed class CredentialGrain(
     ILogger<CredentialGrain> logger) : Grain, ICredentialGrain
 {
     private const int Attempts = 3;
+    private readonly List<(CredentialUse Use, CredentialUsed Used)> _unrecorded = [];
+    private Task? _flushing;
     private CredentialRecord? _record;
 
     private string Id => this.GetPrimaryKeyString();
@@ -30,6 +32,11 @@ internal sealed class CredentialGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (CredentialSecrets.IsWellFormedId(Id)) _record = await queries.GetAsync(Id, cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_flushing is { } flushing) await flushing; // uses waiting to be recorded are written before the activation goes
     }
 
     public async Task<CreatedCredential?> CreateAsync(CredentialSpec spec, string actor)
@@ -122,16 +129,68 @@ internal sealed class CredentialGrain(
 
     public Task UseCommittedAsync(CredentialUse use, CredentialReservation reservation, DateTimeOffset at)
     {
-        if (_record is { } record && !reservation.AlreadyCounted
-            && !(use.Reference is { Length: > 0 } reference && record.RecentReferences.Contains(reference, StringComparer.Ordinal)))
+        if (_record is not { } record || reservation.AlreadyCounted
+            || (use.Reference is { Length: > 0 } reference && record.RecentReferences.Contains(reference, StringComparer.Ordinal)))
         {
-            record.Apply(new CredentialUsed(Id, reservation.ProfileKey, EnrollmentGrain.ProtocolName(use.Protocol), use.Reference, [.. reservation.Names],
-                record.Uses + 1, at));
-            logger.LogInformation("Credential {CredentialId} used ({Uses}/{MaxUses}) for {Protocol} {Reference}",
-                Id, record.Uses, record.MaxUses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", use.Protocol, use.Reference);
+            return Task.CompletedTask;
         }
+        var used = new CredentialUsed(Id, reservation.ProfileKey, EnrollmentGrain.ProtocolName(use.Protocol), use.Reference, [.. reservation.Names],
+            record.Uses + 1, at);
+        if (reservation.ExpectedVersion is not null)
+        {
+            // A limited credential: the use was committed with the certificate; count it here too.
+            record.Apply(used);
+            LogUse(record, use);
+            return Task.CompletedTask;
+        }
+        // An unlimited credential: record the use now, batched with the others that arrive while a batch commits.
+        _unrecorded.Add((use, used));
+        if (_flushing is null or { IsCompleted: true }) _flushing = FlushAsync();
         return Task.CompletedTask;
     }
+
+    /// <summary>Appends the uses of an unlimited credential waiting to be recorded, in batches, until none wait.</summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (_unrecorded.Count > 0 && _record is { } record)
+            {
+                var batch = _unrecorded.ToList();
+                _unrecorded.Clear();
+                var events = batch.Select((u, i) => (object)(u.Used with { Uses = record.Uses + i + 1 })).ToList();
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await writer.AppendAsync([new StreamAppend(CredentialStreams.For(Id), false, events, ExpectedVersion: record.Version)]);
+                        break;
+                    }
+                    catch (StreamVersionConflictException) when (attempt < Attempts)
+                    {
+                        _record = record = await queries.GetAsync(Id) ?? record;
+                        events = batch.Select((u, i) => (object)(u.Used with { Uses = record.Uses + i + 1 })).ToList();
+                    }
+                }
+                foreach (var e in events.Cast<CredentialUsed>()) record.Apply(e);
+                foreach (var (use, _) in batch) LogUse(record, use);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The certificates are committed; only the credential's use count lags (the certificates name the credential as requester).
+            logger.LogWarning(ex, "Credential {CredentialId}: {Count} committed use(s) could not be recorded", Id, _unrecorded.Count);
+            _unrecorded.Clear();
+        }
+        finally
+        {
+            _flushing = null;
+        }
+    }
+
+    private void LogUse(CredentialRecord record, CredentialUse use) =>
+        logger.LogInformation("Credential {CredentialId} used ({Uses}/{MaxUses}) for {Protocol} {Reference}",
+            Id, record.Uses, record.MaxUses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", use.Protocol, use.Reference);
 
     public async Task RefreshAsync()
     {

@@ -83,4 +83,24 @@ public sealed class CredentialSpendTests(GatewayFixture gateway)
         Assert.Equal(RejectionReason.Unauthorized, refused.Reason);
         Assert.Contains("revoked", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_fleet_sharing_an_unlimited_credential_enrolls_concurrently_and_every_use_is_counted()
+    {
+        const int Devices = 40;
+        var credential = await CredentialAsync("test-credential-names", maxUses: null);
+        var requests = Enumerable.Range(0, Devices).Select(i => Request("test-credential-names", credential, NewId(), $"fleet-{i}-{NewId()[..6]}.test")).ToList();
+
+        var outcomes = await Task.WhenAll(requests.Select(EnrollAsync));
+
+        Assert.All(outcomes, o => Assert.IsType<IssuedOutcome>(o));
+        var uses = 0;
+        for (var attempt = 0; attempt < 50 && uses < Devices; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            uses = (await InfoAsync(credential)).Uses; // recorded just after the certificates commit, in batches
+        }
+        Assert.Equal(Devices, uses);
+        Assert.Equal(Devices, (await gateway.Grains().GetGrain<ICredentialGrain>(credential).GetHistoryAsync())!.Count(h => h.Type == "credential_used"));
+    }
 }

@@ -1,5 +1,6 @@
 using Gateway.Contracts.Credentials;
 using Gateway.Contracts.Inventory;
+using Orleans.Concurrency;
 
 namespace Gateway.Contracts.Grains;
 
@@ -55,8 +56,13 @@ public interface ICredentialGrain : IGrainWithStringKey
     [Alias("ReserveUseAsync")]
     Task<CredentialReservation> ReserveUseAsync(CredentialUse use);
 
-    /// <summary>The enrollment committed the use <see cref="ReserveUseAsync"/> reserved (this activation updates its count).</summary>
-    [Alias("UseCommittedAsync")]
+    /// <summary>
+    /// The enrollment committed the certificate the use <see cref="ReserveUseAsync"/> reserved. A limited credential's use
+    /// was committed with it (this activation only counts it); an unlimited credential's use is recorded now, batched
+    /// with others, so a fleet sharing one static secret does not contend for the credential's stream in every
+    /// certificate's commit. One-way: the enrollment's answer does not wait for it.
+    /// </summary>
+    [Alias("UseCommittedAsync"), OneWay, AlwaysInterleave]
     Task UseCommittedAsync(CredentialUse use, CredentialReservation reservation, DateTimeOffset at);
 
     /// <summary>An enrollment lost the race for the credential's stream version: re-read the credential from the store.</summary>

@@ -9,8 +9,11 @@ internal sealed record CredentialSpend(string CredentialId, CredentialUse Use, C
 {
     public string StreamId => CredentialStreams.For(CredentialId);
 
-    /// <summary>The append to add to the issuance unit; null when this enrollment's use is recorded already.</summary>
-    public StreamAppend? Append(DateTimeOffset now) => Reservation.AlreadyCounted
+    /// <summary>
+    /// The append to add to the issuance unit: a limited credential's use, at the stream version reserved; null for an
+    /// unlimited credential (recorded by its grain after the commit) or a use recorded already.
+    /// </summary>
+    public StreamAppend? Append(DateTimeOffset now) => Reservation.AlreadyCounted || Reservation.ExpectedVersion is null
         ? null
         : new StreamAppend(StreamId, false,
             [new CredentialUsed(CredentialId, Reservation.ProfileKey, EnrollmentGrain.ProtocolName(Use.Protocol), Use.Reference, [.. Reservation.Names],
