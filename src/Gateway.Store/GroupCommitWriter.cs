@@ -80,18 +80,11 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             catch (Exception ex) when (batch.Count > 1)
             {
                 _logger.LogDebug(ex, "Grouped commit of {Count} units failed; retrying them one by one", batch.Count);
-                foreach (var p in batch)
-                {
-                    try
-                    {
-                        await CommitAsync([p]).ConfigureAwait(false);
-                        p.Completion.TrySetResult();
-                    }
-                    catch (Exception single)
-                    {
-                        p.Completion.TrySetException(await MapAsync(single, p.Unit).ConfigureAwait(false));
-                    }
-                }
+                foreach (var p in batch) await CommitAloneAsync(p).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsVersionClash(ex))
+            {
+                await CommitAloneAsync(batch[0]).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -99,6 +92,59 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             }
             batch.Clear();
         }
+    }
+
+    /// <summary>
+    /// Commits one unit on its own. When it clashes on a stream version and none of its versioned streams has moved, an
+    /// append without an expected version lost the race for the stream's next version to another transaction: it asked
+    /// for no version and the unit failed as a whole, so it is committed again (a few times) instead of failing.
+    /// </summary>
+    private async Task CommitAloneAsync(Pending p)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CommitAsync([p]).ConfigureAwait(false);
+                p.Completion.TrySetResult();
+                return;
+            }
+            catch (Exception ex) when (attempt < UnversionedRaceAttempts && IsVersionClash(ex))
+            {
+                if (p.Unit.Any(a => a.ExpectedVersion is not null) && await MovedStreamAsync(p.Unit).ConfigureAwait(false) is not null)
+                {
+                    p.Completion.TrySetException(await MapAsync(ex, p.Unit).ConfigureAwait(false));
+                    return;
+                }
+                _logger.LogDebug("A unit lost the race for a stream version it did not ask for; committing it again");
+                await Task.Delay(Random.Shared.Next(1, 4 * attempt)).ConfigureAwait(false); // let the winner's transaction finish
+            }
+            catch (Exception ex)
+            {
+                p.Completion.TrySetException(await MapAsync(ex, p.Unit).ConfigureAwait(false));
+                return;
+            }
+        }
+    }
+
+    private const int UnversionedRaceAttempts = 8;
+
+    /// <summary>
+    /// Two events at one stream version: an expected version that did not hold, or two transactions appending to one
+    /// stream at once (PostgreSQL's unique key on stream and version, which Marten reports as the same failure).
+    /// </summary>
+    private static bool IsVersionClash(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException) return true;
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique
+                && unique.ConstraintName is { } constraint && constraint.EndsWith("events_stream_and_version", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>One transaction for <paramref name="units"/>, measured (batch size and duration).</summary>
@@ -151,7 +197,8 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         if (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
             && unit.FirstOrDefault(a => a.ExpectedVersion is not null) is { } versioned)
         {
-            return new StreamVersionConflictException(versioned.StreamId, ex);
+            // Name the stream that moved (a unit may hold several versioned appends: the enrollment, a credential, quota slots).
+            return new StreamVersionConflictException(await MovedStreamAsync(unit).ConfigureAwait(false) ?? versioned.StreamId, ex);
         }
         if (ex is not (ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)) return ex;
         try
@@ -170,6 +217,25 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             _logger.LogWarning(lookup, "Could not tell which stream collided");
         }
         return new StreamCollisionException(unit.FirstOrDefault(a => a.StartNew)?.StreamId ?? "?", ex);
+    }
+
+    /// <summary>The first versioned append of <paramref name="unit"/> whose stream is no longer at the expected version; null when none can be told.</summary>
+    private async Task<string?> MovedStreamAsync(IReadOnlyList<StreamAppend> unit)
+    {
+        try
+        {
+            await using var session = _store.QuerySession();
+            foreach (var append in unit.Where(a => a.ExpectedVersion is not null))
+            {
+                var state = await session.Events.FetchStreamStateAsync(append.StreamId).ConfigureAwait(false);
+                if ((state?.Version ?? 0) != append.ExpectedVersion) return append.StreamId;
+            }
+        }
+        catch (Exception lookup) when (lookup is not OperationCanceledException)
+        {
+            _logger.LogWarning(lookup, "Could not tell which stream moved");
+        }
+        return null;
     }
 
     public async ValueTask DisposeAsync()
