@@ -46,6 +46,33 @@ internal sealed class RenewingTlsCertificate(ICertificateAuthority ca, TimeProvi
         }
     }
 
+    /// <summary>The current certificate's serial as the store writes it (lowercase hex, no leading zero bytes); null before the first.</summary>
+    public string? CurrentSerial => _current?.Certificate is { } certificate ? SerialOf(certificate) : null;
+
+    /// <summary>
+    /// When <paramref name="serial"/> is the current certificate (it was revoked): due for renewal now, so the next
+    /// <see cref="Get"/> issues a new one (never reloading the stored, revoked one). True when it was the current one.
+    /// </summary>
+    public bool Replace(string serial)
+    {
+        lock (_gate)
+        {
+            if (_current is not { } current || !string.Equals(SerialOf(current.Certificate), Normalise(serial), StringComparison.Ordinal)) return false;
+            _current = current with { RenewAt = DateTimeOffset.MinValue };
+            logger.LogWarning("{What} {Serial} was revoked; a new one is issued now.", what, serial);
+            return true;
+        }
+    }
+
+    internal static string SerialOf(X509Certificate2 certificate) => Normalise(certificate.SerialNumber);
+
+    private static string Normalise(string serial)
+    {
+        var hex = serial.ToLowerInvariant();
+        while (hex.Length > 2 && hex.StartsWith("00", StringComparison.Ordinal)) hex = hex[2..];
+        return hex;
+    }
+
     /// <summary>When a certificate is due for renewal: after two thirds of its validity.</summary>
     public static DateTimeOffset RenewAt(X509Certificate2 certificate)
     {

@@ -49,6 +49,20 @@ public sealed class ServerCertificateProvider : IDisposable
     /// <summary>The current certificate with its issuing chain (root excluded), for Kestrel's ServerCertificateChain / SslStream.</summary>
     public SslStreamCertificateContext GetCertificateContext() => GetCurrent().Context.Value;
 
+    /// <summary>The current certificate's serial (lowercase hex); null before the first.</summary>
+    public string? CurrentSerial => _certificate.CurrentSerial;
+
+    /// <summary>
+    /// The certificate <paramref name="serial"/> was revoked: when it is the current one, a new one is issued (and
+    /// stored) now, so later handshakes present it. True when it was the current one.
+    /// </summary>
+    public bool ReplaceRevoked(string serial)
+    {
+        if (!_certificate.Replace(serial)) return false;
+        GetCurrent();
+        return true;
+    }
+
     public void Dispose() => _certificate.Dispose();
 
     private RenewingTlsCertificate.Current GetCurrent() => _certificate.Get(TryLoad, IssueAndStore);

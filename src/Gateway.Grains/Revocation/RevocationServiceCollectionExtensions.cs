@@ -16,6 +16,7 @@ public static class RevocationServiceCollectionExtensions
         services.AddSingleton<OcspResponseCache>();
         services.AddHostedService<CrlStartupService>();
         services.AddHostedService<CrlRevocationFollower>();
+        services.AddHostedService<GatewayCertificateRevocationWatcher>();
         return services;
     }
 
