@@ -253,6 +253,30 @@ public sealed class OcspResponseSigner
         }
     }
 
+    /// <summary>
+    /// The certificate <paramref name="serial"/> was revoked: when it is one of this node's OCSP signing certificates,
+    /// a new one is issued now (responses from then on carry it). True when it was one; callers drop responses signed before.
+    /// </summary>
+    public bool ReplaceRevoked(string serial)
+    {
+        var replaced = false;
+        foreach (var (issuerId, slot) in _slots)
+        {
+            lock (slot)
+            {
+                if (slot.Credential is not { } current || !string.Equals(current.Serial, serial, StringComparison.Ordinal)) continue;
+                _logger.LogWarning("The OCSP signing certificate {Serial} of issuer {IssuerId} was revoked; a new one is issued now.", serial, issuerId);
+                slot.Credential = current with { RenewAt = DateTimeOffset.MinValue };
+            }
+            Current(issuerId);
+            replaced = true;
+        }
+        return replaced;
+    }
+
+    /// <summary>This node's current OCSP signing certificate serials (lowercase hex).</summary>
+    public IReadOnlyCollection<string> ResponderSerials => [.. _slots.Values.Select(s => s.Credential?.Serial).OfType<string>()];
+
     private Credential Current(string issuerId)
     {
         if (!_slots.TryGetValue(issuerId, out Slot? slot))
@@ -319,7 +343,7 @@ public sealed class OcspResponseSigner
         _logger.LogInformation(
             "Issued OCSP signing certificate {Serial} for issuer {IssuerId}, valid until {NotAfter:u}, renewed from {RenewAt:u}.",
             issued.Serial, issuerId, notAfter, renewAt);
-        return new Credential(issued.Der, new EcdsaSigner(key), keyHash, notAfter, renewAt);
+        return new Credential(issued.Der, new EcdsaSigner(key), keyHash, notAfter, renewAt, issued.Serial);
     }
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset value) =>
@@ -330,7 +354,7 @@ public sealed class OcspResponseSigner
         public volatile Credential? Credential;
     }
 
-    private sealed record Credential(byte[] CertificateDer, EcdsaSigner Signer, byte[] KeyHash, DateTimeOffset NotAfter, DateTimeOffset RenewAt);
+    private sealed record Credential(byte[] CertificateDer, EcdsaSigner Signer, byte[] KeyHash, DateTimeOffset NotAfter, DateTimeOffset RenewAt, string Serial);
 
     /// <summary>An issuer's CertID hashes under one hash algorithm: of its DER subject and of its public key bits.</summary>
     private sealed record IssuerIdentity(string IssuerId, string HashOid, byte[] NameHash, byte[] KeyHash)

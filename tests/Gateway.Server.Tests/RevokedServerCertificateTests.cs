@@ -15,8 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gateway.Server.Tests;
 
 /// <summary>
-/// The gateway's own TLS server certificate, once revoked (say, after a key compromise), is replaced at once instead of
-/// being presented until its renewal time. Its own host, so the shared one keeps its certificate.
+/// The gateway's own TLS server certificate and OCSP signing certificate, once revoked (say, after a key compromise),
+/// are replaced at once instead of being used until their renewal time. Its own host, so the shared one keeps its certificates.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class RevokedServerCertificateTests : IDisposable
@@ -40,8 +40,22 @@ public sealed class RevokedServerCertificateTests : IDisposable
 
     private static string Serial(X509Certificate2 certificate) => certificate.SerialNumber.ToLowerInvariant().TrimStart('0');
 
+    /// <summary>The serial of the OCSP signing certificate in the answer about <paramref name="serial"/>.</summary>
+    private static async Task<string> ResponderSerialAsync(HttpClient http, Org.BouncyCastle.X509.X509Certificate issuer, string serial)
+    {
+        var generator = new Org.BouncyCastle.Ocsp.OcspReqGenerator();
+        generator.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.Oiw.OiwObjectIdentifiers.IdSha1, Org.BouncyCastle.Asn1.DerNull.Instance),
+            issuer, new Org.BouncyCastle.Math.BigInteger(serial, 16)));
+        using var content = new ByteArrayContent(generator.Generate().GetEncoded());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
+        using var response = await http.PostAsync("/ocsp", content);
+        var basic = (Org.BouncyCastle.Ocsp.BasicOcspResp)new Org.BouncyCastle.Ocsp.OcspResp(await response.Content.ReadAsByteArrayAsync()).GetResponseObject();
+        return basic.GetCerts()[0].SerialNumber.ToString(16);
+    }
+
     [Fact]
-    public async Task Revoked_tls_server_certificate_is_replaced_at_once()
+    public async Task Revoked_tls_server_and_ocsp_signing_certificates_are_replaced_at_once()
     {
         var app = await GatewayApp.BuildAsync([
             $"--Gateway:DataDir={_dataDir}",
@@ -75,6 +89,21 @@ public sealed class RevokedServerCertificateTests : IDisposable
             var replacement = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/certificates/{after}")).RootElement;
             Assert.Equal("gateway:tls-server", replacement.GetProperty("profile").GetString());
             Assert.Equal("valid", replacement.GetProperty("status").GetString());
+
+            // The OCSP signing certificate likewise: revoked, it is replaced and answers carry the new one.
+            var issuer = new Org.BouncyCastle.X509.X509Certificate(await admin.GetByteArrayAsync("/ca/default.crt"));
+            var responderBefore = await ResponderSerialAsync(admin, issuer, after);
+            using var revokedResponder = await admin.PostAsJsonAsync($"/api/v1/certificates/{responderBefore}/revoke", new { reason = "keyCompromise" });
+            Assert.True(revokedResponder.IsSuccessStatusCode, await revokedResponder.Content.ReadAsStringAsync());
+            var responderAfter = responderBefore;
+            for (var attempt = 0; attempt < 100 && responderAfter == responderBefore; attempt++)
+            {
+                await Task.Delay(100);
+                responderAfter = await ResponderSerialAsync(admin, issuer, after);
+            }
+            Assert.NotEqual(responderBefore, responderAfter);
+            var responder = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/certificates/{responderAfter}")).RootElement;
+            Assert.Equal("gateway:ocsp-responder", responder.GetProperty("profile").GetString());
         }
         finally
         {

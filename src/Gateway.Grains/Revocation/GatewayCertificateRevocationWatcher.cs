@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Grains.Revocation;
 
 /// <summary>
-/// Replaces this node's TLS server certificate as soon as it is revoked (an administrator revoking it after a key
-/// compromise, say): the revocation feed reports every committed revocation to every node, and a node whose current
-/// certificate it names issues a new one at once instead of presenting the revoked one until its renewal time. At start
-/// the stored certificate is checked too (it may have been revoked while the node was down).
+/// Replaces this node's TLS server certificate and OCSP signing certificates as soon as one is revoked (an administrator
+/// revoking it after a key compromise, say): the revocation feed reports every committed revocation to every node, and a
+/// node whose current certificate it names issues a new one at once instead of using the revoked one until its renewal
+/// time (OCSP answers signed with the old one are dropped from the cache). At start the stored TLS certificate is
+/// checked too (it may have been revoked while the node was down; OCSP signing certificates are issued afresh at start).
 /// </summary>
 internal sealed class GatewayCertificateRevocationWatcher(
-    RevocationFeed feed, RevocationQueries queries, ServerCertificateProvider server, IHostApplicationLifetime lifetime,
+    RevocationFeed feed, RevocationQueries queries, ServerCertificateProvider server, OcspResponseSigner ocsp, OcspResponseCache responses,
+    IHostApplicationLifetime lifetime,
     ILogger<GatewayCertificateRevocationWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,6 +57,17 @@ internal sealed class GatewayCertificateRevocationWatcher(
     private void OnChanged(string serial)
     {
         if (string.Equals(server.CurrentSerial, serial, StringComparison.Ordinal)) Replace(serial);
+        if (ocsp.ResponderSerials.Contains(serial, StringComparer.Ordinal))
+        {
+            try
+            {
+                if (ocsp.ReplaceRevoked(serial)) responses.Clear();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Replacing the revoked OCSP signing certificate {Serial} failed; the next signature tries again", serial);
+            }
+        }
     }
 
     private void Replace(string serial)
