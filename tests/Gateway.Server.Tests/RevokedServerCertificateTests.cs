@@ -38,7 +38,15 @@ public sealed class RevokedServerCertificateTests : IDisposable
         return X509CertificateLoader.LoadCertificate(tls.RemoteCertificate!.GetRawCertData());
     }
 
-    private static string Serial(X509Certificate2 certificate) => certificate.SerialNumber.ToLowerInvariant().TrimStart('0');
+    /// <summary>The serial as the store writes it: lowercase hex of the DER INTEGER's content, no leading zero byte.</summary>
+    private static string Serial(X509Certificate2 certificate) => Canonical(certificate.SerialNumberBytes.ToArray());
+
+    private static string Canonical(byte[] bigEndian)
+    {
+        var start = 0;
+        while (start < bigEndian.Length - 1 && bigEndian[start] == 0) start++;
+        return Convert.ToHexStringLower(bigEndian.AsSpan(start));
+    }
 
     /// <summary>The serial of the OCSP signing certificate in the answer about <paramref name="serial"/>.</summary>
     private static async Task<string> ResponderSerialAsync(HttpClient http, Org.BouncyCastle.X509.X509Certificate issuer, string serial)
@@ -51,7 +59,7 @@ public sealed class RevokedServerCertificateTests : IDisposable
         content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
         using var response = await http.PostAsync("/ocsp", content);
         var basic = (Org.BouncyCastle.Ocsp.BasicOcspResp)new Org.BouncyCastle.Ocsp.OcspResp(await response.Content.ReadAsByteArrayAsync()).GetResponseObject();
-        return basic.GetCerts()[0].SerialNumber.ToString(16);
+        return Canonical(basic.GetCerts()[0].SerialNumber.ToByteArrayUnsigned());
     }
 
     [Fact]
