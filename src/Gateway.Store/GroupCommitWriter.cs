@@ -23,6 +23,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     private int _queued;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _loops;
+    private readonly SemaphoreSlim[] _stripes;
 
     public GroupCommitWriter(
         IDocumentStore store, IOptions<GatewayStoreOptions> options, StoreMetrics metrics, TimeProvider time, ILogger<GroupCommitWriter> logger)
@@ -33,7 +34,9 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         _time = time;
         _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
         _queueLimit = Math.Max(1, options.Value.CommitQueueLimit);
-        _loops = Enumerable.Range(0, Math.Max(1, options.Value.Writers)).Select(_ => Task.Run(RunAsync)).ToArray();
+        var writers = Math.Max(1, options.Value.Writers);
+        _stripes = writers == 1 ? [new SemaphoreSlim(1, 1)] : Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        _loops = Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     public Task AppendAsync(IReadOnlyList<StreamAppend> unit, CancellationToken cancellationToken = default)
@@ -117,7 +120,8 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                     return;
                 }
                 _logger.LogDebug("A unit lost the race for a stream version it did not ask for; committing it again");
-                await Task.Delay(Random.Shared.Next(1, 4 * attempt)).ConfigureAwait(false); // let the winner's transaction finish
+                // Let the winner's transaction (on another node) finish; the wait grows so a busy stream cannot starve a unit.
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(100, 1 << Math.Min(attempt, 7)))).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -127,7 +131,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         }
     }
 
-    private const int UnversionedRaceAttempts = 8;
+    private const int UnversionedRaceAttempts = 16;
 
     /// <summary>
     /// Two events at one stream version: an expected version that did not hold, or two transactions appending to one
@@ -150,6 +154,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     /// <summary>One transaction for <paramref name="units"/>, measured (batch size and duration).</summary>
     private async Task CommitAsync(IReadOnlyList<Pending> units)
     {
+        var locks = await LockUnversionedStreamsAsync(units).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         var committed = false;
         try
@@ -160,7 +165,37 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         finally
         {
             _metrics.RecordCommit(units.Count, _time.GetElapsedTime(started), committed);
+            foreach (var l in locks) l.Release();
         }
+    }
+
+    /// <summary>
+    /// Two writer loops of this node appending to one existing stream without an expected version would race for its
+    /// next version (Marten reads it, then inserts): the loser's whole unit fails. So a commit holding such appends takes
+    /// the stripe locks of their streams first (in stripe order, so loops cannot deadlock); only other nodes can still
+    /// race, and that is retried in <see cref="CommitAloneAsync"/>.
+    /// </summary>
+    private async Task<SemaphoreSlim[]> LockUnversionedStreamsAsync(IReadOnlyList<Pending> units)
+    {
+        if (_stripes.Length == 1) return [];
+        SortedSet<int>? stripes = null;
+        foreach (var unit in units)
+        {
+            foreach (var append in unit.Unit)
+            {
+                if (append.StartNew || append.ExpectedVersion is not null) continue;
+                (stripes ??= []).Add((int)((uint)StringComparer.Ordinal.GetHashCode(append.StreamId) % (uint)_stripes.Length));
+            }
+        }
+        if (stripes is null) return [];
+        var taken = new SemaphoreSlim[stripes.Count];
+        var i = 0;
+        foreach (var stripe in stripes)
+        {
+            await _stripes[stripe].WaitAsync().ConfigureAwait(false);
+            taken[i++] = _stripes[stripe];
+        }
+        return taken;
     }
 
     private async Task AppendAndSaveAsync(IReadOnlyList<Pending> units)

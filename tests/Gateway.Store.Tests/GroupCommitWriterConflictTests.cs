@@ -47,13 +47,28 @@ public sealed class GroupCommitWriterConflictTests(EmbeddedPostgresFixture postg
     [Fact]
     public async Task AppendAsync_concurrent_unversioned_appends_to_one_stream_all_commit()
     {
-        await using var writer = Writer(maxBatch: 4, writers: 4);
+        await using var writer = Writer(maxBatch: 4, writers: 8);
         var stream = $"s:{Guid.NewGuid():N}";
         await writer.AppendAsync([new StreamAppend(stream, true, [Event(stream)])]);
 
-        await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => writer.AppendAsync([new StreamAppend(stream, false, [Event(stream)])])));
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => writer.AppendAsync([new StreamAppend(stream, false, [Event(stream)])])));
 
         await using var session = _store.QuerySession();
-        Assert.Equal(61, (await session.Events.FetchStreamStateAsync(stream))!.Version);
+        Assert.Equal(301, (await session.Events.FetchStreamStateAsync(stream))!.Version);
+    }
+
+    [Fact]
+    public async Task AppendAsync_unversioned_appends_from_two_nodes_to_one_stream_all_commit()
+    {
+        await using var first = Writer(maxBatch: 4, writers: 4);
+        await using var second = Writer(maxBatch: 4, writers: 4); // another node: no lock shared with the first
+        var stream = $"s:{Guid.NewGuid():N}";
+        await first.AppendAsync([new StreamAppend(stream, true, [Event(stream)])]);
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            (i % 2 == 0 ? first : second).AppendAsync([new StreamAppend(stream, false, [Event(stream)])])));
+
+        await using var session = _store.QuerySession();
+        Assert.Equal(201, (await session.Events.FetchStreamStateAsync(stream))!.Version);
     }
 }
