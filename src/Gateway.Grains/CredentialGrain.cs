@@ -82,6 +82,21 @@ internal sealed class CredentialGrain(
     public Task<byte[]?> GetMacKeyAsync(string profile) =>
         Task.FromResult(RawSecret(profile) is { } secret ? CredentialSecrets.MacKey(secret) : null);
 
+    public Task<CredentialMacKey> GetMacKeyCheckedAsync(string profile)
+    {
+        if (_record is not { } r) return Task.FromResult(new CredentialMacKey(metrics.Recorded(NotFound(), CredentialMetrics.Verify), null));
+        var check = CredentialRules.Refusal(r, profile, time.GetUtcNow()) ?? CredentialRules.Valid(r);
+        metrics.Recorded(check, CredentialMetrics.Verify);
+        if (check.Status is not (CredentialCheckStatus.Valid or CredentialCheckStatus.Exhausted)) return Task.FromResult(new CredentialMacKey(check, null));
+        var secret = protector.Unprotect(Id, r.EncryptionKeyId, r.EncryptedSecret, out var problem);
+        if (secret is null)
+        {
+            logger.LogError("Credential {CredentialId}: the raw secret cannot be decrypted: {Problem}", Id, problem);
+            return Task.FromResult(new CredentialMacKey(CredentialRules.Check(r, CredentialCheckStatus.Revoked, "the secret cannot be read"), null));
+        }
+        return Task.FromResult(new CredentialMacKey(check, CredentialSecrets.MacKey(secret)));
+    }
+
     public Task<byte[]?> GetEabHmacKeyAsync(string profile) =>
         Task.FromResult(RawSecret(profile) is { } secret ? CredentialSecrets.HmacKey(secret) : null);
 

@@ -77,6 +77,21 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         return check;
     }
 
+    public async Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, System.Net.IPAddress? client = null)
+    {
+        if (_credentialFailures.IsBlocked(client, out var retryAfter))
+        {
+            return new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.Throttled, "too many failed authentications from this address", 0, null, retryAfter), null);
+        }
+        var key = CredentialSecrets.IsWellFormedId(credentialId)
+            ? await _grains.GetGrain<ICredentialGrain>(credentialId).GetMacKeyCheckedAsync(profile.Name)
+            : new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null), null);
+        if (key.Check.Status == CredentialCheckStatus.NotFound) _credentialFailures.RecordFailure(client);
+        return key;
+    }
+
+    public void RecordCredentialFailure(System.Net.IPAddress? client) => _credentialFailures.RecordFailure(client);
+
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>
         _grains.GetGrain<ICertificateGrain>(serial).RevokeAsync(reason, actor, invalidityDate);
 

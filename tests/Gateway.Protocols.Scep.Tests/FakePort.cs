@@ -76,6 +76,13 @@ internal sealed class FakePort : IEnrollmentPort
     public Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId) =>
         Task.FromResult(Outcomes.GetValueOrDefault(transactionId));
 
+    public Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, IPAddress? client = null) =>
+        throw new NotSupportedException();
+
+    public void RecordCredentialFailure(IPAddress? client)
+    {
+    }
+
     public Task<EnrollmentOutcome> ConfirmAsync(EnrollmentProtocol protocol, string transactionId, string serial) => throw new NotSupportedException();
 
     public Task<EnrollmentOutcome> RefuseAsync(EnrollmentProtocol protocol, string transactionId, string serial, string reason) => throw new NotSupportedException();

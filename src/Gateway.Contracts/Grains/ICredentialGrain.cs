@@ -35,6 +35,13 @@ public interface ICredentialGrain : IGrainWithStringKey
     [Alias("GetMacKeyAsync")]
     Task<byte[]?> GetMacKeyAsync(string profile);
 
+    /// <summary>
+    /// The CMP MAC key (as <see cref="GetMacKeyAsync"/>) with the check behind it; the key is also handed out for an
+    /// exhausted credential, whose transactions still need their confirmation and polls MAC-protected (see <see cref="CredentialMacKey"/>).
+    /// </summary>
+    [Alias("GetMacKeyCheckedAsync")]
+    Task<CredentialMacKey> GetMacKeyCheckedAsync(string profile);
+
     /// <summary>The ACME EAB HMAC key (the secret decoded as base64url); null as for <see cref="GetMacKeyAsync"/>.</summary>
     [Alias("GetEabHmacKeyAsync")]
     Task<byte[]?> GetEabHmacKeyAsync(string profile);

@@ -6,6 +6,7 @@ using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
+using Gateway.Protocols.Cmp;
 using Gateway.Protocols.Scep;
 using Gateway.Server.Metrics;
 using Gateway.Store;
@@ -117,6 +118,8 @@ public static class GatewayApp
         services.AddGatewayEst(configuration);
         services.AddGatewayScep(configuration);
         services.AddScepRa();
+        services.AddGatewayCmp(configuration);
+        services.AddCmpResponder();
         services.AddGatewayOcsp();
         services.AddGatewayMetrics(configuration);
 
@@ -270,6 +273,7 @@ public static class GatewayApp
         app.MapCaEndpoints();
         app.MapEstEndpoints();
         app.MapScepEndpoints();
+        app.MapCmpEndpoints();
         app.MapOcspEndpoints();
         app.MapCrlEndpoints();
         app.MapGatewayMetrics();
