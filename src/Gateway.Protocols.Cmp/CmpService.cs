@@ -47,7 +47,9 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
         catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or InvalidOperationException or NullReferenceException)
         {
             logger.LogInformation("CMP message from {Client} is not a PKIMessage: {Error}", client, ex.Message);
-            return Error(new CmpExchange(null, profile), new CmpProblem(CmpFailureInfo.BadDataFormat, "The request is not a DER PKIMessage."));
+            return Error(new CmpExchange(null, profile), UnknownBodyType(der) is { } type
+                ? new CmpProblem(CmpFailureInfo.BadRequest, $"PKIBody type {type} is not defined by RFC 9810.")
+                : new CmpProblem(CmpFailureInfo.BadDataFormat, "The request is not a DER PKIMessage."));
         }
 
         var exchange = new CmpExchange(message, profile);
@@ -77,6 +79,22 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             // Whatever was committed stays committed; the client's retry of the same transaction gets it.
             logger.LogWarning(ex, "CMP {Body} {TransactionId} could not be completed", CmpBodies.Name(exchange.BodyType), Tid(exchange));
             return Error(exchange, new CmpProblem(CmpFailureInfo.SystemUnavail, "The gateway cannot complete the request now; retry the same request later."));
+        }
+    }
+
+    /// <summary>The body's tag number when the message is a SEQUENCE of a header and a body whose context tag no RFC 9810 body type has (above 26).</summary>
+    internal static int? UnknownBodyType(byte[] der)
+    {
+        try
+        {
+            var message = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.BER).ReadSequence();
+            message.ReadEncodedValue(); // header
+            var tag = message.PeekTag();
+            return tag.TagClass == System.Formats.Asn1.TagClass.ContextSpecific && tag.TagValue > CmpBodies.PollRep ? tag.TagValue : null;
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            return null;
         }
     }
 
@@ -133,6 +151,8 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
         }
 
         // Signature protection: the protection certificate is the first of extraCerts (RFC 9483 §3.3).
+        if (!KnownSignatureAlgorithms.Contains(algorithm.Algorithm.Id))
+            throw new CmpProblem(CmpFailureInfo.BadAlg, $"Protection algorithm {algorithm.Algorithm.Id} is neither a supported MAC nor a supported signature (RFC 9481).");
         var extra = exchange.ExtraCerts();
         if (extra.Count == 0) throw new CmpProblem(CmpFailureInfo.BadMessageCheck, "A signature-protected message must carry its protection certificate first in extraCerts.");
         var signer = extra[0];
@@ -166,6 +186,14 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
     }
 
     private const int StatusCodes429 = 429;
+
+    /// <summary>RFC 9481 §3: RSA PKCS#1 v1.5 and RSASSA-PSS with SHA-2 (SHA-1 for old clients), ECDSA with SHA-2, Ed25519, Ed448.</summary>
+    private static readonly HashSet<string> KnownSignatureAlgorithms =
+    [
+        "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13", "1.2.840.113549.1.1.10",
+        "1.2.840.10045.4.1", "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4",
+        "1.3.101.112", "1.3.101.113",
+    ];
 
     private static bool VerifySignature(AlgorithmIdentifier algorithm, X509Certificate2 signer, byte[] data, byte[] signature)
     {
