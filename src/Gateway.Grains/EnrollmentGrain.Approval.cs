@@ -50,7 +50,7 @@ internal sealed partial class EnrollmentGrain
         if (Rebuild(stream.Requested) is not { } request)
         {
             return new EnrollmentDecisionResult(EnrollmentDecisionStatus.RefusedByPolicy, pending,
-                "The request carried no CSR to issue from; deny it and enroll again.", []);
+                "The request carried no CSR or template to issue from (recorded before templates were); deny it and enroll again.", []);
         }
         if (!RequestNormaliser.TryNormalise(request, now, out var input, out _, out var problem))
         {
@@ -151,11 +151,26 @@ internal sealed partial class EnrollmentGrain
             $"Enrollment {id} is not pending: it was {what} by {record.DecidedBy ?? "policy"}.", []);
     }
 
-    /// <summary>The request as the front-end handed it over, from its <see cref="EnrollmentRequested"/> event; null without a CSR.</summary>
+    /// <summary>
+    /// The request as the front-end handed it over, from its <see cref="EnrollmentRequested"/> event: its CSR, or its
+    /// template (CMP CRMF); null when the event holds neither (recorded before templates were).
+    /// </summary>
     private static EnrollmentRequest? Rebuild(EnrollmentRequested requested)
     {
-        if (requested.Csr is null || !Enum.TryParse<EnrollmentProtocol>(requested.Protocol, true, out var protocol)) return null;
+        if (!Enum.TryParse<EnrollmentProtocol>(requested.Protocol, true, out var protocol)) return null;
+        RequestedTemplate? template = null;
+        if (requested.Csr is null)
+        {
+            if (requested.Template is not { } t) return null;
+            var names = new List<SubjectAltName>();
+            foreach (var n in t.SubjectAltNames)
+            {
+                if (!Enum.TryParse<SubjectAltNameType>(n.Type, out var type)) return null;
+                names.Add(new SubjectAltName(type, n.Value));
+            }
+            template = new RequestedTemplate(t.SubjectPublicKeyInfo, t.Subject, names, [.. t.Extensions.Select(e => new ExtensionData(e.Oid, e.Critical, e.Value))]);
+        }
         return new EnrollmentRequest(protocol, requested.Profile, new Requester(requested.AuthenticationMethod, requested.Principal, requested.RequesterClaims),
-            requested.TransactionId, requested.Csr, null, requested.RenewalOf, requested.RequiresConfirmation);
+            requested.TransactionId, requested.Csr, template, requested.RenewalOf, requested.RequiresConfirmation);
     }
 }

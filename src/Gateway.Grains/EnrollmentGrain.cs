@@ -492,7 +492,10 @@ internal sealed partial class EnrollmentGrain(
         new(id, ProtocolName(request.Protocol), profileName, request.Requester.AuthenticationMethod, request.Requester.Principal,
             request.TransactionId, input?.SubjectText ?? "", input?.SubjectAltNames.Select(s => s.ToString()).ToArray() ?? [],
             input?.Key.ToString() ?? "", request.RenewalOf, csrDer, now, fingerprint, request.RequiresConfirmation,
-            request.Requester.Claims is { Count: > 0 } claims ? new Dictionary<string, string>(claims, StringComparer.Ordinal) : null);
+            request.Requester.Claims is { Count: > 0 } claims ? new Dictionary<string, string>(claims, StringComparer.Ordinal) : null,
+            request.Template is { } t ? new RequestedTemplateData(t.SubjectPublicKeyInfo, t.Subject,
+                [.. t.SubjectAltNames.Select(n => new RequestedNameData(n.Type.ToString(), n.Value))],
+                [.. t.Extensions.Select(e => new RequestedExtensionData(e.Oid, e.Critical, e.Value))]) : null);
 
     internal static string ProtocolName(EnrollmentProtocol protocol) => protocol.ToString().ToLowerInvariant();
 

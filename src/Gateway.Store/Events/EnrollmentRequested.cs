@@ -6,7 +6,8 @@ namespace Gateway.Store.Events;
 /// see <c>Gateway.Contracts.RequestFingerprint</c>); null in events recorded before it was. <see cref="RequiresConfirmation"/>:
 /// the certificate, once issued, awaits the requester's confirmation. <see cref="RequesterClaims"/>: the attributes of the
 /// authenticated identity the front-end vouched for (client certificate CN, subject serialNumber), so that an approval
-/// decides with the same names the request was bound to; null in events recorded before they were.
+/// decides with the same names the request was bound to; null in events recorded before they were. <see cref="Template"/>:
+/// the request's template when it carried one instead of a CSR (null otherwise, and in events recorded before it was).
 /// </summary>
 public sealed record EnrollmentRequested(
     string EnrollmentId,
@@ -23,4 +24,5 @@ public sealed record EnrollmentRequested(
     DateTimeOffset At,
     string? Fingerprint = null,
     bool RequiresConfirmation = false,
-    Dictionary<string, string>? RequesterClaims = null);
+    Dictionary<string, string>? RequesterClaims = null,
+    RequestedTemplateData? Template = null);
