@@ -67,6 +67,33 @@ public sealed class ApprovalTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Approve_pending_template_enrollment_issues_the_template_as_requested()
+    {
+        // A CRMF-style request (CMP): a public key and the wanted names, no CSR. Approval rebuilds it from the recorded event.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var cn = $"tpl-approve-{NewId()}.test";
+        var template = new Gateway.Contracts.RequestedTemplate(key.ExportSubjectPublicKeyInfo(), new X500DistinguishedName("CN=" + cn).RawData,
+            [Gateway.Contracts.SubjectAltName.Dns(cn)], []);
+        var request = new Gateway.Contracts.EnrollmentRequest(Gateway.Contracts.EnrollmentProtocol.Admin, "test-manual",
+            new Gateway.Contracts.Requester("api-key", "bootstrap"), NewId(), null, template);
+        var grain = gateway.Grains().GetGrain<Gateway.Contracts.Grains.IEnrollmentGrain>(request.EnrollmentKey);
+        Assert.IsType<Gateway.Contracts.PendingOutcome>(await grain.EnrollAsync(request));
+
+        using var client = gateway.Client();
+        using var approve = await client.PostAsync($"/api/v1/enrollments/{Segment(request.EnrollmentKey)}/approve", null);
+        var approved = await JsonAsync(approve);
+        Assert.True(approve.StatusCode == HttpStatusCode.OK, approved.ToString());
+        Assert.Equal("issued", approved.GetProperty("status").GetString());
+        var certificate = X509Certificate2.CreateFromPem(approved.GetProperty("certificate").GetString());
+        Assert.Equal("CN=" + cn, certificate.Subject);
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+
+        // The requester's repeat gets the approved certificate.
+        var repeat = Assert.IsType<Gateway.Contracts.IssuedOutcome>(await grain.EnrollAsync(request));
+        Assert.Equal(approved.GetProperty("serial").GetString(), repeat.Serial);
+    }
+
+    [Fact]
     public async Task Approve_twice_is_idempotent_and_deny_after_approve_is_409()
     {
         var id = await PendingAsync();
