@@ -12,7 +12,7 @@
 # Environment (all optional):
 #   SHAPE="--concurrency 32"   load shape for every run (any of the harness's --concurrency/--rate/--ramp)
 #   WARMUP=15 DURATION=30      seconds (the warmup covers .NET tiered JIT settling on a 2-core machine)
-#   SCENARIOS="est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll"   which runs, in this order (scep-enroll too); the
+#   SCENARIOS="est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll"   which runs, in this order (scep-enroll and cmp-ir too); the
 #                              wrk-* runs are the cross-check with a plain HTTP load tool: wrk (apt-get install -y wrk)
 #                              POSTs one fixed CSR over and over, as the admin enrollment JSON (Bearer API key) or as
 #                              EST simpleenroll with HTTP Basic (an enrollment credential the script creates), with as
@@ -134,6 +134,13 @@ case " $SCENARIOS " in *" scep-enroll "*)
     -d '{"profile": "mdm-device", "description": "compare.sh scep-enroll"}' "$HTTP_URL/api/v1/credentials" | jq -r '.secret') \
     || die "cannot create an enrollment credential for scep-enroll" ;;
 esac
+# cmp-ir: a network-element credential (no use limit) whose secret MAC-protects every ir (as openssl cmp -ref/-secret).
+CMP_CREDENTIAL=""
+case " $SCENARIOS " in *" cmp-ir "*)
+  CMP_CREDENTIAL=$(curl -fsS -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
+    -d '{"profile": "network-element", "description": "compare.sh cmp-ir"}' "$HTTP_URL/api/v1/credentials" | jq -rj '.id + ":" + .secret') \
+    || die "cannot create an enrollment credential for cmp-ir" ;;
+esac
 WRK_CONNECTIONS=$(sed -nE 's/.*--concurrency[ =]([0-9]+).*/\1/p' <<<"$SHAPE")
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 
@@ -189,6 +196,8 @@ run() {  # round scenario
     admin-enroll) target=$HTTP_URL; args=(--profile "$ADMIN_PROFILE" --server-pid "$GATEWAY_PID") ;;
     # SCEP messages are RSA-signed and -encrypted off the clock: size the pool for what one node can do, not for 5,000/s.
     scep-enroll) target=$HTTP_URL; args=(--scep-challenge "$SCEP_CHALLENGE" --expected-rate 1000 --server-pid "$GATEWAY_PID") ;;
+    # Each ir carries a fresh P-256 key and a PBM MAC made off the clock.
+    cmp-ir) target=$HTTP_URL; args=(--cmp-credential "$CMP_CREDENTIAL" --expected-rate 2000 --server-pid "$GATEWAY_PID") ;;
     cfssl-sign) target=$CFSSL_URL; args=(--server-pid "$CFSSL_PID") ;;
     *) target=$HTTP_URL; args=(--server-pid "$GATEWAY_PID") ;;
   esac

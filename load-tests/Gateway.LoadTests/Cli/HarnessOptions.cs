@@ -78,6 +78,14 @@ internal sealed class HarnessOptions
     /// <summary>SCEP: POST /scep/LABEL (default: /scep, the default profile).</summary>
     public string? ScepLabel { get; set; }
 
+    /// <summary>CMP: the reference (senderKID) and secret of the enrollment credential that MAC-protects every request.</summary>
+    public string? CmpReference { get; set; }
+
+    public string? CmpSecret { get; set; }
+
+    /// <summary>CMP: POST /.well-known/cmp/p/LABEL (default: /.well-known/cmp, the default profile).</summary>
+    public string? CmpLabel { get; set; }
+
     /// <summary>PEM file of the root(s) the server's TLS certificate must chain to (instead of the system store).</summary>
     public string? CaCertFile { get; set; }
 

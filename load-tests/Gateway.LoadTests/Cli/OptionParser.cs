@@ -35,6 +35,8 @@ internal static class OptionParser
           --est-label LABEL     POST /.well-known/est/LABEL/simpleenroll (default: the unlabelled path)
           --scep-challenge SECRET  scep-enroll: the challengePassword of every request (a static credential's secret)
           --scep-label LABEL    scep-enroll: POST /scep/LABEL (default: /scep)
+          --cmp-credential ID:SECRET  cmp-ir: the enrollment credential whose secret MAC-protects every request
+          --cmp-label LABEL     cmp-ir: POST /.well-known/cmp/p/LABEL (default: /.well-known/cmp)
 
         load shape (pick one; default --concurrency 32)
           --concurrency N       closed loop: N workers, each sends when its previous request answered
@@ -114,6 +116,14 @@ internal static class OptionParser
                 case "est-label": o.EstLabel = ParseLabel(Value()); break;
                 case "scep-challenge": o.ScepChallenge = Value(); break;
                 case "scep-label": o.ScepLabel = ParseLabel(Value()); break;
+                case "cmp-label": o.CmpLabel = ParseLabel(Value()); break;
+                case "cmp-credential":
+                    var credential = Value();
+                    var separator = credential.IndexOf(':', StringComparison.Ordinal);
+                    if (separator <= 0) throw new UsageException("--cmp-credential must be id:secret");
+                    o.CmpReference = credential[..separator];
+                    o.CmpSecret = credential[(separator + 1)..];
+                    break;
                 case "est-basic":
                     var basic = Value();
                     var colon = basic.IndexOf(':', StringComparison.Ordinal);

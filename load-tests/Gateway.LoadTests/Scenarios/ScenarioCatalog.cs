@@ -7,6 +7,7 @@ internal static class ScenarioCatalog
     [
         new AdminEnrollScenario(),
         new CfsslSignScenario(),
+        new CmpIrScenario(),
         new EstEnrollScenario(),
         new ScepEnrollScenario(),
     ];
