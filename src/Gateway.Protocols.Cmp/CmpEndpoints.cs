@@ -18,13 +18,32 @@ public static class CmpEndpoints
 {
     public const string MediaType = "application/pkixcmp";
 
+    /// <summary>RFC 9483's operation path segments (IANA "CMP Well-Known URI Path Segments"): accepted after the profile, informational only.</summary>
+    internal static readonly HashSet<string> OperationLabels = new(StringComparer.Ordinal)
+    {
+        "initialization", "certification", "keyupdate", "pkcs10", "revocation", "getcacerts", "getrootupdate", "getcertreqtemplate", "getcrls", "nested",
+    };
+
     public static IEndpointRouteBuilder MapCmpEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/.well-known/cmp", [HttpMethods.Post], (Delegate)((HttpContext http) => HandleAsync(http, null))).ExcludeFromDescription();
-        app.MapMethods("/.well-known/cmp/p/{label}", [HttpMethods.Post], (HttpContext http, string label) => HandleAsync(http, label)).ExcludeFromDescription();
-        // Anything else under the CMP path: a plain answer, not the admin API's problem documents.
-        app.Map("/.well-known/cmp/{**rest}", (Delegate)((HttpContext http) => Text(http, StatusCodes.Status405MethodNotAllowed,
-            "CMP takes POST application/pkixcmp at /.well-known/cmp and /.well-known/cmp/p/<label>."))).ExcludeFromDescription();
+        app.MapMethods("/.well-known/cmp/{**path}", [HttpMethods.Post], (Delegate)((HttpContext http, string? path) =>
+        {
+            // /.well-known/cmp/<operation>, /.well-known/cmp/p/<label>, /.well-known/cmp/p/<label>/<operation> (RFC 9811 §3.3, RFC 9483 §6.1).
+            var segments = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return segments switch
+            {
+                [var operation] when OperationLabels.Contains(operation) => HandleAsync(http, null),
+                ["p", var label] => HandleAsync(http, label),
+                ["p", var label, var operation] when OperationLabels.Contains(operation) => HandleAsync(http, label),
+                _ => Task.FromResult(Text(http, StatusCodes.Status404NotFound,
+                    "CMP lives at /.well-known/cmp and /.well-known/cmp/p/<label>, optionally followed by an RFC 9483 operation label.")),
+            };
+        })).ExcludeFromDescription();
+        // Anything but POST under the CMP path: a plain answer, not the admin API's problem documents.
+        app.MapMethods("/.well-known/cmp/{**rest}", [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Head],
+            (Delegate)((HttpContext http) => Text(http, StatusCodes.Status405MethodNotAllowed,
+                "CMP takes POST application/pkixcmp at /.well-known/cmp and /.well-known/cmp/p/<label>."))).ExcludeFromDescription();
         return app;
     }
 

@@ -27,8 +27,8 @@ namespace Gateway.Protocols.Cmp;
 /// transaction id is the client's transactionID scoped to who authenticated it, so nobody can confirm, poll or take
 /// over another client's transaction.
 /// </summary>
-internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, CmpTrustAnchors anchors, IOptions<CmpOptions> options,
-    TimeProvider time, ILogger<CmpService> logger)
+internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, CmpTrustAnchors anchors, CredentialFailureLimiter failures,
+    IOptions<CmpOptions> options, TimeProvider time, ILogger<CmpService> logger)
 {
     private static readonly DerObjectIdentifier OldCertIdControl = CrmfObjectIdentifiers.id_regCtrl_oldCertID;
     private static readonly DerObjectIdentifier ReasonCodeExtension = X509Extensions.ReasonCode;
@@ -38,6 +38,13 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
 
     public async Task<CmpReply> HandleAsync(EnrollmentProfile profile, byte[] der, IPAddress? client)
     {
+        // Every answer to an unauthenticated request costs a signature (or a MAC key derivation) before we know who sent
+        // it: an address whose messages keep failing is refused unread (the per-address count of failed credential checks).
+        if (failures.IsBlocked(client, out var retryAfter))
+        {
+            logger.LogInformation("CMP message from {Client} refused unread: too many failed messages or authentications from this address.", client);
+            return CmpReply.Http(StatusCodes429, "Too many failed CMP messages or authentications from this address; retry later.", retryAfter);
+        }
         PkiMessage message;
         try
         {
@@ -46,6 +53,7 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or InvalidOperationException or NullReferenceException)
         {
+            failures.RecordFailure(client);
             logger.LogInformation("CMP message from {Client} is not a PKIMessage: {Error}", client, ex.Message);
             return Error(new CmpExchange(null, profile), UnknownBodyType(der) is { } type
                 ? new CmpProblem(CmpFailureInfo.BadRequest, $"PKIBody type {type} is not defined by RFC 9810.")
@@ -63,6 +71,7 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
         }
         catch (CmpProblem problem)
         {
+            if (exchange.Authentication is null) failures.RecordFailure(client); // refused before we knew who sent it
             logger.LogInformation("CMP {Body} from {Client} refused ({FailInfo}): {Error}", CmpBodies.Name(exchange.BodyType), client, problem.FailInfo, problem.Message);
             return Error(exchange, problem);
         }
@@ -70,6 +79,7 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             or NullReferenceException)
         {
             // A structure BouncyCastle could not read inside an otherwise well-formed message.
+            if (exchange.Authentication is null) failures.RecordFailure(client);
             logger.LogInformation("CMP {Body} from {Client} is malformed: {Error}", CmpBodies.Name(exchange.BodyType), client, ex.Message);
             return Error(exchange, new CmpProblem(CmpFailureInfo.BadDataFormat, $"The {CmpBodies.Name(exchange.BodyType)} content is malformed."));
         }
@@ -143,7 +153,6 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             if (key.Key is null) throw new CmpProblem(CmpFailureInfo.NotAuthorized, "The credential may not be used: " + key.Check.Reason + ".");
             if (!CmpMac.Verify(algorithm, key.Key, protectedPart, protection, options.Value.MaxMacIterations))
             {
-                port.RecordCredentialFailure(client);
                 throw new CmpProblem(CmpFailureInfo.BadMessageCheck, "The MAC does not verify.");
             }
             return new Authenticated(new CmpAuthentication(new Requester(AuthenticationMethods.SharedSecretMac, credentialId), "mac-" + credentialId,
@@ -158,7 +167,6 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
         var signer = extra[0];
         if (!VerifySignature(algorithm, signer, protectedPart, protection))
         {
-            port.RecordCredentialFailure(client);
             throw new CmpProblem(CmpFailureInfo.BadMessageCheck, "The signature does not verify with the protection certificate.");
         }
         if (exchange.Sender?.TagNo == GeneralName.DirectoryName
@@ -361,6 +369,9 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
                 response = new CertResponse(DerInteger.ValueOf(certReqId), CmpBodies.Waiting(pending.Reason), null, null);
                 logger.LogInformation("CMP {Body} {TransactionId}: waiting ({Reason}).", CmpBodies.Name(exchange.BodyType), Tid(exchange), pending.Reason);
                 break;
+            case RejectedOutcome { Reason: RejectionReason.TransactionIdInUse } inUse:
+                // RFC 9483 §3.5: a transactionID already used for another request is answered with an error message.
+                throw new CmpProblem(CmpFailureInfo.TransactionIdInUse, inUse.Message);
             case RejectedOutcome rejected:
                 response = new CertResponse(DerInteger.ValueOf(certReqId),
                     CmpBodies.Rejection(RejectionMap.CmpFailureInfo(rejected.Reason), $"{rejected.Reason}: {rejected.Message}"), null, null);

@@ -90,8 +90,6 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         return key;
     }
 
-    public void RecordCredentialFailure(System.Net.IPAddress? client) => _credentialFailures.RecordFailure(client);
-
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>
         _grains.GetGrain<ICertificateGrain>(serial).RevokeAsync(reason, actor, invalidityDate);
 

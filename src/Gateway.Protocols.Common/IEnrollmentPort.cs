@@ -57,14 +57,11 @@ public interface IEnrollmentPort
     /// <summary>
     /// The MAC key of enrollment credential <paramref name="credentialId"/> for <paramref name="profile"/> (CMP
     /// password-based MAC; see <see cref="CredentialMacKey"/>), for a front-end that verifies the MAC itself and then
-    /// reports a MAC that did not verify with <see cref="RecordCredentialFailure"/>. An address past
+    /// counts a MAC that did not verify with <see cref="CredentialFailureLimiter"/>. An address past
     /// <see cref="EnrollmentPortOptions.CredentialFailureLimit"/> gets <see cref="CredentialCheckStatus.Throttled"/>, unchecked;
     /// an unknown id counts as a failure.
     /// </summary>
     Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, System.Net.IPAddress? client = null);
-
-    /// <summary>Counts a failed credential proof (a MAC that did not verify) against <paramref name="client"/>.</summary>
-    void RecordCredentialFailure(System.Net.IPAddress? client);
 
     /// <summary>A certificate of this gateway by serial (lowercase hex), or null when there is none (SCEP GetCert, CMP, ACME).</summary>
     Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial);

@@ -18,7 +18,7 @@ public sealed class CmpServiceTests
 {
     private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
 
-    private sealed record Setup(CmpService Service, FakePort Port, TestIdentity Identity, string CredentialId, string Secret);
+    private sealed record Setup(CmpService Service, FakePort Port, TestIdentity Identity, string CredentialId, string Secret, CredentialFailureLimiter Failures);
 
     private static Setup Create(string recorded, Action<CmpOptions>? configure = null, DateTimeOffset? now = null)
     {
@@ -28,9 +28,10 @@ public sealed class CmpServiceTests
         var options = new CmpOptions();
         configure?.Invoke(options);
         var identity = new TestIdentity();
-        var service = new CmpService(port, new CmpResponder(identity), new CmpTrustAnchors(Options.Create(options)), Options.Create(options),
+        var failures = new CredentialFailureLimiter(3, TimeSpan.FromMinutes(5));
+        var service = new CmpService(port, new CmpResponder(identity), new CmpTrustAnchors(Options.Create(options)), failures, Options.Create(options),
             new FixedTime(now ?? Testdata.TimeOf(recorded)), NullLogger<CmpService>.Instance);
-        return new Setup(service, port, identity, id, secret);
+        return new Setup(service, port, identity, id, secret, failures);
     }
 
     private static async Task<PkiMessage> SendAsync(Setup setup, byte[] request)
@@ -349,16 +350,30 @@ public sealed class CmpServiceTests
     }
 
     [Fact]
-    public async Task HandleAsync_transaction_id_reused_for_another_request_gets_the_core_rejection_as_transactionIdInUse()
+    public async Task HandleAsync_transaction_id_reused_for_another_request_is_an_error_message_transactionIdInUse()
     {
         var setup = Create("ir-mac.der");
         setup.Port.Decide = r => new RejectedOutcome(r.EnrollmentKey, RejectionReason.TransactionIdInUse, "another request", []);
 
         var response = await SendAsync(setup, Testdata.Bytes("ir-mac.der"));
 
+        AssertError(response, CmpFailureInfo.TransactionIdInUse);
+        AssertMacProtected(response, setup.Secret);
+    }
+
+    [Fact]
+    public async Task HandleAsync_policy_refusal_comes_back_in_the_ip_status_with_the_rejection_map_failInfo()
+    {
+        var setup = Create("ir-mac.der");
+        setup.Port.Decide = r => new RejectedOutcome(r.EnrollmentKey, RejectionReason.BadName, "device1.test is not allowed", []);
+
+        var response = await SendAsync(setup, Testdata.Bytes("ir-mac.der"));
+
+        Assert.Equal(CmpBodies.Ip, response.Body.Type);
         var status = OnlyResponse(response).Status;
         Assert.Equal((int)PkiStatus.Rejection, status.Status.IntValueExact);
-        Assert.Equal(CmpBodies.FailureBits(CmpFailureInfo.TransactionIdInUse), status.FailInfo.IntValue);
+        Assert.Equal(CmpBodies.FailureBits(CmpFailureInfo.BadCertTemplate), status.FailInfo.IntValue);
+        Assert.Null(OnlyResponse(response).CertifiedKeyPair);
     }
 
     [Theory]
@@ -383,13 +398,29 @@ public sealed class CmpServiceTests
     }
 
     [Fact]
-    public async Task HandleAsync_tampered_mac_counts_as_a_failed_credential_proof()
+    public async Task HandleAsync_address_whose_messages_keep_failing_is_refused_unread_with_429_others_are_not()
+    {
+        var setup = Create("ir-mac.der"); // the limiter allows 3 failures per window
+
+        for (var i = 0; i < 3; i++) AssertError(await SendAsync(setup, Testdata.Bytes("malformed/tampered-mac-ir.der")), CmpFailureInfo.BadMessageCheck);
+        var refused = await setup.Service.HandleAsync(setup.Port.Profile, Testdata.Bytes("ir-mac.der"), Client);
+        var other = await setup.Service.HandleAsync(setup.Port.Profile, Testdata.Bytes("ir-mac.der"), IPAddress.Parse("198.51.100.7"));
+
+        Assert.Null(refused.Message);
+        Assert.Equal(429, refused.HttpStatus);
+        Assert.NotNull(refused.RetryAfter);
+        Assert.NotNull(other.Message);
+        Assert.Single(setup.Port.Enrollments); // only the other address's request was enrolled
+    }
+
+    [Fact]
+    public async Task HandleAsync_undecodable_messages_count_as_failures_of_their_address()
     {
         var setup = Create("ir-mac.der");
 
-        await SendAsync(setup, Testdata.Bytes("malformed/tampered-mac-ir.der"));
+        for (var i = 0; i < 3; i++) AssertError(await SendAsync(setup, Testdata.Bytes("malformed/not-der.der")), CmpFailureInfo.BadDataFormat);
 
-        Assert.Equal(1, setup.Port.CredentialFailures);
+        Assert.True(setup.Failures.IsBlocked(Client, out _));
     }
 
     /// <summary>A request with <paramref name="body"/> in the transaction of <paramref name="like"/>, MAC-protected with the test credential.</summary>

@@ -42,8 +42,6 @@ internal sealed class FakePort : IEnrollmentPort
 
     public List<(string Serial, RevocationReason Reason)> Revoked { get; } = [];
 
-    public int CredentialFailures { get; private set; }
-
     public Dictionary<string, CertificateInfo> Inventory { get; } = new(StringComparer.Ordinal);
 
     public Func<EnrollmentRequest, EnrollmentOutcome>? Decide { get; set; }
@@ -126,8 +124,6 @@ internal sealed class FakePort : IEnrollmentPort
         Task.FromResult(Secrets.TryGetValue(credentialId, out var secret)
             ? new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.Valid, "", 0, null), CredentialSecrets.MacKey(secret))
             : new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null), null));
-
-    public void RecordCredentialFailure(IPAddress? client) => CredentialFailures++;
 
     public Task<CertificateInfo?> GetCertificateAsync(string serial) => Task.FromResult(Inventory.GetValueOrDefault(serial));
 

@@ -79,10 +79,6 @@ internal sealed class FakePort : IEnrollmentPort
     public Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, IPAddress? client = null) =>
         throw new NotSupportedException();
 
-    public void RecordCredentialFailure(IPAddress? client)
-    {
-    }
-
     public Task<EnrollmentOutcome> ConfirmAsync(EnrollmentProtocol protocol, string transactionId, string serial) => throw new NotSupportedException();
 
     public Task<EnrollmentOutcome> RefuseAsync(EnrollmentProtocol protocol, string transactionId, string serial, string reason) => throw new NotSupportedException();
