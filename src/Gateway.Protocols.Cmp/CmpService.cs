@@ -564,8 +564,7 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             }
             else if (type.Equals(CertReqTemplate))
             {
-                // RFC 9483 §4.3.3: an absent value says no template is required; the profile decides names and extensions.
-                answers.Add(new InfoTypeAndValue(CertReqTemplate));
+                answers.Add(new InfoTypeAndValue(CertReqTemplate, RequestTemplate(profile.Summary)));
             }
             else if (type.Equals(CrlStatusList))
             {
@@ -580,6 +579,35 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             }
         }
         return Protect(exchange, new PkiBody(CmpBodies.Genp, new GenRepContent(answers.ToArray())), [], false);
+    }
+
+    private static readonly DerObjectIdentifier AlgIdControl = new("1.3.6.1.5.5.7.5.1.11");
+    private static readonly DerObjectIdentifier RsaKeyLenControl = new("1.3.6.1.5.5.7.5.1.12");
+
+    /// <summary>
+    /// CertReqTemplateContent (RFC 9483 §4.3.3) from the profile: a certTemplate whose subject names each attribute the
+    /// profile requires with an empty value for the client to fill, and keySpec with the profile's preferred key
+    /// (id-regCtrl-algId for EC and Ed25519 keys, id-regCtrl-rsaKeyLen for RSA). The profile decides everything else.
+    /// </summary>
+    internal static Asn1Encodable RequestTemplate(ProfileSummary profile)
+    {
+        var template = new CertTemplateBuilder();
+        if (profile.RequiredSubjectAttributes.Count > 0)
+        {
+            var rdns = profile.RequiredSubjectAttributes
+                .Select(oid => (Asn1Encodable)new DerSet(new DerSequence(new DerObjectIdentifier(oid), new DerUtf8String(""))))
+                .ToArray();
+            template.SetSubject(X509Name.GetInstance(new DerSequence(rdns)));
+        }
+        Org.BouncyCastle.Asn1.Crmf.AttributeTypeAndValue? keySpec = profile.AllowedKeys.FirstOrDefault() switch
+        {
+            { Algorithm: KeyDescription.Ec, Curve: var curve } when Gateway.Pkix.NamedCurves.TryGetOid(curve, out var oid) =>
+                new(AlgIdControl, new AlgorithmIdentifier(Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey, new DerObjectIdentifier(oid))),
+            { Algorithm: KeyDescription.Rsa, SizeBits: var bits } => new(RsaKeyLenControl, DerInteger.ValueOf(bits)),
+            { Algorithm: KeyDescription.Ed25519 } => new(AlgIdControl, new AlgorithmIdentifier(new DerObjectIdentifier("1.3.101.112"))),
+            _ => null,
+        };
+        return keySpec is null ? new DerSequence(template.Build()) : new DerSequence(template.Build(), new DerSequence(keySpec));
     }
 
     // ---- error from the client ----

@@ -280,6 +280,29 @@ public sealed class CmpServiceTests
     }
 
     [Fact]
+    public async Task HandleAsync_genm_for_the_request_template_answers_the_profile_required_names_and_preferred_key()
+    {
+        var setup = Create("genm-cacerts-mac.der");
+        var like = Testdata.Message("genm-cacerts-mac.der");
+        var genm = new PkiBody(CmpBodies.Genm, new GenMsgContent(new InfoTypeAndValue(new DerObjectIdentifier("1.3.6.1.5.5.7.4.19"))));
+
+        var response = await SendAsync(setup, MacRequest(like, genm, setup));
+
+        Assert.Equal(CmpBodies.Genp, response.Body.Type);
+        var answer = GenRepContent.GetInstance(response.Body.Content).ToInfoTypeAndValueArray().Single();
+        Assert.Equal("1.3.6.1.5.5.7.4.19", answer.InfoType.Id);
+        var content = Asn1Sequence.GetInstance(answer.InfoValue);
+        var template = Org.BouncyCastle.Asn1.Crmf.CertTemplate.GetInstance(content[0]);
+        Assert.Equal(["2.5.4.3"], template.Subject.GetOidList().Select(o => o.Id));
+        Assert.Equal("", template.Subject.GetValueList()[0]);
+        var keySpec = Org.BouncyCastle.Asn1.Crmf.AttributeTypeAndValue.GetInstance(Asn1Sequence.GetInstance(content[1])[0]);
+        Assert.Equal("1.3.6.1.5.5.7.5.1.11", keySpec.Type.Id); // id-regCtrl-algId
+        var algorithm = AlgorithmIdentifier.GetInstance(keySpec.Value);
+        Assert.Equal("1.2.840.10045.2.1", algorithm.Algorithm.Id);
+        Assert.Equal("1.2.840.10045.3.1.7", DerObjectIdentifier.GetInstance(algorithm.Parameters).Id); // P-256
+    }
+
+    [Fact]
     public async Task HandleAsync_pending_enrollment_answers_waiting_then_pollRep_then_the_certificate_after_approval()
     {
         var setup = Create("ir-mac.der");

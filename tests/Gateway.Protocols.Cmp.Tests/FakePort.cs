@@ -17,7 +17,8 @@ internal sealed class FakePort : IEnrollmentPort
     {
         Chain = chain;
         Profile = new EnrollmentProfile(new ProfileSummary("network-element", 1, [EnrollmentProtocol.Cmp],
-            [AuthenticationMethods.SharedSecretMac, AuthenticationMethods.Signature], "default", chain, [], [], [], false));
+            [AuthenticationMethods.SharedSecretMac, AuthenticationMethods.Signature], "default", chain,
+            [new KeyDescription(KeyDescription.Ec, 256, "P-256"), new KeyDescription(KeyDescription.Rsa, 2048, null)], ["2.5.4.3"], [], false));
         CaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     }
 
