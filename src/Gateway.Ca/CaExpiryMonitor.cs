@@ -73,7 +73,8 @@ public sealed class CaExpiryMonitor : BackgroundService
     {
         var now = _time.GetUtcNow();
         var warned = 0;
-        foreach (var issuer in _ca.Issuers)
+        // Earlier generations expire by design after a rollover: only the generations that sign are worth a warning.
+        foreach (var issuer in _ca.CurrentIssuers)
         {
             var left = issuer.NotAfter - now;
             if (left > _warning) continue;

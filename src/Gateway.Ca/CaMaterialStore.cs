@@ -22,20 +22,144 @@ internal static class CaMaterialStore
     private const string ImportPrefix = CaOptions.SectionName + ":Import:";
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
 
-    public static (IssuingCa Issuer, byte[] RootDer) Load(CaOptions options, string issuerId, ILogger logger, TimeProvider time)
+    /// <summary>The file naming the current generation of the issuing CA (absent: the first, <c>issuing.crt</c>).</summary>
+    public const string CurrentGenerationFile = "issuing.current";
+
+    /// <summary>What <see cref="Load"/> found: every generation still worth serving, the one that signs, the root.</summary>
+    internal sealed record LoadedCa(IReadOnlyList<IssuingCa> Issuers, IssuingCa Current, byte[] RootDer, bool Managed);
+
+    /// <summary>The id of a generation: the logical id for the first, <c>&lt;id&gt;-g&lt;n&gt;</c> after it.</summary>
+    public static string GenerationId(string issuerId, int generation) => generation == 1 ? issuerId : $"{issuerId}-g{generation}";
+
+    private static string GenerationCertificate(string directory, int generation) =>
+        Path.Combine(directory, generation == 1 ? IssuingCertificateFile : $"issuing-g{generation}.crt");
+
+    private static string GenerationKey(string directory, int generation) =>
+        Path.Combine(directory, generation == 1 ? IssuingKeyFile : $"issuing-g{generation}.key");
+
+    public static LoadedCa Load(CaOptions options, string issuerId, ILogger logger, TimeProvider time)
     {
         if (options.Import.IsConfigured)
         {
-            return options.Import.UsesPkcs12
+            var (imported, importedRoot) = options.Import.UsesPkcs12
                 ? ImportPkcs12(options.Import, issuerId, logger, time)
                 : ImportPem(options.Import, issuerId, logger, time);
+            return new LoadedCa([imported], imported, importedRoot, Managed: false);
         }
 
         string directory = CaPaths.CaDirectory(options);
         SecureFile.CreateDirectory(directory);
         using FileStream _ = SecureFile.AcquireLock(Path.Combine(directory, ".lock"));
         string passphrase = CaPassphrase.Resolve(options, logger);
-        return LoadOrGenerate(options, directory, passphrase, issuerId, logger, time);
+        int current = ReadCurrentGeneration(directory);
+        if (current == 1)
+        {
+            var (issuer, rootDer) = LoadOrGenerate(options, directory, passphrase, issuerId, logger, time);
+            return new LoadedCa([issuer], issuer, rootDer, Managed: true);
+        }
+
+        // Rolled over: the current generation signs; earlier ones whose certificate is still valid keep signing CRLs and OCSP answers.
+        DateTimeOffset now = time.GetUtcNow();
+        using (X509Certificate2 currentCertificate = LoadCertificates(GenerationCertificate(directory, current), CaOptions.DataDirKey)[0])
+        {
+            if (now >= currentCertificate.NotAfter.ToUniversalTime())
+            {
+                logger.LogWarning("The current issuing CA generation {Generation} expired on {NotAfter:u}: rolling over now.", current,
+                    currentCertificate.NotAfter.ToUniversalTime());
+                current = CreateNextGeneration(options, directory, passphrase, current, now, logger);
+            }
+        }
+        var issuers = new List<IssuingCa>();
+        byte[]? root = null;
+        for (int generation = 1; generation <= current; generation++)
+        {
+            var loaded = LoadGeneration(options, directory, passphrase, issuerId, generation, time, skipExpired: generation != current);
+            if (loaded is null) continue;
+            issuers.Add(loaded.Value.Issuer);
+            root = loaded.Value.RootDer;
+        }
+        return new LoadedCa(issuers, issuers[^1], root!, Managed: true);
+    }
+
+    /// <summary>The current generation named in the CA directory (1 when no rollover happened).</summary>
+    internal static int ReadCurrentGeneration(string directory)
+    {
+        string path = Path.Combine(directory, CurrentGenerationFile);
+        if (!File.Exists(path)) return 1;
+        string text = File.ReadAllText(path).Trim();
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int generation) && generation >= 1
+            ? generation
+            : throw new CaConfigurationException(CaOptions.DataDirKey, $"'{path}' must hold the current issuing CA generation (a positive number), not '{text}'.");
+    }
+
+    /// <summary>Loads generation <paramref name="generation"/> from the CA directory; null when <paramref name="skipExpired"/> and it has expired.</summary>
+    internal static (IssuingCa Issuer, byte[] RootDer)? LoadGeneration(
+        CaOptions options, string directory, string passphrase, string issuerId, int generation, TimeProvider time, bool skipExpired)
+    {
+        string crt = GenerationCertificate(directory, generation);
+        if (!File.Exists(crt))
+        {
+            if (skipExpired) return null; // an earlier generation removed by hand once its certificates had expired
+            throw new CaConfigurationException(CaOptions.DataDirKey, $"The issuing CA generation {generation} ('{crt}') is missing.");
+        }
+        X509Certificate2 issuing = LoadCertificates(crt, CaOptions.DataDirKey)[0];
+        if (skipExpired && time.GetUtcNow() >= issuing.NotAfter.ToUniversalTime())
+        {
+            issuing.Dispose();
+            return null;
+        }
+        X509Certificate2 root = LoadCertificates(Path.Combine(directory, RootCertificateFile), CaOptions.DataDirKey)[0];
+        ISigner signer = LoadKey(GenerationKey(directory, generation), issuing, passphrase, CaPassphrase.OptionName, CaOptions.DataDirKey);
+        var (assembled, rootDer) = Assemble(GenerationId(issuerId, generation), issuing, [], root, signer, CaOptions.DataDirKey, $"'{directory}'", time);
+        return (new IssuingCa(assembled.Id, assembled.Certificate, assembled.ChainDer, assembled.Signer, issuerId, generation), rootDer);
+    }
+
+    /// <summary>
+    /// Rolls the issuing CA of a locally managed CA directory over: under the directory's lock, issues the next generation
+    /// (new key, signed by the root) and makes it current. Every node sharing the directory picks it up on its next refresh.
+    /// </summary>
+    /// <exception cref="CaConfigurationException">The CA is imported, or the root key is not in the directory (an offline root).</exception>
+    /// <param name="expectedCurrent">The generation the caller saw as current: when another node rolled over meanwhile, nothing is created.</param>
+    public static int RollOver(CaOptions options, ILogger logger, TimeProvider time, int? expectedCurrent = null)
+    {
+        if (options.Import.IsConfigured)
+        {
+            throw new CaConfigurationException(ImportPrefix.TrimEnd(':'), "An imported issuing CA cannot be rolled over by the gateway: issue its successor with its root and import it.");
+        }
+        string directory = CaPaths.CaDirectory(options);
+        using FileStream _ = SecureFile.AcquireLock(Path.Combine(directory, ".lock"));
+        string passphrase = CaPassphrase.Resolve(options, logger);
+        int current = ReadCurrentGeneration(directory);
+        if (expectedCurrent is { } expected && current != expected)
+        {
+            logger.LogInformation("Issuing CA generation {Generation} is already current (another node rolled over).", current);
+            return current;
+        }
+        return CreateNextGeneration(options, directory, passphrase, current, time.GetUtcNow(), logger);
+    }
+
+    /// <summary>Whether <see cref="RollOver"/> can work here: a locally managed CA with its root key in the directory.</summary>
+    public static bool CanRollOver(CaOptions options) =>
+        !options.Import.IsConfigured && File.Exists(Path.Combine(CaPaths.CaDirectory(options), RootKeyFile));
+
+    private static int CreateNextGeneration(CaOptions options, string directory, string passphrase, int current, DateTimeOffset now, ILogger logger)
+    {
+        string rootKey = Path.Combine(directory, RootKeyFile);
+        if (!File.Exists(rootKey))
+        {
+            throw new CaConfigurationException(CaOptions.DataDirKey,
+                $"The issuing CA cannot be rolled over: '{rootKey}' is not in the CA directory (an offline root). Issue the next issuing CA with the root " +
+                $"offline and place it as 'issuing-g{current + 1}.crt' and '.key' with '{CurrentGenerationFile}' holding {current + 1}.");
+        }
+        int next = current + 1;
+        ReissueIssuing(options, Path.Combine(directory, RootCertificateFile), rootKey, GenerationCertificate(directory, next), GenerationKey(directory, next),
+            passphrase, now, logger);
+        // The pointer is written last and atomically: a node that reads it finds the new generation's files complete.
+        string pointer = Path.Combine(directory, CurrentGenerationFile);
+        SecureFile.WriteAllText(pointer + ".tmp", next.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        File.Move(pointer + ".tmp", pointer, overwrite: true);
+        logger.LogWarning("Issuing CA rolled over to generation {Generation}; earlier generations keep serving CRLs and OCSP until they expire.", next);
+        return next;
     }
 
     private static (IssuingCa, byte[]) LoadOrGenerate(

@@ -55,6 +55,17 @@ public sealed class CaOptions
     public TimeSpan ExpiryWarning { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
+    /// How long before the current issuing CA's notAfter the gateway rolls over to a new one (new key and id, signed by
+    /// the root; the old one keeps serving CRLs and OCSP until it expires). Needs the root key in the CA directory.
+    /// Default 90 days (longer than any profile's default validity, so no certificate is cut short); 1 day to 3650 days,
+    /// and shorter than the issuing CA's lifetime.
+    /// </summary>
+    public TimeSpan RolloverBefore { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often each node checks whether a rollover is due and picks up one another node made (default 1 min; 1 s to 1 d).</summary>
+    public TimeSpan RolloverCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The URL relying parties reach the gateway at, e.g. <c>https://pki.example.com</c>: issued certificates point to
     /// <c>&lt;base&gt;/crl/&lt;issuer&gt;.crl</c>, <c>&lt;base&gt;/ocsp</c> and <c>&lt;base&gt;/ca/&lt;issuer&gt;.crt</c>.
     /// Bound from <c>Gateway:PublicBaseUrl</c>; unset: the first <c>http://</c> URL the server listens on.

@@ -47,6 +47,21 @@ internal sealed class CaOptionsValidator : IValidateOptions<CaOptions>
             errors.Add($"{Prefix}{nameof(CaOptions.ExpiryWarning)} {options.ExpiryWarning} is not between 1.00:00:00 and 3650.00:00:00.");
         }
 
+        if (options.RolloverBefore < TimeSpan.FromDays(1) || options.RolloverBefore > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"{Prefix}{nameof(CaOptions.RolloverBefore)} {options.RolloverBefore} is not between 1.00:00:00 and 3650.00:00:00.");
+        }
+        else if (options.RolloverBefore >= TimeSpan.FromDays(365.0 * options.IssuingLifetimeYears) - TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Prefix}{nameof(CaOptions.RolloverBefore)} {options.RolloverBefore} must be shorter than the issuing CA's lifetime " +
+                $"({Prefix}{nameof(CaOptions.IssuingLifetimeYears)} = {options.IssuingLifetimeYears}), or every new issuing CA would be due at once.");
+        }
+
+        if (options.RolloverCheckInterval < TimeSpan.FromSeconds(1) || options.RolloverCheckInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Prefix}{nameof(CaOptions.RolloverCheckInterval)} {options.RolloverCheckInterval} is not between 00:00:01 and 1.00:00:00.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && DescribeBaseUrlProblem(options.PublicBaseUrl) is { } problem)
         {
             errors.Add($"{CaOptions.PublicBaseUrlKey} '{options.PublicBaseUrl}' {problem}.");

@@ -58,6 +58,8 @@ public static class CaServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CaExpiryMonitor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaExpiryMonitor>(sp => sp.GetRequiredService<CaExpiryMonitor>()));
+        services.TryAddSingleton<CaRolloverService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CaRolloverService>(sp => sp.GetRequiredService<CaRolloverService>()));
         return services;
     }
 }

@@ -165,7 +165,8 @@ internal static class CertificateEncoder
             NotBefore: notBefore,
             NotAfter: notAfter,
             Sha256Fingerprint: Convert.ToHexStringLower(SHA256.HashData(der)),
-            CutFromNotAfter: TruncateToSeconds(template.NotAfter) > notAfter ? template.NotAfter : null);
+            CutFromNotAfter: TruncateToSeconds(template.NotAfter) > notAfter ? template.NotAfter : null,
+            IssuerId: issuer.Id);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public static class GatewayCertificates
     public static IssuedCertificate Issue(ICertificateAuthority ca, IGatewayCertificateRecorder recorder, CertificateTemplate template, string role)
     {
         var issued = ca.Issue(template);
-        recorder.Record(issued, role, template.IssuerId);
+        recorder.Record(issued, role, issued.IssuerId is { Length: > 0 } generation ? generation : template.IssuerId);
         return issued;
     }
 }

@@ -8,20 +8,51 @@ namespace Gateway.Ca;
 /// </summary>
 public interface ICertificateAuthority
 {
-    /// <summary>The id of the issuer used when a template names none: <c>"default"</c>.</summary>
+    /// <summary>
+    /// The id of the issuer that signs when a template names none: the current generation of <c>default</c>
+    /// (<c>default</c> itself until the first rollover, then <c>default-g2</c>, ...).
+    /// </summary>
     string DefaultIssuerId { get; }
 
-    /// <summary>Returns the issuer with this id (null or empty: the default issuer).</summary>
+    /// <summary>
+    /// The issuer generation with exactly this id (null or empty: <c>default</c>, the first generation): for a CRL, an
+    /// OCSP answer or the chain of a certificate it signed.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No issuer has this id.</exception>
     IssuingCa GetIssuer(string issuerId);
 
+    /// <summary>
+    /// The generation that signs for <paramref name="issuerId"/> now: the current generation of the logical issuer a
+    /// profile names (or of the logical issuer of a generation's id). <see cref="Issue"/> signs with it.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No issuer has this id.</exception>
+    IssuingCa GetCurrentIssuer(string issuerId);
+
+    /// <summary>Every generation still served (the current ones and earlier ones whose certificates may still be valid).</summary>
     IReadOnlyCollection<IssuingCa> Issuers { get; }
+
+    /// <summary>The current generation of each logical issuer.</summary>
+    IReadOnlyCollection<IssuingCa> CurrentIssuers { get; }
+
+    /// <summary>Whether <see cref="RollOver"/> can issue a successor here (material managed in the CA directory with its root key).</summary>
+    bool CanRollOver { get; }
+
+    /// <summary>Issues the next generation of <paramref name="issuerId"/> (new key, signed by the root) and makes it current.</summary>
+    /// <exception cref="CaConfigurationException">No root key, or material not managed by the gateway.</exception>
+    IssuingCa RollOver(string issuerId);
+
+    /// <summary>Loads generations another node added to the shared CA directory; true when the set changed.</summary>
+    bool Refresh();
+
+    /// <summary>Raised after the set of generations changed (a rollover here or seen from another node).</summary>
+    event Action? IssuersChanged;
 
     /// <summary>DER of the root certificate the issuers chain to.</summary>
     byte[] RootCertificateDer { get; }
 
     /// <summary>
-    /// Signs <paramref name="template"/> with the issuer it names (empty: the default issuer). Synchronous and thread-safe.
+    /// Signs <paramref name="template"/> with the current generation of the issuer it names (empty: the default issuer);
+    /// <see cref="IssuedCertificate.IssuerId"/> says which generation. Synchronous and thread-safe.
     /// </summary>
     /// <exception cref="ArgumentException">The template is malformed (SPKI, subject, names, OIDs, extensions, validity).</exception>
     /// <exception cref="KeyNotFoundException">The template names an unknown issuer.</exception>

@@ -10,6 +10,8 @@ namespace Gateway.Ca;
 /// <param name="NotAfter">Validity end as encoded (seconds precision, clipped to the issuer's).</param>
 /// <param name="Sha256Fingerprint">Lowercase hex SHA-256 of <paramref name="Der"/>.</param>
 /// <param name="CutFromNotAfter">The notAfter the template asked for when the issuing CA's own notAfter cut it short; null when not cut.</param>
+/// <param name="IssuerId">The id of the issuing CA generation that signed it (<c>default</c>, <c>default-g2</c>, ...): what its
+/// events record, so its CRL and OCSP answers come from that generation.</param>
 public sealed record IssuedCertificate(
     string Serial,
     byte[] Der,
@@ -19,4 +21,5 @@ public sealed record IssuedCertificate(
     DateTimeOffset NotBefore,
     DateTimeOffset NotAfter,
     string Sha256Fingerprint,
-    DateTimeOffset? CutFromNotAfter = null);
+    DateTimeOffset? CutFromNotAfter = null,
+    string IssuerId = "");

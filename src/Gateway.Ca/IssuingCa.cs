@@ -14,7 +14,9 @@ public sealed class IssuingCa
     /// <param name="certificate">The issuing CA certificate; only its public part is kept.</param>
     /// <param name="chainDer">The issuing CA certificate first, then its issuers up to and including the root.</param>
     /// <param name="signer">Signs with the issuing CA's key; its public key must be the certificate's.</param>
-    public IssuingCa(string id, X509Certificate2 certificate, IReadOnlyList<byte[]> chainDer, ISigner signer)
+    /// <param name="logicalId">The issuer id profiles name, whose current generation signs (null: <paramref name="id"/>).</param>
+    /// <param name="generation">1 for the first issuing CA of <paramref name="logicalId"/>, 2 for the one that replaced it, ...</param>
+    public IssuingCa(string id, X509Certificate2 certificate, IReadOnlyList<byte[]> chainDer, ISigner signer, string? logicalId = null, int generation = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -33,6 +35,8 @@ public sealed class IssuingCa
         }
 
         Id = id;
+        LogicalId = logicalId ?? id;
+        Generation = generation;
         Certificate = X509CertificateLoader.LoadCertificate(certificate.RawData);
         ChainDer = chainDer.Select(c => (byte[])c.Clone()).ToArray().AsReadOnly();
         SubjectName = Certificate.Subject;
@@ -48,7 +52,13 @@ public sealed class IssuingCa
         PublicKeyBits = Certificate.PublicKey.EncodedKeyValue.RawData;
     }
 
+    /// <summary>This generation's id: <c>default</c> for the first, <c>default-g2</c>, <c>default-g3</c>, ... after rollovers.</summary>
     public string Id { get; }
+
+    /// <summary>The issuer id profiles name; its current generation signs new certificates.</summary>
+    public string LogicalId { get; }
+
+    public int Generation { get; }
 
     /// <summary>The issuing CA certificate, without private key.</summary>
     public X509Certificate2 Certificate { get; }

@@ -40,8 +40,8 @@ public sealed class OcspResponseSigner
     private readonly OcspOptions _options;
     private readonly ILogger<OcspResponseSigner> _logger;
     private readonly TimeProvider _time;
-    private readonly IReadOnlyList<IssuerIdentity> _identities;
-    private readonly Dictionary<string, Slot> _slots;
+    private volatile IReadOnlyList<IssuerIdentity> _identities;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Slot> _slots;
 
     public OcspResponseSigner(ICertificateAuthority ca, IGatewayCertificateRecorder recorder, IOptions<OcspOptions> options, ILogger<OcspResponseSigner> logger, TimeProvider time)
     {
@@ -55,7 +55,15 @@ public sealed class OcspResponseSigner
         _logger = logger;
         _time = time;
         _identities = ca.Issuers.SelectMany(IssuerIdentity.For).ToArray();
-        _slots = ca.Issuers.ToDictionary(i => i.Id, _ => new Slot(), StringComparer.Ordinal);
+        _slots = new(ca.Issuers.ToDictionary(i => i.Id, _ => new Slot(), StringComparer.Ordinal), StringComparer.Ordinal);
+        ca.IssuersChanged += OnIssuersChanged;
+    }
+
+    /// <summary>A rollover added a generation: answer for it too (earlier generations keep their responders).</summary>
+    private void OnIssuersChanged()
+    {
+        foreach (var issuer in _ca.Issuers) _slots.TryAdd(issuer.Id, new Slot());
+        _identities = _ca.Issuers.SelectMany(IssuerIdentity.For).ToArray();
     }
 
     /// <summary>Whether <paramref name="oid"/> is a CertID hash algorithm this responder accepts, and its output length.</summary>
@@ -333,7 +341,8 @@ public sealed class OcspResponseSigner
             KeyUsage: (int)X509KeyUsageFlags.DigitalSignature,
             ExtendedKeyUsages: [Oids.OcspSigning],
             CertificatePolicies: [],
-            AdditionalExtensions: [new ExtensionData(Oids.OcspNoCheck, false, [0x05, 0x00])]);
+            AdditionalExtensions: [new ExtensionData(Oids.OcspNoCheck, false, [0x05, 0x00])],
+            ExactIssuer: true); // each generation certifies its own responder, also after a rollover
         IssuedCertificate issued = GatewayCertificates.Issue(_ca, _recorder, template, GatewayCertificates.OcspResponder);
 
         using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued.Der);

@@ -154,8 +154,18 @@ public sealed class RsaProtocolIdentity : IProtocolIdentity, IDisposable
         }
     }
 
-    private bool IssuedByCurrentIssuer(X509Certificate2 certificate) =>
-        certificate.IssuerName.RawData.AsSpan().SequenceEqual(_ca.GetIssuer(_ca.DefaultIssuerId).Certificate.SubjectName.RawData);
+    /// <summary>Issued by one of the CA's generations still served (a rollover does not replace an identity before its renewal time).</summary>
+    private bool IssuedByCurrentIssuer(X509Certificate2 certificate)
+    {
+        var aki = certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;
+        foreach (var issuer in _ca.Issuers)
+        {
+            if (!issuer.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData)) continue;
+            var ski = issuer.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifierBytes;
+            if (aki is null || ski is null || aki.Value.Span.SequenceEqual(ski.Value.Span)) return true;
+        }
+        return false;
+    }
 
     private static DateTimeOffset RenewAt(X509Certificate2 certificate) => RenewingTlsCertificate.RenewAt(certificate);
 }

@@ -2,7 +2,9 @@ namespace Gateway.Contracts;
 
 /// <summary>
 /// What a protocol front-end may know of a profile before enrolling: who may use it, the CA chain it issues under
-/// (issuing CA first, root last, DER) and what it asks of a request.
+/// (issuing CA first, root last, DER) and what it asks of a request. <see cref="IssuerId"/> and the chain are those of
+/// the issuer's current generation; <see cref="EarlierIssuerCertificates"/> are the earlier generations still serving
+/// (DER), whose certificates still authenticate their holders (renewal after a CA rollover).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.ProfileSummary")]
 public sealed record ProfileSummary(
@@ -16,7 +18,8 @@ public sealed record ProfileSummary(
     [property: Id(7)] IReadOnlyList<string> RequiredSubjectAttributes,
     [property: Id(8)] IReadOnlyList<string> ExtendedKeyUsages,
     [property: Id(9)] bool RequiresManualApproval,
-    [property: Id(10)] IReadOnlyList<string>? AcceptsCertificatesFromProfiles = null)
+    [property: Id(10)] IReadOnlyList<string>? AcceptsCertificatesFromProfiles = null,
+    [property: Id(11)] IReadOnlyList<byte[]>? EarlierIssuerCertificates = null)
 {
     /// <summary>
     /// Other profiles whose gateway-issued client certificates authenticate enrollments in this one

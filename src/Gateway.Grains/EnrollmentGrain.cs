@@ -299,7 +299,7 @@ internal sealed partial class EnrollmentGrain(
                 var issued = ca.Issue(template);
                 var certificateIssued = new CertificateIssued(issued.Serial, id, profileName, ProtocolName(input.Protocol),
                     input.Requester.ToString(), issued.Subject, input.SubjectAltNames.Select(s => s.ToString()).ToArray(),
-                    template.IssuerId, issued.Issuer, issued.NotBefore, issued.NotAfter, issued.Sha256Fingerprint, issued.Der, renewalOf, now,
+                    issued.IssuerId is { Length: > 0 } generation ? generation : template.IssuerId, issued.Issuer, issued.NotBefore, issued.NotAfter, issued.Sha256Fingerprint, issued.Der, renewalOf, now,
                     verdict.SpkiSha256, issued.CutFromNotAfter);
                 if (issued.CutFromNotAfter is { } granted)
                 {

@@ -22,6 +22,10 @@ public sealed class EnrollmentProfile
             if (i == summary.ChainDer.Count - 1) anchors.Add(certificate);
             else intermediates.Add(certificate);
         }
+        foreach (var earlier in summary.EarlierIssuerCertificates ?? [])
+        {
+            intermediates.Add(X509CertificateLoader.LoadCertificate(earlier)); // a certificate from before a CA rollover still chains
+        }
         GatewayAnchors = anchors;
         GatewayIntermediates = intermediates;
     }
@@ -41,7 +45,7 @@ public sealed class EnrollmentProfile
     /// <summary>The gateway's root, as the anchor of its own client certificates.</summary>
     public X509Certificate2Collection GatewayAnchors { get; }
 
-    /// <summary>The gateway's issuing CA(s).</summary>
+    /// <summary>The gateway's issuing CA(s): the current generation and earlier ones still served.</summary>
     public X509Certificate2Collection GatewayIntermediates { get; }
 
     /// <summary>Whether a gateway certificate issued under <paramref name="profile"/> may authenticate an enrollment here (own profile or <c>acceptsCertificatesFrom</c>).</summary>

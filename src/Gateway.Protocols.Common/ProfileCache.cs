@@ -35,7 +35,8 @@ internal sealed class ProfileCache(Func<string, Task<ProfileSummary?>> lookup, T
     }
 
     private static bool Same(ProfileSummary a, ProfileSummary b) =>
-        a.Name == b.Name && a.Version == b.Version && a.ChainDer.Count == b.ChainDer.Count
+        a.Name == b.Name && a.Version == b.Version && a.IssuerId == b.IssuerId && a.ChainDer.Count == b.ChainDer.Count
+        && (a.EarlierIssuerCertificates?.Count ?? 0) == (b.EarlierIssuerCertificates?.Count ?? 0)
         && a.ChainDer.Zip(b.ChainDer).All(p => p.First.AsSpan().SequenceEqual(p.Second));
 
     private void Evict(DateTimeOffset now)

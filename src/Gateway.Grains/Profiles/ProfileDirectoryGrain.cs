@@ -13,9 +13,15 @@ internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICer
     {
         if (!catalog.Current.TryGet(name, out var profile)) return Task.FromResult<ProfileSummary?>(null);
         IReadOnlyList<byte[]> chain;
+        string issuerId = profile.Issuer;
+        byte[][] earlier = [];
         try
         {
-            chain = ca.GetIssuer(profile.Issuer).ChainDer;
+            // The current generation signs; earlier ones still served vouch for the certificates they signed.
+            var current = ca.GetCurrentIssuer(profile.Issuer);
+            chain = current.ChainDer;
+            issuerId = current.Id;
+            earlier = [.. ca.Issuers.Where(i => i.LogicalId == current.LogicalId && i.Id != current.Id).Select(i => i.ChainDer[0])];
         }
         catch (KeyNotFoundException)
         {
@@ -23,7 +29,7 @@ internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICer
         }
         var requirements = profile.Requirements;
         return Task.FromResult<ProfileSummary?>(new ProfileSummary(profile.Name, profile.Version, profile.Protocols, profile.AuthenticationMethods,
-            profile.Issuer, chain, requirements.AllowedKeys, requirements.RequiredSubjectAttributes, requirements.ExtendedKeyUsages,
-            profile.RequiresManualApproval, profile.AcceptsCertificatesFrom));
+            issuerId, chain, requirements.AllowedKeys, requirements.RequiredSubjectAttributes, requirements.ExtendedKeyUsages,
+            profile.RequiresManualApproval, profile.AcceptsCertificatesFrom, earlier.Length == 0 ? null : earlier));
     }
 }

@@ -124,7 +124,7 @@ internal sealed class CrlGrain(
             for (var attempt = 1; ; attempt++)
             {
                 var now = time.GetUtcNow();
-                var rows = await queries.GetRevokedAsync(_issuerId, _issuerId == ca.DefaultIssuerId, now);
+                var rows = await queries.GetRevokedAsync(_issuerId, _issuerId == CertificateAuthority.DefaultIssuer, now);
                 var entries = rows.Select(r => new CrlEntry(
                     Convert.FromHexString(r.Serial),
                     r.RevokedAt ?? now,

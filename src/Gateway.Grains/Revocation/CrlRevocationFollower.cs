@@ -87,11 +87,11 @@ internal sealed class CrlRevocationFollower : BackgroundService
         try
         {
             var row = await _queries.GetStatusAsync(serial, cancellationToken).ConfigureAwait(false);
-            return row?.IssuerId is { Length: > 0 } issuer ? issuer : _ca.DefaultIssuerId;
+            return row?.IssuerId is { Length: > 0 } issuer ? issuer : CertificateAuthority.DefaultIssuer;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not read the issuer of revoked certificate {Serial}; asking the default issuer's CRL", serial);
+            _logger.LogWarning(ex, "Could not read the issuer of revoked certificate {Serial}; asking the current default issuer's CRL", serial);
             return _ca.DefaultIssuerId;
         }
     }

@@ -167,7 +167,7 @@ public sealed class OcspResponseCache
     private OcspCertificateStatus StatusOf(CertificateStatusRow? row, string issuerId)
     {
         if (row is null) return OcspCertificateStatus.Unknown;
-        var rowIssuer = string.IsNullOrEmpty(row.IssuerId) ? _ca.DefaultIssuerId : row.IssuerId;
+        var rowIssuer = string.IsNullOrEmpty(row.IssuerId) ? CertificateAuthority.DefaultIssuer : row.IssuerId; // rows older than issuer ids: the first generation
         if (!string.Equals(rowIssuer, issuerId, StringComparison.Ordinal)) return OcspCertificateStatus.Unknown;
         if (row.Status is not ("Revoked" or "OnHold")) return OcspCertificateStatus.Good;
 
