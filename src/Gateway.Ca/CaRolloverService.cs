@@ -55,7 +55,7 @@ public sealed class CaRolloverService(ICertificateAuthority ca, IOptions<CaOptio
         foreach (var current in ca.CurrentIssuers.ToArray())
         {
             if (current.NotAfter - now > before) continue;
-            var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.RootCertificateDer);
+            using var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.RootCertificateDer);
             var rootNotAfter = new DateTimeOffset(root.NotAfter.ToUniversalTime());
             if (!ca.CanRollOver || rootNotAfter - now <= before)
             {

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Gateway.Ca;
+using Gateway.Contracts;
+using Gateway.Protocols.Common;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Server.Tests;
+
+/// <summary>
+/// An issuing CA rollover on a running gateway (issue 14, item 7): new enrollments are signed by the new generation and
+/// point to its CRL; certificates of the first generation keep answering OCSP, land in the first generation's CRL when
+/// revoked, and still authenticate their holders' renewals. Its own host, so the shared one keeps its CA.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class CaRolloverGatewayTests : IDisposable
+{
+    private const string Key = "rollover-key-0123456789";
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "gateway-rollover-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string cn)
+    {
+        using var response = await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile = "network-element", csr = Csrs.P256(cn, cn) });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var json = JsonDocument.Parse(body).RootElement;
+        return (json.GetProperty("serial").GetString()!, X509Certificate2.CreateFromPem(json.GetProperty("certificate").GetString()));
+    }
+
+    private static async Task<string> OcspStatusAsync(HttpClient http, byte[] issuerDer, string serial)
+    {
+        var issuer = new Org.BouncyCastle.X509.X509Certificate(issuerDer);
+        var generator = new Org.BouncyCastle.Ocsp.OcspReqGenerator();
+        generator.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.Oiw.OiwObjectIdentifiers.IdSha1, Org.BouncyCastle.Asn1.DerNull.Instance),
+            issuer, new Org.BouncyCastle.Math.BigInteger(serial, 16)));
+        using var content = new ByteArrayContent(generator.Generate().GetEncoded());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
+        using var response = await http.PostAsync("/ocsp", content);
+        var basic = (Org.BouncyCastle.Ocsp.BasicOcspResp)new Org.BouncyCastle.Ocsp.OcspResp(await response.Content.ReadAsByteArrayAsync()).GetResponseObject();
+        var responder = basic.GetCerts()[0];
+        Assert.True(basic.Verify(responder.GetPublicKey()));
+        responder.Verify(issuer.GetPublicKey()); // answered by that generation's own responder
+        return basic.Responses[0].GetCertStatus() switch
+        {
+            null => "good",
+            Org.BouncyCastle.Ocsp.RevokedStatus => "revoked",
+            _ => "unknown",
+        };
+    }
+
+    private static async Task<IReadOnlyList<string>> CrlSerialsAsync(HttpClient http, string issuerId, byte[] issuerDer)
+    {
+        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(await http.GetByteArrayAsync($"/crl/{issuerId}.crl"));
+        crl.Verify(new Org.BouncyCastle.X509.X509Certificate(issuerDer).GetPublicKey());
+        var entries = crl.GetRevokedCertificates();
+        return entries is null ? [] : [.. entries.Select(e => e.SerialNumber.ToString(16))];
+    }
+
+    [Fact]
+    public async Task After_a_rollover_new_certificates_come_from_the_new_generation_and_old_ones_keep_ocsp_crl_and_renewal()
+    {
+        var app = await GatewayApp.BuildAsync([
+            $"--Gateway:DataDir={_dataDir}",
+            "--urls=http://127.0.0.1:0",
+            $"--Gateway:Cluster:SiloPort={GatewayFixture.FreePort()}",
+            $"--Gateway:Cluster:GatewayPort={GatewayFixture.FreePort()}",
+            $"--Gateway:Policies:Path={Path.Combine(GatewayFixture.RepoRoot(), "policies")}",
+            $"--Gateway:Admin:BootstrapApiKey={Key}",
+            "--Gateway:Crl:Debounce=00:00:00.050",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+            using var http = new HttpClient { BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal))) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            var ca = app.Services.GetRequiredService<ICertificateAuthority>();
+            var first = await EnrollAsync(http, "before-rollover.test");
+            var firstIssuer = await http.GetByteArrayAsync("/ca/default.crt");
+
+            var next = ca.RollOver("default");
+
+            // New enrollments: signed by the new generation, pointing to its CRL and caIssuers, chain served at /ca/chain.pem.
+            Assert.Equal("default-g2", next.Id);
+            var second = await EnrollAsync(http, "after-rollover.test");
+            for (var attempt = 0; attempt < 50; attempt++) // the front-ends' profile cache sees the new chain within its TTL
+            {
+                if (attempt > 0) second = await EnrollAsync(http, $"after-rollover-{attempt}.test");
+                if (second.Certificate.IssuerName.RawData.AsSpan().SequenceEqual(next.Certificate.SubjectName.RawData)
+                    && second.Certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.Span
+                        .SequenceEqual(next.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.Span))
+                {
+                    break;
+                }
+            }
+            Assert.Contains("/crl/default-g2.crl", second.Certificate.Extensions["2.5.29.31"]!.Format(false));
+            var stored = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/certificates/{second.Serial}")).RootElement;
+            Assert.Contains("Issuing", stored.GetProperty("issuer").GetString());
+            Assert.Equal(next.ChainDer[0], await http.GetByteArrayAsync("/ca/default-g2.crt"));
+            Assert.Contains(Convert.ToBase64String(next.ChainDer[0])[..40], (await http.GetStringAsync("/ca/chain.pem")).Replace("\n", ""));
+
+            // Both answer OCSP, each through its own generation.
+            Assert.Equal("good", await OcspStatusAsync(http, firstIssuer, first.Serial));
+            Assert.Equal("good", await OcspStatusAsync(http, next.ChainDer[0], second.Serial));
+
+            // A first-generation certificate still authenticates its holder's renewal (EST simplereenroll, CMP kur, SCEP).
+            var port = app.Services.GetRequiredService<IEnrollmentPort>();
+            var profile = (await port.ResolveProfileAsync(EnrollmentProtocol.Admin, "network-element"))!;
+            var check = await port.VerifyClientCertificateAsync(profile, first.Certificate, ClientCertificateUse.Renewal, [], []);
+            Assert.True(check.Authenticated, check.Message);
+
+            // Revoked, it lands in the first generation's CRL (not the new one's) and OCSP says revoked.
+            using var revoke = await http.PostAsJsonAsync($"/api/v1/certificates/{first.Serial}/revoke", new { reason = "superseded" });
+            Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+            Assert.Equal("revoked", await OcspStatusAsync(http, firstIssuer, first.Serial));
+            IReadOnlyList<string> listed = [];
+            for (var attempt = 0; attempt < 100 && !listed.Contains(first.Serial.TrimStart('0')); attempt++)
+            {
+                await Task.Delay(100);
+                listed = await CrlSerialsAsync(http, "default", firstIssuer);
+            }
+            Assert.Contains(first.Serial.TrimStart('0'), listed);
+            Assert.DoesNotContain(first.Serial.TrimStart('0'), await CrlSerialsAsync(http, "default-g2", next.ChainDer[0]));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
