@@ -70,6 +70,7 @@ public static class AdminServiceCollectionExtensions
         api.MapProfileEndpoints();
         api.MapCredentialEndpoints();
         api.MapClusterEndpoints();
+        api.MapCaAdminEndpoints();
         api.MapAuditEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;

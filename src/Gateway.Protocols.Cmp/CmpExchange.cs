@@ -50,16 +50,28 @@ internal sealed class CmpExchange(PkiMessage? request, Common.EnrollmentProfile 
     /// <summary>The enrollment's transaction id: the client's transactionID (hex) in the scope of whoever authenticated it.</summary>
     public string TransactionKey => Authentication!.Scope + ":" + Convert.ToHexStringLower(TransactionId!);
 
-    /// <summary>The extraCerts as certificates (the first is the protection certificate when signature-protected).</summary>
+    /// <summary>
+    /// The extraCerts as certificates (the first is the protection certificate when signature-protected), read from the
+    /// raw [1] field: BouncyCastle's CMPCertificate refuses v1 certificates, which some device certificates still are.
+    /// </summary>
     public IReadOnlyList<X509Certificate2> ExtraCerts()
     {
-        var extra = Request?.GetExtraCerts();
-        if (extra is null) return [];
-        var list = new List<X509Certificate2>(extra.Length);
-        foreach (var c in extra)
+        if (Request is null) return [];
+        var list = new List<X509Certificate2>();
+        foreach (var element in Asn1Sequence.GetInstance(Request.ToAsn1Object()))
         {
-            if (c.X509v3PKCert is not { } x) throw new CmpProblem(Common.CmpFailureInfo.BadDataFormat, "extraCerts holds something other than an X.509 certificate.");
-            list.Add(X509CertificateLoader.LoadCertificate(x.GetEncoded(Asn1Encodable.Der)));
+            if (element is not Asn1TaggedObject { TagNo: 1 } tagged) continue;
+            foreach (var certificate in Asn1Sequence.GetInstance(tagged.GetExplicitBaseObject()))
+            {
+                try
+                {
+                    list.Add(X509CertificateLoader.LoadCertificate(certificate.GetEncoded(Asn1Encodable.Der)));
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    throw new CmpProblem(Common.CmpFailureInfo.BadDataFormat, "extraCerts holds something other than an X.509 certificate.");
+                }
+            }
         }
         return list;
     }

@@ -203,6 +203,30 @@ public sealed class CmpInteropTests(InteropFixture fx)
     }
 
     [Fact]
+    public async Task Openssl_cmp_ir_signed_with_a_manufacturer_certificate_the_profile_trusts_enrolls_and_others_are_refused()
+    {
+        var dir = fx.NewWorkDir("cmp-idevid");
+        var (idevid, idevidKey) = fx.ManufacturerDevice(dir, "rbs-7777");
+        var server = $"{Cmp}/p/cmp-idevid-element";
+
+        var log = OpensslCmp(dir, server, "-cmd", "ir", "-cert", idevid, "-key", idevidKey, "-trusted", fx.RootPem,
+            "-newkey", NewKey(dir, "ldevid.key"), "-subject", "/CN=rbs-7777", "-certout", "ldevid.pem");
+
+        Assert.Contains("received IP", log);
+        AssertVerifies(dir, "ldevid.pem");
+        var stored = await StoredAsync(Serial(dir, "ldevid.pem"));
+        Assert.Equal("cmp-idevid-element", stored.GetProperty("profile").GetString());
+        Assert.StartsWith("manufacturer-certificate:", stored.GetProperty("requester").GetString());
+
+        // The default CMP profile does not trust that manufacturer: the same device is refused (signerNotTrusted), nothing issued.
+        var refused = Tools.Run(dir, "openssl", "cmp", "-server", Cmp, "-cmd", "ir", "-cert", idevid, "-key", idevidKey, "-trusted", fx.RootPem,
+            "-newkey", NewKey(dir, "other.key"), "-subject", "/CN=rbs-7777.test", "-certout", "other.pem");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("signerNotTrusted", refused.Output);
+        Assert.False(File.Exists(Path.Combine(dir, "other.pem")));
+    }
+
+    [Fact]
     public void Cmp_answers_a_truncated_message_with_a_signed_error_message_not_an_http_error()
     {
         var dir = fx.NewWorkDir("cmp-malformed");

@@ -33,6 +33,7 @@ public sealed class InteropFixture : IAsyncLifetime
             new Dictionary<string, string> { ["Gateway__Admin__BootstrapApiKey"] = AdminKey },
             [
                 $"--Gateway:Est:TrustAnchors:0={ManufacturerCaPem}",
+                $"--Gateway:Cmp:ProfileTrustAnchors:cmp-idevid-element:0={ManufacturerCaPem}",
                 $"--Gateway:Policies:Path={PoliciesDir}",
                 $"--Gateway:Est:Labels:{ManualLabel}=est-manual-device",
                 // Every test client is 127.0.0.1 and several tests send wrong secrets on purpose: EstCredentialGuessingTests tests the limit.

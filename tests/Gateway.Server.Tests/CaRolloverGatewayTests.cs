@@ -93,7 +93,14 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var first = await EnrollAsync(http, "before-rollover.test");
             var firstIssuer = await http.GetByteArrayAsync("/ca/default.crt");
 
-            var next = ca.RollOver("default");
+            // On demand through the admin API (the schedule does the same before expiry).
+            using (var rolled = await http.PostAsync("/api/v1/ca/rollover", null))
+            {
+                var status = JsonDocument.Parse(await rolled.Content.ReadAsStringAsync()).RootElement;
+                Assert.True(rolled.StatusCode == HttpStatusCode.OK, status.ToString());
+                Assert.Equal("default-g2", status.GetProperty("current").GetString());
+            }
+            var next = ca.GetIssuer("default-g2");
 
             // New enrollments: signed by the new generation, pointing to its CRL and caIssuers, chain served at /ca/chain.pem.
             Assert.Equal("default-g2", next.Id);
@@ -136,6 +143,21 @@ public sealed class CaRolloverGatewayTests : IDisposable
             }
             Assert.Contains(first.Serial.TrimStart('0'), listed);
             Assert.DoesNotContain(first.Serial.TrimStart('0'), await CrlSerialsAsync(http, "default-g2", next.ChainDer[0]));
+
+            // The admin API lists both generations; without the root key a rollover is refused, saying why; each attempt is audited.
+            var listed2 = JsonDocument.Parse(await http.GetStringAsync("/api/v1/ca")).RootElement;
+            Assert.Equal(["default", "default-g2"], listed2.GetProperty("generations").EnumerateArray().Select(g => g.GetProperty("id").GetString()));
+            Assert.True(listed2.GetProperty("canRollOver").GetBoolean());
+            File.Move(Path.Combine(_dataDir, "ca", "root.key"), Path.Combine(_dataDir, "root.key.offline"));
+            using (var refused = await http.PostAsync("/api/v1/ca/rollover", null))
+            {
+                var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+                Assert.Contains("ca-rollover-impossible", problem.GetProperty("type").GetString());
+            }
+            Assert.Equal("default-g2", ca.DefaultIssuerId);
+            var audit = JsonDocument.Parse(await http.GetStringAsync("/api/v1/audit?action=ca.rollover")).RootElement;
+            Assert.Equal(2, audit.GetProperty("items").GetArrayLength());
         }
         finally
         {
