@@ -11,7 +11,7 @@ namespace Gateway.Grains;
 /// mode under a key generated into <c>&lt;DataDir&gt;/credential-key</c> (mode 0600, with a warning). The credential id
 /// is bound in as associated data, so a ciphertext cannot be moved to another credential. The key is never logged.
 /// </summary>
-public sealed class CredentialSecretProtector
+public sealed class CredentialSecretProtector : Gateway.Contracts.IClusterKeyDerivation
 {
     public const string DevKeyFileName = "credential-key";
     private const byte FormatVersion = 1;
@@ -165,4 +165,9 @@ public sealed class CredentialSecretProtector
         }
         return created;
     }
+
+    /// <summary>A key for <paramref name="purpose"/> derived from the credential key (HKDF-SHA256): the same on every node.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, _key, 32,
+            System.Text.Encoding.UTF8.GetBytes("gateway-cluster-key"), System.Text.Encoding.UTF8.GetBytes(purpose));
 }

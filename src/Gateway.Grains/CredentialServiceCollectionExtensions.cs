@@ -18,6 +18,7 @@ public static class CredentialServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>());
         services.TryAddSingleton<CredentialSecretProtector>();
+        services.TryAddSingleton<Gateway.Contracts.IClusterKeyDerivation>(sp => sp.GetRequiredService<CredentialSecretProtector>());
         services.AddMetrics();
         services.TryAddSingleton<CredentialMetrics>();
         return services;

@@ -90,6 +90,19 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         return key;
     }
 
+    /// <summary>Nonce shards: enough to spread the load over a cluster's nodes, few enough to stay warm.</summary>
+    internal const int AcmeNonceShards = 16;
+
+    public Task<bool> ConsumeAcmeNonceAsync(string nonce, DateTimeOffset expires) =>
+        _grains.GetGrain<IAcmeNonceGrain>((long)((uint)StableHash(nonce) % AcmeNonceShards)).ConsumeAsync(nonce, expires);
+
+    private static int StableHash(string text)
+    {
+        var hash = 17;
+        foreach (var c in text) hash = unchecked(hash * 31 + c);
+        return hash;
+    }
+
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>
         _grains.GetGrain<ICertificateGrain>(serial).RevokeAsync(reason, actor, invalidityDate);
 

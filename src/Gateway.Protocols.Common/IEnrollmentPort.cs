@@ -63,6 +63,12 @@ public interface IEnrollmentPort
     /// </summary>
     Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, System.Net.IPAddress? client = null);
 
+    /// <summary>
+    /// Spends ACME nonce <paramref name="nonce"/> (already checked as one this cluster issued and not expired): true the
+    /// first time any node asks, false after. No database write; the shard holding it keeps it until <paramref name="expires"/>.
+    /// </summary>
+    Task<bool> ConsumeAcmeNonceAsync(string nonce, DateTimeOffset expires);
+
     /// <summary>A certificate of this gateway by serial (lowercase hex), or null when there is none (SCEP GetCert, CMP, ACME).</summary>
     Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial);
 

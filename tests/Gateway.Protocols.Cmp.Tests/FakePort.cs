@@ -121,6 +121,8 @@ internal sealed class FakePort : IEnrollmentPort
     public Task<CredentialCheck> VerifyCredentialAsync(EnrollmentProfile profile, string credentialId, string secret, IPAddress? client = null) =>
         throw new NotSupportedException();
 
+    public Task<bool> ConsumeAcmeNonceAsync(string nonce, DateTimeOffset expires) => throw new NotSupportedException();
+
     public Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, IPAddress? client = null) =>
         Task.FromResult(Secrets.TryGetValue(credentialId, out var secret)
             ? new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.Valid, "", 0, null), CredentialSecrets.MacKey(secret))

@@ -76,6 +76,8 @@ internal sealed class FakePort : IEnrollmentPort
     public Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId) =>
         Task.FromResult(Outcomes.GetValueOrDefault(transactionId));
 
+    public Task<bool> ConsumeAcmeNonceAsync(string nonce, DateTimeOffset expires) => throw new NotSupportedException();
+
     public Task<CredentialMacKey> GetCredentialMacKeyAsync(EnrollmentProfile profile, string credentialId, IPAddress? client = null) =>
         throw new NotSupportedException();
 
