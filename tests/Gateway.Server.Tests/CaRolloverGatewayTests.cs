@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Gateway.Ca;
 using Gateway.Contracts;
@@ -31,9 +33,12 @@ public sealed class CaRolloverGatewayTests : IDisposable
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string cn)
+    private static Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string cn) =>
+        EnrollAsync(admin, "network-element", Csrs.P256(cn, cn));
+
+    private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string profile, string csr)
     {
-        using var response = await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile = "network-element", csr = Csrs.P256(cn, cn) });
+        using var response = await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile, csr });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         var json = JsonDocument.Parse(body).RootElement;
@@ -70,17 +75,30 @@ public sealed class CaRolloverGatewayTests : IDisposable
         return entries is null ? [] : [.. entries.Select(e => e.SerialNumber.ToString(16))];
     }
 
+    /// <summary>The certificates of an EST certs-only answer (base64 PKCS#7).</summary>
+    private static IReadOnlyList<X509Certificate2> CertsOnly(string base64)
+    {
+        var signed = new Org.BouncyCastle.Cms.CmsSignedData(Convert.FromBase64String(base64));
+        return [.. signed.GetCertificates().EnumerateMatches(null).Select(c => X509CertificateLoader.LoadCertificate(c.GetEncoded()))];
+    }
+
+    private static bool IssuedBy(X509Certificate2 certificate, IssuingCa issuer) =>
+        certificate.IssuerName.RawData.AsSpan().SequenceEqual(issuer.Certificate.SubjectName.RawData)
+        && certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.Span
+            .SequenceEqual(issuer.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.Span);
+
     [Fact]
     public async Task After_a_rollover_new_certificates_come_from_the_new_generation_and_old_ones_keep_ocsp_crl_and_renewal()
     {
         var app = await GatewayApp.BuildAsync([
             $"--Gateway:DataDir={_dataDir}",
-            "--urls=http://127.0.0.1:0",
+            "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
             $"--Gateway:Cluster:SiloPort={GatewayFixture.FreePort()}",
             $"--Gateway:Cluster:GatewayPort={GatewayFixture.FreePort()}",
             $"--Gateway:Policies:Path={Path.Combine(GatewayFixture.RepoRoot(), "policies")}",
             $"--Gateway:Admin:BootstrapApiKey={Key}",
             "--Gateway:Crl:Debounce=00:00:00.050",
+            "--Gateway:EnrollmentPort:CredentialFailureLimit=100000",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -92,6 +110,9 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var ca = app.Services.GetRequiredService<ICertificateAuthority>();
             var first = await EnrollAsync(http, "before-rollover.test");
             var firstIssuer = await http.GetByteArrayAsync("/ca/default.crt");
+            using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            const string deviceCn = "device-before-rollover.test";
+            var device = await EnrollAsync(http, "iot-device", AdminApi.Csr(deviceKey, deviceCn));
 
             // On demand through the admin API (the schedule does the same before expiry).
             using (var rolled = await http.PostAsync("/api/v1/ca/rollover", null))
@@ -130,6 +151,31 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var profile = (await port.ResolveProfileAsync(EnrollmentProtocol.Admin, "network-element"))!;
             var check = await port.VerifyClientCertificateAsync(profile, first.Certificate, ClientCertificateUse.Renewal, [], []);
             Assert.True(check.Authenticated, check.Message);
+
+            // Over the wire: EST simplereenroll over TLS with the first generation's certificate, once EST serves the new chain.
+            using var deviceCertificate = X509CertificateLoader.LoadPkcs12(device.Certificate.CopyWithPrivateKey(deviceKey).Export(X509ContentType.Pkcs12), null);
+            using var handler = new HttpClientHandler
+            {
+                ClientCertificateOptions = ClientCertificateOption.Manual,
+                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+            };
+            handler.ClientCertificates.Add(deviceCertificate);
+            using var est = new HttpClient(handler) { BaseAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))) };
+            IReadOnlyList<X509Certificate2> caCerts = [];
+            for (var attempt = 0; attempt < 100 && !caCerts.Any(c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0])); attempt++)
+            {
+                if (attempt > 0) await Task.Delay(100); // the front-ends' profile cache sees the new chain within its TTL
+                caCerts = CertsOnly(await est.GetStringAsync("/.well-known/est/iot-device/cacerts"));
+            }
+            Assert.Contains(caCerts, c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0]));
+            using var reenrollBody = new ByteArrayContent(Encoding.ASCII.GetBytes(Convert.ToBase64String(AdminApi.CsrDer(deviceKey, deviceCn))));
+            reenrollBody.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs10");
+            using var reenrolled = await est.PostAsync("/.well-known/est/iot-device/simplereenroll", reenrollBody);
+            var reenrolledBody = await reenrolled.Content.ReadAsStringAsync();
+            Assert.True(reenrolled.StatusCode == HttpStatusCode.OK, $"{(int)reenrolled.StatusCode}: {reenrolledBody}");
+            var renewed = CertsOnly(reenrolledBody).Single(c => c.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == deviceCn);
+            Assert.True(IssuedBy(renewed, next), renewed.Issuer);
+            Assert.True(IssuedBy(device.Certificate, ca.GetIssuer("default")));
 
             // Revoked, it lands in the first generation's CRL (not the new one's) and OCSP says revoked.
             using var revoke = await http.PostAsJsonAsync($"/api/v1/certificates/{first.Serial}/revoke", new { reason = "superseded" });
