@@ -76,10 +76,17 @@ public sealed class CaRolloverGatewayTests : IDisposable
     }
 
     /// <summary>The certificates of an EST certs-only answer (base64 PKCS#7).</summary>
-    private static IReadOnlyList<X509Certificate2> CertsOnly(string base64)
+    private static IReadOnlyList<X509Certificate2> CertsOnly(string base64) => CertsOnly(Convert.FromBase64String(base64));
+
+    /// <summary>The certificates of a certs-only PKCS#7 (EST answers, SCEP GetCACert).</summary>
+    private static IReadOnlyList<X509Certificate2> CertsOnly(byte[] der) =>
+        [.. new Org.BouncyCastle.Cms.CmsSignedData(der).GetCertificates().EnumerateMatches(null).Select(c => X509CertificateLoader.LoadCertificate(c.GetEncoded()))];
+
+    /// <summary>SCEP GetCACert of mdm-device: the RA certificate (not a CA) and the CA certificates.</summary>
+    private static async Task<(X509Certificate2 Ra, IReadOnlyList<X509Certificate2> All)> GetCaCertAsync(HttpClient http)
     {
-        var signed = new Org.BouncyCastle.Cms.CmsSignedData(Convert.FromBase64String(base64));
-        return [.. signed.GetCertificates().EnumerateMatches(null).Select(c => X509CertificateLoader.LoadCertificate(c.GetEncoded()))];
+        var all = CertsOnly(await http.GetByteArrayAsync("/scep/mdm-device?operation=GetCACert"));
+        return (all.Single(c => c.Extensions.OfType<X509BasicConstraintsExtension>().SingleOrDefault() is not { CertificateAuthority: true }), all);
     }
 
     private static bool IssuedBy(X509Certificate2 certificate, IssuingCa issuer) =>
@@ -113,6 +120,9 @@ public sealed class CaRolloverGatewayTests : IDisposable
             using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             const string deviceCn = "device-before-rollover.test";
             var device = await EnrollAsync(http, "iot-device", AdminApi.Csr(deviceKey, deviceCn));
+            var cmpResponder = app.Services.GetRequiredService<Gateway.Protocols.Cmp.CmpResponder>();
+            Assert.True(IssuedBy(cmpResponder.Certificate, ca.GetIssuer("default")));
+            Assert.True(IssuedBy((await GetCaCertAsync(http)).Ra, ca.GetIssuer("default")));
 
             // On demand through the admin API (the schedule does the same before expiry).
             using (var rolled = await http.PostAsync("/api/v1/ca/rollover", null))
@@ -141,6 +151,18 @@ public sealed class CaRolloverGatewayTests : IDisposable
             Assert.Contains("Issuing", stored.GetProperty("issuer").GetString());
             Assert.Equal(next.ChainDer[0], await http.GetByteArrayAsync("/ca/default-g2.crt"));
             Assert.Contains(Convert.ToBase64String(next.ChainDer[0])[..40], (await http.GetStringAsync("/ca/chain.pem")).Replace("\n", ""));
+
+            // The gateway's protocol identities move to the new generation with the chain their answers carry: the SCEP RA
+            // certificate is issued by the CA certificate GetCACert hands out, the CMP responder's by the chain in extraCerts.
+            var (ra, scepCerts) = await GetCaCertAsync(http);
+            for (var attempt = 0; attempt < 100 && !scepCerts.Any(c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0])); attempt++)
+            {
+                await Task.Delay(100); // the front-ends' profile cache sees the new chain within its TTL
+                (ra, scepCerts) = await GetCaCertAsync(http);
+            }
+            Assert.Contains(scepCerts, c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0]));
+            Assert.True(IssuedBy(ra, next), $"the RA certificate {ra.SerialNumber} is not issued by {next.Id}");
+            Assert.True(IssuedBy(cmpResponder.Certificate, next), $"the CMP responder certificate {cmpResponder.Certificate.SerialNumber} is not issued by {next.Id}");
 
             // Both answer OCSP, each through its own generation.
             Assert.Equal("good", await OcspStatusAsync(http, firstIssuer, first.Serial));
