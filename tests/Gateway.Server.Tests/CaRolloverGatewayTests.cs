@@ -190,6 +190,8 @@ public sealed class CaRolloverGatewayTests : IDisposable
                 caCerts = CertsOnly(await est.GetStringAsync("/.well-known/est/iot-device/cacerts"));
             }
             Assert.Contains(caCerts, c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0]));
+            // RFC 7030 §4.1.3: what a client needs to build a chain from any certificate this CA issued, the first generation's included.
+            Assert.Contains(caCerts, c => c.RawData.AsSpan().SequenceEqual(firstIssuer));
             using var reenrollBody = new ByteArrayContent(Encoding.ASCII.GetBytes(Convert.ToBase64String(AdminApi.CsrDer(deviceKey, deviceCn))));
             reenrollBody.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs10");
             using var reenrolled = await est.PostAsync("/.well-known/est/iot-device/simplereenroll", reenrollBody);
