@@ -125,7 +125,12 @@ public sealed class CaRolloverGatewayTests : IDisposable
             Assert.True(IssuedBy((await GetCaCertAsync(http)).Ra, ca.GetIssuer("default")));
 
             // On demand through the admin API (the schedule does the same before expiry).
-            using (var rolled = await http.PostAsync("/api/v1/ca/rollover", null))
+            using (var unnamed = await http.PostAsJsonAsync("/api/v1/ca/rollover", new { }))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode); // the issuer must be named on purpose
+            }
+            Assert.Equal("default", ca.DefaultIssuerId);
+            using (var rolled = await http.PostAsJsonAsync("/api/v1/ca/rollover", new { issuer = "default" }))
             {
                 var status = JsonDocument.Parse(await rolled.Content.ReadAsStringAsync()).RootElement;
                 Assert.True(rolled.StatusCode == HttpStatusCode.OK, status.ToString());
@@ -219,7 +224,7 @@ public sealed class CaRolloverGatewayTests : IDisposable
             Assert.Equal(["default", "default-g2"], listed2.GetProperty("generations").EnumerateArray().Select(g => g.GetProperty("id").GetString()));
             Assert.True(listed2.GetProperty("canRollOver").GetBoolean());
             File.Move(Path.Combine(_dataDir, "ca", "root.key"), Path.Combine(_dataDir, "root.key.offline"));
-            using (var refused = await http.PostAsync("/api/v1/ca/rollover", null))
+            using (var refused = await http.PostAsJsonAsync("/api/v1/ca/rollover", new { issuer = "default" }))
             {
                 var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
                 Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -227,7 +232,7 @@ public sealed class CaRolloverGatewayTests : IDisposable
             }
             Assert.Equal("default-g2", ca.DefaultIssuerId);
             var audit = JsonDocument.Parse(await http.GetStringAsync("/api/v1/audit?action=ca.rollover")).RootElement;
-            Assert.Equal(2, audit.GetProperty("items").GetArrayLength());
+            Assert.Equal(3, audit.GetProperty("items").GetArrayLength()); // the unnamed attempt, the rollover, the refused one
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace Gateway.Admin.Endpoints;
 
 /// <summary>
 /// <c>/api/v1/ca</c>: the issuing CA's generations (every one still served, the signing one, whether a rollover is
-/// possible) and <c>POST /api/v1/ca/rollover</c> to roll over now rather than on schedule (admin; audited).
+/// possible) and <c>POST /api/v1/ca/rollover</c> <c>{"issuer": "default"}</c> to roll over now rather than on schedule (admin; audited).
 /// </summary>
 public static class CaAdminEndpoints
 {
@@ -23,8 +23,15 @@ public static class CaAdminEndpoints
     public static async Task<Ok<CaStatus>> GetAsync(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICaGrain>(0).GetStatusAsync());
 
-    public static async Task<Results<Ok<CaStatus>, ProblemHttpResult>> RollOverAsync(IGrainFactory grains, HttpContext http)
+    /// <summary>The body of a rollover: the logical issuer to roll over, named on purpose (a rollover cannot be undone).</summary>
+    public sealed record RollOverRequest(string? Issuer);
+
+    public static async Task<Results<Ok<CaStatus>, ProblemHttpResult>> RollOverAsync(IGrainFactory grains, HttpContext http, RollOverRequest? body)
     {
+        if (body?.Issuer != "default")
+        {
+            return AdminProblems.BadRequest("Name the issuer to roll over: {\"issuer\": \"default\"} (the only issuer the gateway manages; a rollover cannot be undone).");
+        }
         var result = await grains.GetGrain<ICaGrain>(0).RollOverAsync("api-key:" + (http.User.Identity?.Name ?? "unknown"));
         return result.Problem is null
             ? TypedResults.Ok(result.Status)
