@@ -554,8 +554,8 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             var type = item.InfoType;
             if (type.Equals(CaCerts))
             {
-                // RFC 9483 §4.3.1: the CA certificates a client may need (issuing CA first, root last).
-                answers.Add(new InfoTypeAndValue(CaCerts, new DerSequence(profile.Chain.Select(c => (Asn1Encodable)new CmpCertificate(X509CertificateStructure.GetInstance(c))).ToArray())));
+                // RFC 9483 §4.3.1: the CA certificates a client may need (issuing CA first, root, then earlier generations still served).
+                answers.Add(new InfoTypeAndValue(CaCerts, new DerSequence(profile.CaCertificates.Select(c => (Asn1Encodable)new CmpCertificate(X509CertificateStructure.GetInstance(c))).ToArray())));
             }
             else if (type.Equals(RootCaCert))
             {

@@ -26,6 +26,7 @@ public sealed class EnrollmentProfile
         {
             intermediates.Add(X509CertificateLoader.LoadCertificate(earlier)); // a certificate from before a CA rollover still chains
         }
+        CaCertificates = [.. summary.ChainDer, .. summary.EarlierIssuerCertificates ?? []];
         GatewayAnchors = anchors;
         GatewayIntermediates = intermediates;
     }
@@ -41,6 +42,12 @@ public sealed class EnrollmentProfile
 
     /// <summary>The CA chain (DER): the issuing CA first, the root last.</summary>
     public IReadOnlyList<byte[]> Chain => Summary.ChainDer;
+
+    /// <summary>
+    /// Every CA certificate a client may need to build the chain of a certificate issued here: <see cref="Chain"/>, then the
+    /// earlier issuing CA generations still served after a rollover (EST <c>/cacerts</c>, CMP <c>caCerts</c>).
+    /// </summary>
+    public IReadOnlyList<byte[]> CaCertificates { get; }
 
     /// <summary>The gateway's root, as the anchor of its own client certificates.</summary>
     public X509Certificate2Collection GatewayAnchors { get; }

@@ -12,7 +12,8 @@ internal sealed class EstProfile
     {
         Profile = profile;
         ManufacturerAnchors = manufacturerAnchors;
-        CaCertsBody = EstEncoding.Base64Lines(CertsOnlyPkcs7.Encode(profile.Chain));
+        // RFC 7030 §4.1.3: what a client needs to build a chain from any certificate this CA issued (earlier generations too).
+        CaCertsBody = EstEncoding.Base64Lines(CertsOnlyPkcs7.Encode(profile.CaCertificates));
         CsrAttrsBody = EstEncoding.Base64Lines(EstEncoding.CsrAttrs(profile.Summary));
     }
 

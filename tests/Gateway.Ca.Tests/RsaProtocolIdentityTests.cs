@@ -25,10 +25,18 @@ public sealed class RsaProtocolIdentityTests : IDisposable
         _dir.Dispose();
     }
 
-    private RsaProtocolIdentity Identity() => new(_ca, _recorder, _options, _time, NullLogger.Instance, GatewayCertificates.ScepRa, "Gateway SCEP RA",
+    private RsaProtocolIdentity Identity() => Identity(_ca);
+
+    private RsaProtocolIdentity Identity(ICertificateAuthority ca) => new(ca, _recorder, _options, _time, NullLogger.Instance, GatewayCertificates.ScepRa, "Gateway SCEP RA",
         X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, TimeSpan.FromDays(30));
 
     private static byte[] Serial(X509Certificate2 certificate) => certificate.SerialNumberBytes.Span.TrimStart((byte)0).ToArray();
+
+    private static byte[] KeyIdOf(IssuingCa issuer) =>
+        issuer.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray();
+
+    private static byte[] IssuerKeyIdOf(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.ToArray();
 
     [Fact]
     public void Certificate_is_an_rsa_ra_certificate_recorded_under_its_role_and_signs_with_its_key()
@@ -76,6 +84,33 @@ public sealed class RsaProtocolIdentityTests : IDisposable
         var wrappedForNew = renewed.GetRSAPublicKey()!.Encrypt(new byte[16], RSAEncryptionPadding.OaepSHA256);
         Assert.True(identity.TryDecrypt(renewed.IssuerName.RawData, Serial(renewed), wrappedForNew, RSAEncryptionPadding.OaepSHA256, out _));
         Assert.False(identity.TryDecrypt(renewed.IssuerName.RawData, [0x01, 0x02], wrappedForNew, RSAEncryptionPadding.OaepSHA256, out _));
+    }
+
+    [Fact]
+    public void Certificate_after_a_rollover_comes_from_the_new_generation_on_every_node_and_the_previous_one_still_decrypts()
+    {
+        using var otherCa = Given.Ca(_options, time: _time); // another node on the shared CA directory, not refreshed yet
+        using var identity = Identity();
+        var old = identity.Certificate;
+        var wrappedForOld = old.GetRSAPublicKey()!.Encrypt(new byte[16], RSAEncryptionPadding.Pkcs1);
+        Assert.Equal(KeyIdOf(_ca.GetIssuer("default")), IssuerKeyIdOf(old));
+
+        var next = _ca.RollOver("default");
+        var renewed = identity.Certificate;
+
+        // Answers carry the current generation's chain: the identity signing them must come from that generation too.
+        Assert.NotEqual(old.RawData, renewed.RawData);
+        Assert.Equal(KeyIdOf(next), IssuerKeyIdOf(renewed));
+        Assert.Equal(2, _recorder.Recorded.Count);
+        Assert.True(identity.TryDecrypt(old.IssuerName.RawData, Serial(old), wrappedForOld, RSAEncryptionPadding.Pkcs1, out var key));
+        Assert.Equal(new byte[16], key);
+
+        // The other node picks the rollover up and uses the same certificate: it neither issues one nor goes back to the first generation.
+        using var other = Identity(otherCa);
+        Assert.Equal(renewed.RawData, other.Certificate.RawData);
+        Assert.Equal("default-g2", otherCa.DefaultIssuerId);
+        Assert.Equal(2, _recorder.Recorded.Count);
+        Assert.Equal(renewed.RawData, identity.Certificate.RawData);
     }
 
     [Fact]

@@ -280,6 +280,25 @@ public sealed class CmpServiceTests
     }
 
     [Fact]
+    public async Task HandleAsync_genm_for_ca_certificates_after_a_ca_rollover_answers_the_earlier_generation_too()
+    {
+        var setup = Create("genm-cacerts-mac.der");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Gateway Issuing CA", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        using var earlier = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var profile = new EnrollmentProfile(setup.Port.Profile.Summary with { EarlierIssuerCertificates = [earlier.RawData] });
+
+        var reply = await setup.Service.HandleAsync(profile, Testdata.Bytes("genm-cacerts-mac.der"), Client);
+
+        // Certificates the earlier generation issued are still valid: a client needs its certificate to build their chains.
+        var response = PkiMessage.GetInstance(Asn1Object.FromByteArray(reply.Message!));
+        var answer = GenRepContent.GetInstance(response.Body.Content).ToInfoTypeAndValueArray().Single();
+        var certificates = Asn1Sequence.GetInstance(answer.InfoValue).Cast<Asn1Encodable>().Select(c => c.GetEncoded(Asn1Encodable.Der)).ToList();
+        Assert.Equal([.. setup.Port.Chain, earlier.RawData], certificates);
+    }
+
+    [Fact]
     public async Task HandleAsync_genm_for_the_request_template_answers_the_profile_required_names_and_preferred_key()
     {
         var setup = Create("genm-cacerts-mac.der");

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Gateway.Ca;
 using Gateway.Contracts;
@@ -31,9 +33,12 @@ public sealed class CaRolloverGatewayTests : IDisposable
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string cn)
+    private static Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string cn) =>
+        EnrollAsync(admin, "network-element", Csrs.P256(cn, cn));
+
+    private static async Task<(string Serial, X509Certificate2 Certificate)> EnrollAsync(HttpClient admin, string profile, string csr)
     {
-        using var response = await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile = "network-element", csr = Csrs.P256(cn, cn) });
+        using var response = await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile, csr });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         var json = JsonDocument.Parse(body).RootElement;
@@ -70,17 +75,37 @@ public sealed class CaRolloverGatewayTests : IDisposable
         return entries is null ? [] : [.. entries.Select(e => e.SerialNumber.ToString(16))];
     }
 
+    /// <summary>The certificates of an EST certs-only answer (base64 PKCS#7).</summary>
+    private static IReadOnlyList<X509Certificate2> CertsOnly(string base64) => CertsOnly(Convert.FromBase64String(base64));
+
+    /// <summary>The certificates of a certs-only PKCS#7 (EST answers, SCEP GetCACert).</summary>
+    private static IReadOnlyList<X509Certificate2> CertsOnly(byte[] der) =>
+        [.. new Org.BouncyCastle.Cms.CmsSignedData(der).GetCertificates().EnumerateMatches(null).Select(c => X509CertificateLoader.LoadCertificate(c.GetEncoded()))];
+
+    /// <summary>SCEP GetCACert of mdm-device: the RA certificate (not a CA) and the CA certificates.</summary>
+    private static async Task<(X509Certificate2 Ra, IReadOnlyList<X509Certificate2> All)> GetCaCertAsync(HttpClient http)
+    {
+        var all = CertsOnly(await http.GetByteArrayAsync("/scep/mdm-device?operation=GetCACert"));
+        return (all.Single(c => c.Extensions.OfType<X509BasicConstraintsExtension>().SingleOrDefault() is not { CertificateAuthority: true }), all);
+    }
+
+    private static bool IssuedBy(X509Certificate2 certificate, IssuingCa issuer) =>
+        certificate.IssuerName.RawData.AsSpan().SequenceEqual(issuer.Certificate.SubjectName.RawData)
+        && certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.Span
+            .SequenceEqual(issuer.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.Span);
+
     [Fact]
     public async Task After_a_rollover_new_certificates_come_from_the_new_generation_and_old_ones_keep_ocsp_crl_and_renewal()
     {
         var app = await GatewayApp.BuildAsync([
             $"--Gateway:DataDir={_dataDir}",
-            "--urls=http://127.0.0.1:0",
+            "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
             $"--Gateway:Cluster:SiloPort={GatewayFixture.FreePort()}",
             $"--Gateway:Cluster:GatewayPort={GatewayFixture.FreePort()}",
             $"--Gateway:Policies:Path={Path.Combine(GatewayFixture.RepoRoot(), "policies")}",
             $"--Gateway:Admin:BootstrapApiKey={Key}",
             "--Gateway:Crl:Debounce=00:00:00.050",
+            "--Gateway:EnrollmentPort:CredentialFailureLimit=100000",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -92,6 +117,12 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var ca = app.Services.GetRequiredService<ICertificateAuthority>();
             var first = await EnrollAsync(http, "before-rollover.test");
             var firstIssuer = await http.GetByteArrayAsync("/ca/default.crt");
+            using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            const string deviceCn = "device-before-rollover.test";
+            var device = await EnrollAsync(http, "iot-device", AdminApi.Csr(deviceKey, deviceCn));
+            var cmpResponder = app.Services.GetRequiredService<Gateway.Protocols.Cmp.CmpResponder>();
+            Assert.True(IssuedBy(cmpResponder.Certificate, ca.GetIssuer("default")));
+            Assert.True(IssuedBy((await GetCaCertAsync(http)).Ra, ca.GetIssuer("default")));
 
             // On demand through the admin API (the schedule does the same before expiry).
             using (var unnamed = await http.PostAsJsonAsync("/api/v1/ca/rollover", new { }))
@@ -126,6 +157,18 @@ public sealed class CaRolloverGatewayTests : IDisposable
             Assert.Equal(next.ChainDer[0], await http.GetByteArrayAsync("/ca/default-g2.crt"));
             Assert.Contains(Convert.ToBase64String(next.ChainDer[0])[..40], (await http.GetStringAsync("/ca/chain.pem")).Replace("\n", ""));
 
+            // The gateway's protocol identities move to the new generation with the chain their answers carry: the SCEP RA
+            // certificate is issued by the CA certificate GetCACert hands out, the CMP responder's by the chain in extraCerts.
+            var (ra, scepCerts) = await GetCaCertAsync(http);
+            for (var attempt = 0; attempt < 100 && !scepCerts.Any(c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0])); attempt++)
+            {
+                await Task.Delay(100); // the front-ends' profile cache sees the new chain within its TTL
+                (ra, scepCerts) = await GetCaCertAsync(http);
+            }
+            Assert.Contains(scepCerts, c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0]));
+            Assert.True(IssuedBy(ra, next), $"the RA certificate {ra.SerialNumber} is not issued by {next.Id}");
+            Assert.True(IssuedBy(cmpResponder.Certificate, next), $"the CMP responder certificate {cmpResponder.Certificate.SerialNumber} is not issued by {next.Id}");
+
             // Both answer OCSP, each through its own generation.
             Assert.Equal("good", await OcspStatusAsync(http, firstIssuer, first.Serial));
             Assert.Equal("good", await OcspStatusAsync(http, next.ChainDer[0], second.Serial));
@@ -135,6 +178,33 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var profile = (await port.ResolveProfileAsync(EnrollmentProtocol.Admin, "network-element"))!;
             var check = await port.VerifyClientCertificateAsync(profile, first.Certificate, ClientCertificateUse.Renewal, [], []);
             Assert.True(check.Authenticated, check.Message);
+
+            // Over the wire: EST simplereenroll over TLS with the first generation's certificate, once EST serves the new chain.
+            using var deviceCertificate = X509CertificateLoader.LoadPkcs12(device.Certificate.CopyWithPrivateKey(deviceKey).Export(X509ContentType.Pkcs12), null);
+            using var handler = new HttpClientHandler
+            {
+                ClientCertificateOptions = ClientCertificateOption.Manual,
+                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+            };
+            handler.ClientCertificates.Add(deviceCertificate);
+            using var est = new HttpClient(handler) { BaseAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))) };
+            IReadOnlyList<X509Certificate2> caCerts = [];
+            for (var attempt = 0; attempt < 100 && !caCerts.Any(c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0])); attempt++)
+            {
+                if (attempt > 0) await Task.Delay(100); // the front-ends' profile cache sees the new chain within its TTL
+                caCerts = CertsOnly(await est.GetStringAsync("/.well-known/est/iot-device/cacerts"));
+            }
+            Assert.Contains(caCerts, c => c.RawData.AsSpan().SequenceEqual(next.ChainDer[0]));
+            // RFC 7030 §4.1.3: what a client needs to build a chain from any certificate this CA issued, the first generation's included.
+            Assert.Contains(caCerts, c => c.RawData.AsSpan().SequenceEqual(firstIssuer));
+            using var reenrollBody = new ByteArrayContent(Encoding.ASCII.GetBytes(Convert.ToBase64String(AdminApi.CsrDer(deviceKey, deviceCn))));
+            reenrollBody.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs10");
+            using var reenrolled = await est.PostAsync("/.well-known/est/iot-device/simplereenroll", reenrollBody);
+            var reenrolledBody = await reenrolled.Content.ReadAsStringAsync();
+            Assert.True(reenrolled.StatusCode == HttpStatusCode.OK, $"{(int)reenrolled.StatusCode}: {reenrolledBody}");
+            var renewed = CertsOnly(reenrolledBody).Single(c => c.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == deviceCn);
+            Assert.True(IssuedBy(renewed, next), renewed.Issuer);
+            Assert.True(IssuedBy(device.Certificate, ca.GetIssuer("default")));
 
             // Revoked, it lands in the first generation's CRL (not the new one's) and OCSP says revoked.
             using var revoke = await http.PostAsJsonAsync($"/api/v1/certificates/{first.Serial}/revoke", new { reason = "superseded" });
