@@ -32,6 +32,14 @@ public sealed class ScepOptions
     /// <summary>Lifetime of the RA certificate(s); renewed after two thirds of it (clients fetch GetCACert again when it changes).</summary>
     public TimeSpan RaCertificateLifetime { get; set; } = TimeSpan.FromDays(365);
 
+    /// <summary>
+    /// Refuse (FAILURE badRequest) a PKCSReq or RenewalReq whose transactionID is not a hash of the requested public
+    /// key (MD5/SHA-1/SHA-256/SHA-512 of the key or its SubjectPublicKeyInfo, hex or base64), as draft-nourse-scep asked.
+    /// Off by default: RFC 8894 §3.2.1.1 allows any unique string (a UUID, a device identifier), and transactions are
+    /// scoped to the signing key either way, so nobody without the device's key can poll or squat them.
+    /// </summary>
+    public bool RequireKeyHashTransactionId { get; set; }
+
     /// <summary>Include the root CA certificate in GetCACert (the RA certificate and the issuing CA are always there).</summary>
     public bool IncludeRootInGetCaCert { get; set; } = true;
 }

@@ -69,6 +69,9 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
         if (!Pkcs10Request.TryParse(request.MessageData, out var csr, out var csrError) || csr is null)
             return Failure(transaction, ScepFailInfo.BadRequest, "The envelope does not hold a valid PKCS#10 request: " + csrError);
 
+        if (options.Value.RequireKeyHashTransactionId && !ScepTransactionIds.IsKeyHash(transaction.TransactionId, csr.SubjectPublicKeyInfo))
+            return Failure(transaction, ScepFailInfo.BadRequest, "The transactionID must be a hash of the requested public key (Gateway:Scep:RequireKeyHashTransactionId).");
+
         // The certificate goes back enveloped to the signer's key (RSA key transport, or ECDH key agreement): refuse another key before enrolling.
         using (var signerRsa = transaction.Signer.GetRSAPublicKey())
         using (var signerEc = transaction.Signer.GetECDsaPublicKey())

@@ -40,6 +40,8 @@ public sealed class InteropFixture : IAsyncLifetime
                 "--Gateway:EnrollmentPort:CredentialFailureLimit=100000",
                 // micromdm's scepclient 2.1 (Debian's scep package) sends DES-CBC whatever GetCACaps says.
                 "--Gateway:Scep:AllowSingleDes=true",
+                // scepclient names its transactions by the key's hash (SHA-1 of the key, base64): the strict check holds for it.
+                "--Gateway:Scep:RequireKeyHashTransactionId=true",
             ]);
         using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpUrl) };
         await File.WriteAllTextAsync(RootPem, await http.GetStringAsync("/ca/root.pem"));

@@ -24,6 +24,18 @@ public sealed class ScepMessageReaderTests
     }
 
     [Fact]
+    public void Scepclient_transaction_id_is_a_hash_of_its_key_and_not_of_another()
+    {
+        var result = ScepMessageReader.Read(Testdata.Bytes("scepclient-2.1.0-pkcsreq-des.p7"), TestRa.FromTestdata(), allowSingleDes: true);
+        var transaction = result.Request!.Transaction;
+
+        Assert.True(ScepTransactionIds.IsKeyHash(transaction.TransactionId, transaction.Signer.PublicKey.ExportSubjectPublicKeyInfo()));
+        using var other = RSA.Create(2048);
+        Assert.False(ScepTransactionIds.IsKeyHash(transaction.TransactionId, other.ExportSubjectPublicKeyInfo()));
+        Assert.False(ScepTransactionIds.IsKeyHash(transaction.TransactionId, [0x30, 0x03, 0x02, 0x01, 0x00]));
+    }
+
+    [Fact]
     public void Read_scepclient_request_with_single_des_refused_fails_with_badAlg_and_can_be_answered()
     {
         var result = ScepMessageReader.Read(Testdata.Bytes("scepclient-2.1.0-pkcsreq-des.p7"), TestRa.FromTestdata(), allowSingleDes: false);

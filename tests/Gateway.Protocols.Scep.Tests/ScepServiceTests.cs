@@ -19,8 +19,9 @@ public sealed class ScepServiceTests
 
     private readonly Gateway.Protocols.Common.CredentialFailureLimiter _failures = new(3, TimeSpan.FromMinutes(5));
 
-    private ScepService Service(bool allowDes = false) =>
-        new(_port, _ra, TestWebhooks.None, _failures, Options.Create(new ScepOptions { AllowSingleDes = allowDes }), NullLogger<ScepService>.Instance);
+    private ScepService Service(bool allowDes = false, bool keyHashTransactionIds = false) =>
+        new(_port, _ra, TestWebhooks.None, _failures, Options.Create(new ScepOptions { AllowSingleDes = allowDes, RequireKeyHashTransactionId = keyHashTransactionIds }),
+            NullLogger<ScepService>.Instance);
 
     private byte[] PkcsReq(string? challenge, string transactionId = "tx-100", Org.BouncyCastle.Asn1.DerObjectIdentifier? _ = null) =>
         _client.Message(ScepMessageType.PkcsReq, _client.Csr(challenge), _ra.EncryptionCertificate, transactionId, RandomNumberGenerator.GetBytes(16));
@@ -55,6 +56,42 @@ public sealed class ScepServiceTests
         Assert.Empty(_port.Enrollments);
         var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
         Assert.Equal(("2", "2"), (read.Status, read.FailInfo));
+    }
+
+    [Fact]
+    public async Task HandleAsync_transaction_id_that_is_no_key_hash_is_refused_only_when_the_option_asks_for_it()
+    {
+        var reply = await Service(keyHashTransactionIds: true).HandleAsync(_port.Profile, PkcsReq(Secret, "tx-100"), null);
+
+        Assert.Empty(_port.Enrollments);
+        var read = _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate);
+        Assert.Equal(("2", "2"), (read.Status, read.FailInfo));
+
+        await Service().HandleAsync(_port.Profile, PkcsReq(Secret, "tx-100"), null);
+        Assert.Single(_port.Enrollments);
+    }
+
+    [Theory]
+    [InlineData("micromdm")]
+    [InlineData("sscep")]
+    [InlineData("sha256-spki-hex")]
+    [InlineData("sha1-base64url")]
+    public async Task HandleAsync_transaction_id_that_hashes_the_key_enrolls_when_the_option_asks_for_it(string form)
+    {
+        var spki = _client.Key.ExportSubjectPublicKeyInfo();
+        var bits = _client.Key.ExportRSAPublicKey();
+        var transactionId = form switch
+        {
+            "micromdm" => Convert.ToBase64String(SHA256.HashData(bits)[..20]),
+            "sscep" => Convert.ToHexString(MD5.HashData(bits)),
+            "sha1-base64url" => Convert.ToBase64String(SHA1.HashData(spki)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            _ => Convert.ToHexStringLower(SHA256.HashData(spki)),
+        };
+
+        var reply = await Service(keyHashTransactionIds: true).HandleAsync(_port.Profile, PkcsReq(Secret, transactionId), null);
+
+        Assert.Single(_port.Enrollments);
+        Assert.Equal("0", _client.ReadCertRep(reply.CertRep!, _ra.SigningCertificate).Status);
     }
 
     [Fact]
