@@ -5,6 +5,36 @@ public sealed class AcmeOptions
 {
     public const string Section = "Gateway:Acme";
 
+    /// <summary>The profile <c>/acme/directory</c> serves; <c>/acme/&lt;profile&gt;/directory</c> names another.</summary>
+    public string DefaultProfile { get; set; } = "web-server";
+
+    /// <summary>The terms of service URL in the directory's meta; when set, newAccount requires <c>termsOfServiceAgreed</c>.</summary>
+    public string TermsOfService { get; set; } = "";
+
+    /// <summary>The website URL in the directory's meta (optional).</summary>
+    public string Website { get; set; } = "";
+
+    /// <summary>How long a new order may wait to be finalized.</summary>
+    public TimeSpan OrderLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long an authorization stays usable (pending or valid).</summary>
+    public TimeSpan AuthorizationLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The most identifiers one order may name.</summary>
+    public int MaxIdentifiersPerOrder { get; set; } = 100;
+
+    /// <summary>
+    /// Profiles whose accounts bound by EAB get authorizations valid without a challenge for the identifiers their
+    /// credential's <c>subjects</c> name (internal networks the gateway cannot reach); recorded as pre-authorised.
+    /// </summary>
+    public List<string> PreAuthorizedProfiles { get; set; } = [];
+
+    /// <summary>The Retry-After of a renewalInfo answer: how soon clients ask again (RFC 9773 §4.3).</summary>
+    public TimeSpan RenewalInfoRetryAfter { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Largest request body accepted (a JWS), in bytes.</summary>
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
     /// <summary>How long a nonce stays usable (RFC 8555 §6.5): short, since a node that dies forgets the nonces it saw used.</summary>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -13,6 +13,9 @@ public sealed class AcmeProblem(string type, string detail, int status = 400) : 
     /// <summary>For <c>badSignatureAlgorithm</c>: the algorithms accepted (RFC 8555 §6.2).</summary>
     public IReadOnlyList<string>? Algorithms { get; init; }
 
+    /// <summary>Per-identifier problems (RFC 8555 §6.7.1), as JSON objects with type, detail and identifier.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonNode>? Subproblems { get; init; }
+
     public static AcmeProblem Malformed(string detail) => new("malformed", detail);
 
     public static AcmeProblem BadPublicKey(string detail) => new("badPublicKey", detail);

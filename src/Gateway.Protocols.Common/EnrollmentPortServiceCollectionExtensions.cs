@@ -28,6 +28,7 @@ public static class EnrollmentPortServiceCollectionExtensions
             return new CredentialFailureLimiter(o.CredentialFailureLimit, o.CredentialFailureWindow);
         });
         services.AddSingleton<IEnrollmentPort, EnrollmentPort>();
+        services.AddSingleton<IAcmePort, AcmePort>();
         return services;
     }
 }

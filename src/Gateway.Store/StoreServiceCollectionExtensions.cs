@@ -39,6 +39,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<CredentialQueries>();
+        services.AddSingleton<AcmeQueries>();
         services.AddSingleton<AdminAuditQueries>();
         services.AddSingleton<RevocationQueries>();
         services.AddSingleton<WriteProbe>();
@@ -74,6 +75,10 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.Requester);
         opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<AcmeAccountRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<AcmeAccountKeyRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<AcmeOrderRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<AcmeAuthorizationRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CredentialRecord>()
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.Status)

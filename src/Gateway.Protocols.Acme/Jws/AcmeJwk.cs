@@ -58,6 +58,28 @@ public sealed class AcmeJwk
         return builder.Append('}').ToString();
     }
 
+    /// <summary>Whether this is the key of <paramref name="subjectPublicKeyInfo"/> (DER), e.g. a certificate's (revokeCert signed by its key).</summary>
+    public bool MatchesSubjectPublicKeyInfo(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        byte[] mine;
+        switch (Kty)
+        {
+            case "EC":
+                using (var key = ECDsa.Create(new ECParameters { Curve = CurveOf(Crv!), Q = new ECPoint { X = Bytes("x"), Y = Bytes("y") } }))
+                    mine = key.ExportSubjectPublicKeyInfo();
+                break;
+            case "RSA":
+                using (var key = RSA.Create(new RSAParameters { Modulus = Bytes("n"), Exponent = Bytes("e") }))
+                    mine = key.ExportSubjectPublicKeyInfo();
+                break;
+            default:
+                // Ed25519 (RFC 8410): SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING x }.
+                mine = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, .. Bytes("x")];
+                break;
+        }
+        return subjectPublicKeyInfo.SequenceEqual(mine);
+    }
+
     /// <summary>Verifies <paramref name="signature"/> over <paramref name="data"/> with this key under <paramref name="alg"/>.</summary>
     public bool Verify(string alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {

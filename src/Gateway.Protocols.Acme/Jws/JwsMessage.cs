@@ -50,7 +50,13 @@ public sealed class JwsMessage
     private byte[] SigningInput { get; }
 
     /// <summary>Parses <paramref name="body"/>; throws <see cref="AcmeProblem"/> (malformed, badSignatureAlgorithm, badPublicKey).</summary>
-    public static JwsMessage Parse(ReadOnlySpan<byte> body)
+    public static JwsMessage Parse(ReadOnlySpan<byte> body) => Parse(body, requireNonce: true);
+
+    /// <summary>
+    /// Parses a JWS; <paramref name="requireNonce"/> false for the inner JWS of a key change (RFC 8555 §7.3.5), which
+    /// carries no nonce.
+    /// </summary>
+    public static JwsMessage Parse(ReadOnlySpan<byte> body, bool requireNonce)
     {
         JsonDocument document;
         try
@@ -85,13 +91,13 @@ public sealed class JwsMessage
             if (!JwsBase64.TryDecode(payloadText, out var payload)) throw AcmeProblem.Malformed("The payload is not base64url.");
             if (!JwsBase64.TryDecode(signatureText, out var signature) || signature.Length == 0) throw AcmeProblem.Malformed("The signature is not base64url.");
 
-            var (alg, nonce, url, jwk, kid) = ParseHeader(protectedBytes);
+            var (alg, nonce, url, jwk, kid) = ParseHeader(protectedBytes, requireNonce);
             var signingInput = Encoding.ASCII.GetBytes(protectedText + "." + payloadText);
             return new JwsMessage(alg, nonce, url, jwk, kid, payload, signature, signingInput);
         }
     }
 
-    private static (string Alg, string Nonce, string Url, AcmeJwk? Jwk, string? Kid) ParseHeader(byte[] protectedBytes)
+    private static (string Alg, string Nonce, string Url, AcmeJwk? Jwk, string? Kid) ParseHeader(byte[] protectedBytes, bool requireNonce)
     {
         JsonDocument header;
         try
@@ -127,12 +133,13 @@ public sealed class JwsMessage
             if (alg is null) throw AcmeProblem.Malformed("The protected header has no alg.");
             if (!Algorithms.Contains(alg, StringComparer.Ordinal))
                 throw AcmeProblem.BadSignatureAlgorithm($"Signature algorithm '{alg}' is not accepted.", Algorithms);
-            if (nonce is null) throw new AcmeProblem("badNonce", "The protected header has no nonce.");
+            if (nonce is null && requireNonce) throw new AcmeProblem("badNonce", "The protected header has no nonce.");
+            if (nonce is not null && !requireNonce) throw AcmeProblem.Malformed("The inner JWS of a key change carries no nonce.");
             if (url is null) throw AcmeProblem.Malformed("The protected header has no url.");
             if ((jwk is null) == (kid is null)) throw AcmeProblem.Malformed("The protected header needs exactly one of jwk and kid.");
             if (jwk is not null && jwk.Algorithm != alg)
                 throw AcmeProblem.BadSignatureAlgorithm($"Algorithm '{alg}' does not fit the {jwk.Kty} {jwk.Crv} key (use {jwk.Algorithm}).", Algorithms);
-            return (alg, nonce, url, jwk, kid);
+            return (alg, nonce ?? "", url, jwk, kid);
         }
     }
 

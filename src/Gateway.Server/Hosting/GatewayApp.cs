@@ -6,6 +6,7 @@ using Gateway.Cluster;
 using Gateway.Grains;
 using Gateway.Protocols.Est;
 using Gateway.Protocols.Ocsp;
+using Gateway.Protocols.Acme;
 using Gateway.Protocols.Cmp;
 using Gateway.Protocols.Scep;
 using Gateway.Server.Metrics;
@@ -120,6 +121,7 @@ public static class GatewayApp
         services.AddScepRa();
         services.AddGatewayCmp(configuration);
         services.AddCmpResponder();
+        services.AddGatewayAcme(configuration);
         services.AddGatewayOcsp();
         services.AddGatewayMetrics(configuration);
 
@@ -274,6 +276,7 @@ public static class GatewayApp
         app.MapEstEndpoints();
         app.MapScepEndpoints();
         app.MapCmpEndpoints();
+        app.MapAcmeEndpoints();
         app.MapOcspEndpoints();
         app.MapCrlEndpoints();
         app.MapGatewayMetrics();
