@@ -23,9 +23,19 @@ public sealed class InteropFixture : IAsyncLifetime
     /// <summary>EST label of the profile that needs manual approval (est-manual-device).</summary>
     public const string ManualLabel = "manual";
 
+    /// <summary>The mock DNS server of ACME validation (every name is 127.0.0.1).</summary>
+    public ChallengeTestServer AcmeDns { get; private set; } = null!;
+
+    /// <summary>The port ACME http-01 validation connects to: certbot's standalone server listens there (tests take turns).</summary>
+    public int AcmeHttp01Port { get; } = GatewayProcess.FreePort();
+
+    /// <summary>ACME profile (test-only) that requires External Account Binding and pre-authorises its credentials' subjects.</summary>
+    public const string AcmeEabProfile = "acme-eab-server";
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Dir);
+        AcmeDns = ChallengeTestServer.Start();
         Tools.Ok(Dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
             "-subj", "/O=Acme Devices/CN=Acme Manufacturer CA", "-addext", "basicConstraints=critical,CA:true",
             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", ManufacturerCaKey, "-out", ManufacturerCaPem);
@@ -42,6 +52,10 @@ public sealed class InteropFixture : IAsyncLifetime
                 "--Gateway:Scep:AllowSingleDes=true",
                 // scepclient names its transactions by the key's hash (SHA-1 of the key, base64): the strict check holds for it.
                 "--Gateway:Scep:RequireKeyHashTransactionId=true",
+                // ACME validation: names resolved by pebble-challtestsrv (all 127.0.0.1), http-01 on certbot's standalone port.
+                $"--Gateway:Acme:DnsResolver=127.0.0.1:{AcmeDns.DnsPort}",
+                $"--Gateway:Acme:HttpChallengePort={AcmeHttp01Port}",
+                $"--Gateway:Acme:PreAuthorizedProfiles:0={AcmeEabProfile}",
             ]);
         using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpUrl) };
         await File.WriteAllTextAsync(RootPem, await http.GetStringAsync("/ca/root.pem"));
@@ -70,6 +84,7 @@ public sealed class InteropFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Gateway is not null) await Gateway.DisposeAsync();
+        AcmeDns?.Dispose();
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
