@@ -68,7 +68,7 @@ public sealed class ChallengeValidatorTests
     }
 
     [Fact]
-    public async Task Http01_wrong_answer_or_status_is_unauthorized()
+    public async Task Http01_wrong_answer_is_incorrectResponse_and_wrong_status_unauthorized()
     {
         var (app, port) = await ServeAsync(async context =>
         {
@@ -80,7 +80,7 @@ public sealed class ChallengeValidatorTests
         var wrong = await Validator(port).ValidateAsync(Http());
         var missing = await Validator(port).ValidateAsync(new ChallengeRequest("http-01", "ip", "127.0.0.1", "missing", "missing.x"));
 
-        Assert.Equal("unauthorized", wrong.ProblemType);
+        Assert.Equal("incorrectResponse", wrong.ProblemType);
         Assert.Equal("unauthorized", missing.ProblemType);
         Assert.Contains("404", missing.Detail);
     }

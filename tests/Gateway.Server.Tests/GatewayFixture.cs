@@ -72,7 +72,7 @@ public class GatewayFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

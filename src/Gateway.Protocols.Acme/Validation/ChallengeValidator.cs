@@ -129,7 +129,7 @@ public sealed class ChallengeValidator : IChallengeValidator
                 var body = await ReadLimitedAsync(response, ct);
                 return body.TrimEnd() == request.KeyAuthorization
                     ? ChallengeValidation.Success($"{url} served the key authorization", used)
-                    : ChallengeValidation.Failure("unauthorized", $"{url} served something other than the key authorization.", used);
+                    : ChallengeValidation.Failure("incorrectResponse", $"{url} served something other than the key authorization.", used);
             }
         }
     }
