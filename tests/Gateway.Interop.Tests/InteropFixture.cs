@@ -1,3 +1,5 @@
+using Gateway.TestSupport;
+
 namespace Gateway.Interop.Tests;
 
 /// <summary>

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Gateway.Interop.Tests;
+namespace Gateway.TestSupport;
 
 /// <summary>
 /// Debian's <c>pebble-challtestsrv</c> as the mock DNS server ACME validation resolves names through: every A query
-/// is answered with 127.0.0.1 (and AAAA with ::1), so <c>*.test</c> names reach certbot's standalone server on loopback.
+/// is answered with 127.0.0.1 (and AAAA with ::1), so <c>*.test</c> names reach certbot's standalone server on loopback;
+/// TXT records for dns-01 are set through its management API (<see cref="SetTxtAsync"/>). Shared by the interop and
+/// ACME test projects (linked source).
 /// </summary>
 public sealed class ChallengeTestServer : IDisposable
 {
@@ -19,11 +21,31 @@ public sealed class ChallengeTestServer : IDisposable
 
     public int DnsPort { get; }
 
+    public int ManagementPort { get; private init; }
+
+    /// <summary>Adds a TXT record (pebble-challtestsrv's <c>/set-txt</c>); <paramref name="host"/> is a fully qualified name.</summary>
+    public async Task SetTxtAsync(string host, string value)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"http://127.0.0.1:{ManagementPort}/set-txt",
+            new StringContent($"{{\"host\":\"{host.TrimEnd('.')}.\",\"value\":\"{value}\"}}"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A TCP port free on 127.0.0.1 now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static ChallengeTestServer Start()
     {
-        var dnsPort = GatewayProcess.FreePort();
+        var dnsPort = FreePort();
+        var managementPort = FreePort();
         var psi = new ProcessStartInfo("pebble-challtestsrv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", $"127.0.0.1:{GatewayProcess.FreePort()}" })
+        foreach (var arg in new[] { "-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", $"127.0.0.1:{managementPort}" })
             psi.ArgumentList.Add(arg);
         Process process;
         try
@@ -45,8 +67,8 @@ public sealed class ChallengeTestServer : IDisposable
             try
             {
                 using var client = new TcpClient();
-                client.Connect("127.0.0.1", dnsPort);
-                return new ChallengeTestServer(process, dnsPort);
+                client.Connect("127.0.0.1", managementPort);
+                return new ChallengeTestServer(process, dnsPort) { ManagementPort = managementPort };
             }
             catch (SocketException)
             {
