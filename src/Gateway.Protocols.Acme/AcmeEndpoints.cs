@@ -60,7 +60,7 @@ public static class AcmeEndpoints
         var meta = new JsonObject
         {
             ["externalAccountRequired"] = AcmeService.ExternalAccountRequired(resolved),
-            ["profiles"] = new JsonObject { [resolved.Name] = $"The gateway profile {resolved.Name}" },
+            ["profiles"] = await service.OfferedProfilesAsync(resolved),
         };
         if (!string.IsNullOrWhiteSpace(options.TermsOfService)) meta["termsOfService"] = options.TermsOfService;
         if (!string.IsNullOrWhiteSpace(options.Website)) meta["website"] = options.Website;

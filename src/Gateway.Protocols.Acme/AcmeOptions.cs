@@ -29,6 +29,17 @@ public sealed class AcmeOptions
     /// </summary>
     public List<string> PreAuthorizedProfiles { get; set; } = [];
 
+    /// <summary>
+    /// Per directory (its profile's name): other profiles its accounts may order from with newOrder's <c>profile</c>
+    /// (draft-ietf-acme-profiles), listed in the directory's <c>meta.profiles</c> after its own. Each must allow ACME
+    /// and admit the account (<c>acme-account</c>, or <c>eab</c> for an account bound to a credential of that profile).
+    /// </summary>
+    public Dictionary<string, List<string>> OfferedProfiles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The profiles directory <paramref name="directory"/> offers: its own first, then <see cref="OfferedProfiles"/>.</summary>
+    public IReadOnlyList<string> ProfilesOffered(string directory) =>
+        [directory, .. (OfferedProfiles.TryGetValue(directory, out var more) ? more : []).Where(p => !string.Equals(p, directory, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The Retry-After of a renewalInfo answer: how soon clients ask again (RFC 9773 §4.3).</summary>
     public TimeSpan RenewalInfoRetryAfter { get; set; } = TimeSpan.FromHours(6);
 

@@ -291,9 +291,7 @@ public sealed class AcmeService(
         }
         if (subproblems.Count > 0)
             throw new AcmeProblem("rejectedIdentifier", "Some identifiers cannot be ordered; see subproblems.") { Subproblems = subproblems };
-        if (payload.TryGetProperty("profile", out var requestedProfile)
-            && (requestedProfile.ValueKind != JsonValueKind.String || requestedProfile.GetString() != r.Profile.Name))
-            throw new AcmeProblem("invalidProfile", $"This directory offers the profile {r.Profile.Name} only.");
+        var orderProfile = await OrderProfileAsync(r, String(payload, "profile"));
         var notBefore = Timestamp(payload, "notBefore");
         var notAfter = Timestamp(payload, "notAfter");
         if (notBefore is not null || notAfter is not null)
@@ -301,8 +299,8 @@ public sealed class AcmeService(
         var replaces = String(payload, "replaces");
         if (replaces is not null) await CheckReplacesAsync(r, replaces);
 
-        var preAuthorized = await PreAuthorizedAsync(r, identifiers);
-        var order = Unwrap(await acme.CreateOrderAsync(new AcmeNewOrder(r.Account!.Id, r.Profile.Name, identifiers, null, null, replaces, preAuthorized,
+        var preAuthorized = await PreAuthorizedAsync(r, orderProfile, identifiers);
+        var order = Unwrap(await acme.CreateOrderAsync(new AcmeNewOrder(r.Account!.Id, orderProfile.Name, identifiers, null, null, replaces, preAuthorized,
             options.Value.OrderLifetime, options.Value.AuthorizationLifetime)));
         return Answer(r, AcmeResponses.Order(order, r.Urls), StatusCodes.Status201Created, r.Urls.Order(order.Id));
     }
@@ -311,12 +309,48 @@ public sealed class AcmeService(
     /// Identifiers an account bound to a credential gets without a challenge: those the credential's subjects cover,
     /// when the profile allows EAB (internal networks the gateway cannot reach). Recorded on the authorization.
     /// </summary>
-    private async Task<IReadOnlyList<AcmeIdentifier>> PreAuthorizedAsync(Request r, IReadOnlyList<AcmeIdentifier> identifiers)
+    private async Task<IReadOnlyList<AcmeIdentifier>> PreAuthorizedAsync(Request r, EnrollmentProfile profile, IReadOnlyList<AcmeIdentifier> identifiers)
     {
-        if (!options.Value.PreAuthorizedProfiles.Contains(r.Profile.Name, StringComparer.Ordinal) || r.Account!.EabCredentialId is not { } credentialId) return [];
+        if (!options.Value.PreAuthorizedProfiles.Contains(profile.Name, StringComparer.Ordinal) || r.Account!.EabCredentialId is not { } credentialId) return [];
         var subjects = await acme.GetCredentialSubjectsAsync(credentialId);
         if (subjects is null || subjects.Count == 0) return [];
         return [.. identifiers.Where(i => subjects.Any(s => AcmeIdentifiers.Covers(s, i)))];
+    }
+
+    /// <summary>meta.profiles: each profile this directory offers that allows ACME, with a line about it.</summary>
+    public async Task<JsonObject> OfferedProfilesAsync(EnrollmentProfile directory)
+    {
+        var profiles = new JsonObject();
+        foreach (var name in options.Value.ProfilesOffered(directory.Name))
+        {
+            if (await ResolveProfileAsync(name) is not { } profile) continue;
+            var names = profile.Summary.AuthenticationMethods.Contains(AuthenticationMethods.AcmeAccount, StringComparer.Ordinal) ? "" : " (accounts bound by EAB)";
+            profiles[profile.Name] = $"Gateway profile {profile.Name}: {string.Join(", ", profile.Summary.ExtendedKeyUsages)} certificates{names}";
+        }
+        return profiles;
+    }
+
+    /// <summary>
+    /// The profile a newOrder asks for (draft-ietf-acme-profiles), or the directory's own: one the directory offers, that
+    /// allows ACME and admits this account (bound by EAB: the credential's profile must admit <c>eab</c>, which the
+    /// enrollment checks again with the credential; unbound: <c>acme-account</c>).
+    /// </summary>
+    private async Task<EnrollmentProfile> OrderProfileAsync(Request r, string? requested)
+    {
+        if (requested is null || requested == r.Profile.Name) return CheckAdmits(r, r.Profile);
+        if (!options.Value.ProfilesOffered(r.Profile.Name).Contains(requested, StringComparer.Ordinal) || await ResolveProfileAsync(requested) is not { } profile)
+            throw new AcmeProblem("invalidProfile", $"This directory does not offer the profile '{Truncate(requested)}' (see meta.profiles).");
+        return CheckAdmits(r, profile);
+    }
+
+    private static EnrollmentProfile CheckAdmits(Request r, EnrollmentProfile profile)
+    {
+        var method = r.Account!.EabCredentialId is null ? AuthenticationMethods.AcmeAccount : AuthenticationMethods.ExternalAccountBinding;
+        if (!AuthenticationMethods.IsAllowed(profile.Summary.AuthenticationMethods, method))
+            throw new AcmeProblem("invalidProfile", method == AuthenticationMethods.AcmeAccount
+                ? $"The profile {profile.Name} admits only accounts bound to one of its credentials (externalAccountBinding)."
+                : $"The profile {profile.Name} does not admit accounts bound by EAB.");
+        return profile;
     }
 
     private async Task CheckReplacesAsync(Request r, string replaces)
@@ -453,7 +487,7 @@ public sealed class AcmeService(
         var order = await OwnOrderAsync(r, orderId);
         if (order.Status != "valid" || order.Serial is null) throw new AcmeProblem("malformed", "The order has no certificate (yet).", 404);
         var certificate = await port.GetCertificateAsync(order.Serial) ?? throw new AcmeProblem("malformed", "The certificate is not in the inventory.", 404);
-        var profile = r.Profile;
+        var profile = await ResolveProfileAsync(order.Profile) ?? r.Profile;
         var pem = new StringBuilder(System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", certificate.Der)).Append('\n');
         using var issued = X509CertificateLoader.LoadCertificate(certificate.Der);
         // The chain from the CA certificate that signed it (earlier generations too, after a rollover), without the root.

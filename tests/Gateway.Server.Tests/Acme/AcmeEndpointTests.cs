@@ -18,6 +18,8 @@ public sealed class AcmeGatewayFixture : GatewayFixture
     [
         $"--Gateway:Acme:HttpChallengePort={_http01Port}",
         "--Gateway:Acme:ValidationTimeout=00:00:10",
+        "--Gateway:Acme:OfferedProfiles:web-server:0=test-acme-quota",
+        "--Gateway:Acme:OfferedProfiles:web-server:1=iot-device", // not an ACME profile: never offered
     ];
 
     public override async Task DisposeAsync()
@@ -63,9 +65,10 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
     private static object IpOrder(string ip) => new { identifiers = new[] { new { type = "ip", value = ip } } };
 
     /// <summary>A ready order for 127.0.0.1: http-01 answered by the fixture's responder.</summary>
-    private async Task<(JsonNode Order, string OrderUrl)> ReadyOrderAsync(AcmeTestClient client)
+    private async Task<(JsonNode Order, string OrderUrl)> ReadyOrderAsync(AcmeTestClient client, string? profile = null)
     {
-        var created = await client.PostAsync(client.Base + "/new-order", IpOrder("127.0.0.1"));
+        var created = await client.PostAsync(client.Base + "/new-order", profile is null ? IpOrder("127.0.0.1")
+            : new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, profile });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var orderUrl = created.Location!;
         var authzUrl = created.Json!["authorizations"]![0]!.GetValue<string>();
@@ -320,5 +323,36 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
         Assert.Equal("deactivated", deactivated.Json!["status"]!.GetValue<string>());
         var after = await client.PostAsync(client.Base + "/new-order", IpOrder("127.0.0.1"));
         Assert.Equal("urn:ietf:params:acme:error:unauthorized", after.ProblemType);
+    }
+
+    [Fact]
+    public async Task New_order_picks_an_offered_profile_whose_per_account_quota_is_the_rate_limit()
+    {
+        using var http = gateway.Client(apiKey: null);
+        var profiles = JsonNode.Parse(await http.GetStringAsync("/acme/directory"))!["meta"]!["profiles"]!.AsObject();
+        Assert.Equal(["web-server", "test-acme-quota"], profiles.Select(p => p.Key).ToArray());
+
+        using var client = NewClient();
+        await client.NewAccountAsync();
+        var unknown = await client.PostAsync(client.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, profile = "iot-device" });
+        Assert.Equal("urn:ietf:params:acme:error:invalidProfile", unknown.ProblemType);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var (order, orderUrl) = await ReadyOrderAsync(client, "test-acme-quota");
+            Assert.Equal("test-acme-quota", order["profile"]!.GetValue<string>());
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            await client.PostAsync(order["finalize"]!.GetValue<string>(), new { csr = Csr(key, "127.0.0.1") });
+            var done = await client.PollAsync(orderUrl, a => a.Json?["status"]?.GetValue<string>() is "valid" or "invalid");
+            if (attempt == 0)
+            {
+                Assert.True(done.Json!["status"]!.GetValue<string>() == "valid", done.ToString());
+            }
+            else
+            {
+                Assert.Equal("invalid", done.Json!["status"]!.GetValue<string>());
+                Assert.Equal("urn:ietf:params:acme:error:rateLimited", done.Json["error"]!["type"]!.GetValue<string>());
+            }
+        }
     }
 }
