@@ -12,7 +12,8 @@
 # Environment (all optional):
 #   SHAPE="--concurrency 32"   load shape for every run (any of the harness's --concurrency/--rate/--ramp)
 #   WARMUP=15 DURATION=30      seconds (the warmup covers .NET tiered JIT settling on a 2-core machine)
-#   SCENARIOS="est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll"   which runs, in this order (scep-enroll and cmp-ir too); the
+#   SCENARIOS="est-enroll admin-enroll cfssl-sign wrk-admin-enroll wrk-est-enroll"   which runs, in this order (scep-enroll, cmp-ir and
+#                              acme-issue too); the
 #                              wrk-* runs are the cross-check with a plain HTTP load tool: wrk (apt-get install -y wrk)
 #                              POSTs one fixed CSR over and over, as the admin enrollment JSON (Bearer API key) or as
 #                              EST simpleenroll with HTTP Basic (an enrollment credential the script creates), with as
@@ -21,6 +22,10 @@
 #   EXTRA_ARGS=""              more harness options for every run (e.g. "--pool 200000")
 #   GATEWAY_ARGS=""            more gateway options (e.g. "--Logging:LogLevel:Default=Warning")
 #   HTTP_PORT=5080 HTTPS_PORT=5443 CFSSL_PORT=8888 SILO_PORT=21111   on 127.0.0.1
+#   ACME_HTTP01_PORT=5002 ACME_DNS_PORT=8053 ACME_MGMT_PORT=8055   acme-issue only: the first free port from each of these
+#                              is taken for the harness's http-01 responder and for pebble-challtestsrv's DNS server
+#                              (answers 127.0.0.1 for every name) and management interface; the gateway is started with
+#                              --Gateway:Acme:HttpChallengePort and --Gateway:Acme:DnsResolver pointing at them
 #   CONFIGURATION=Release      build configuration of the gateway and the harness
 #   ADMIN_PROFILE=iot-device   profile for admin-enroll (EST uses the gateway's default EST profile, iot-device)
 #   OUT_DIR=load-tests/results/compare-<UTC time>   reports (*.json, *.txt), progress logs, gateway.log, summary.txt
@@ -44,6 +49,9 @@ HTTP_PORT="${HTTP_PORT:-5080}"
 HTTPS_PORT="${HTTPS_PORT:-5443}"
 CFSSL_PORT="${CFSSL_PORT:-8888}"
 SILO_PORT="${SILO_PORT:-21111}"
+ACME_HTTP01_PORT="${ACME_HTTP01_PORT:-5002}"
+ACME_DNS_PORT="${ACME_DNS_PORT:-8053}"
+ACME_MGMT_PORT="${ACME_MGMT_PORT:-8055}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 ADMIN_PROFILE="${ADMIN_PROFILE:-iot-device}"
 OUT_DIR="${OUT_DIR:-load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)}"
@@ -52,6 +60,7 @@ LOG_PREFIX=compare
 # shellcheck source=lib/common.sh
 . "$ROOT/load-tests/lib/common.sh"
 
+case " $SCENARIOS " in *" acme-issue "*) command -v pebble-challtestsrv >/dev/null 2>&1 || die "'pebble-challtestsrv' is required for acme-issue (apt-get install -y pebble), or leave it out of SCENARIOS" ;; esac
 case " $SCENARIOS " in *" wrk-"*) command -v wrk >/dev/null 2>&1 || die "'wrk' is required for the wrk-* runs (apt-get install -y wrk), or leave them out of SCENARIOS" ;; esac
 for tool in dotnet openssl curl jq setsid; do command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required"; done
 mkdir -p "$OUT_DIR"
@@ -60,10 +69,11 @@ WORK="$(mktemp -d /tmp/gateway-compare.XXXXXX)"
 
 GATEWAY_PID=""
 CFSSL_PID=""
+CHALLTESTSRV_PID=""
 STATUS=0
 
 # Stops what this script started, in reverse order: cfssl, then the gateway (with its process group), then its
-# embedded PostgreSQL by its pid file if it is still there.
+# embedded PostgreSQL by its pid file if it is still there, then pebble-challtestsrv.
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -73,6 +83,12 @@ cleanup() {
   fi
   stop_node "$GATEWAY_PID"
   stop_postgres "$WORK/data"
+  if [ -n "$CHALLTESTSRV_PID" ] && kill -0 "$CHALLTESTSRV_PID" 2>/dev/null; then
+    log "stopping pebble-challtestsrv ($CHALLTESTSRV_PID)"
+    kill -TERM "$CHALLTESTSRV_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$CHALLTESTSRV_PID" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$CHALLTESTSRV_PID" 2>/dev/null || true
+  fi
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
   [ "$rc" -eq 0 ] && rc=$STATUS
   exit "$rc"
@@ -84,6 +100,29 @@ require_free_ports "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT"
 build_all
 make_device_certificate
 
+# --- acme-issue: a DNS server for the gateway's http-01 validation ---------------------------------------------
+# pebble-challtestsrv answers every A query with 127.0.0.1 (and, with -defaultIPv6 "", no AAAA), so the gateway
+# validates d<n>.load.test against the harness's http-01 responder on 127.0.0.1:ACME_HTTP01_PORT. It keeps running when
+# a port is taken, so the ports are checked first and its log afterwards.
+ACME_GATEWAY_ARGS=()
+case " $SCENARIOS " in *" acme-issue "*)
+  ACME_HTTP01_PORT=$(first_free_port "$ACME_HTTP01_PORT" "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT")
+  ACME_DNS_PORT=$(first_free_port "$ACME_DNS_PORT" "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT" "$ACME_HTTP01_PORT")
+  ACME_MGMT_PORT=$(first_free_port "$ACME_MGMT_PORT" "$HTTP_PORT" "$HTTPS_PORT" "$CFSSL_PORT" "$SILO_PORT" "$ACME_HTTP01_PORT" "$ACME_DNS_PORT")
+  setsid pebble-challtestsrv -dns01 "127.0.0.1:$ACME_DNS_PORT" -http01 "" -https01 "" -tlsalpn01 "" \
+    -management "127.0.0.1:$ACME_MGMT_PORT" -defaultIPv6 "" >"$OUT_DIR/challtestsrv.log" 2>&1 </dev/null &
+  CHALLTESTSRV_PID=$!
+  for i in $(seq 1 40); do
+    kill -0 "$CHALLTESTSRV_PID" 2>/dev/null || { cat "$OUT_DIR/challtestsrv.log" >&2; die "pebble-challtestsrv exited"; }
+    ! port_free "$ACME_DNS_PORT" && ! port_free "$ACME_MGMT_PORT" && break
+    [ "$i" -eq 40 ] && { cat "$OUT_DIR/challtestsrv.log" >&2; die "pebble-challtestsrv is not listening on 127.0.0.1:$ACME_DNS_PORT"; }
+    sleep 0.25
+  done
+  if grep -q 'address already in use' "$OUT_DIR/challtestsrv.log"; then cat "$OUT_DIR/challtestsrv.log" >&2; die "pebble-challtestsrv could not bind its ports"; fi
+  log "pebble-challtestsrv (pid $CHALLTESTSRV_PID): DNS on 127.0.0.1:$ACME_DNS_PORT; the harness's http-01 responder will listen on 127.0.0.1:$ACME_HTTP01_PORT"
+  ACME_GATEWAY_ARGS=(--Gateway:Acme:HttpChallengePort="$ACME_HTTP01_PORT" --Gateway:Acme:DnsResolver="127.0.0.1:$ACME_DNS_PORT") ;;
+esac
+
 # --- the gateway -------------------------------------------------------------------------------------------------
 API_KEY="load-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 HTTP_URL="http://127.0.0.1:$HTTP_PORT"
@@ -93,7 +132,7 @@ log "starting the gateway: $HTTP_URL and $HTTPS_URL (work $WORK, log $OUT_DIR/ga
 Gateway__Admin__BootstrapApiKey="$API_KEY" start_node "$OUT_DIR/gateway.log" \
   --urls "$HTTP_URL;$HTTPS_URL" --Gateway:DataDir="$WORK/data" \
   --Gateway:Cluster:SiloPort="$SILO_PORT" \
-  --Gateway:Est:TrustAnchors:0="$WORK/mfg-ca.pem" $GATEWAY_ARGS
+  --Gateway:Est:TrustAnchors:0="$WORK/mfg-ca.pem" "${ACME_GATEWAY_ARGS[@]}" $GATEWAY_ARGS
 GATEWAY_PID=$STARTED_PID
 wait_ready "$GATEWAY_PID" "$HTTP_URL" "$OUT_DIR/gateway.log"
 curl -fsS -o "$WORK/gateway-root.pem" "$HTTP_URL/ca/root.pem" || die "cannot fetch $HTTP_URL/ca/root.pem"
@@ -198,6 +237,8 @@ run() {  # round scenario
     scep-enroll) target=$HTTP_URL; args=(--scep-challenge "$SCEP_CHALLENGE" --expected-rate 1000 --server-pid "$GATEWAY_PID") ;;
     # Each ir carries a fresh P-256 key and a PBM MAC made off the clock.
     cmp-ir) target=$HTTP_URL; args=(--cmp-credential "$CMP_CREDENTIAL" --expected-rate 2000 --server-pid "$GATEWAY_PID") ;;
+    # A full ACME issuance is seven HTTP requests and a validation: size the pool for a few hundred per second.
+    acme-issue) target=$HTTP_URL; args=(--acme-http01-port "$ACME_HTTP01_PORT" --expected-rate 500 --server-pid "$GATEWAY_PID") ;;
     cfssl-sign) target=$CFSSL_URL; args=(--server-pid "$CFSSL_PID") ;;
     *) target=$HTTP_URL; args=(--server-pid "$GATEWAY_PID") ;;
   esac

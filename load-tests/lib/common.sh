@@ -7,6 +7,15 @@ die() { log "$*"; exit 1; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+first_free_port() {  # start [taken...]: the first port >= start that is free on 127.0.0.1 and not among taken
+  local start=$1 p=$1; shift
+  while [ "$p" -lt 65536 ]; do
+    case " $* " in *" $p "*) ;; *) port_free "$p" && { echo "$p"; return 0; } ;; esac
+    p=$((p + 1))
+  done
+  die "no free port from $start"
+}
+
 require_free_ports() {  # port... (the message names the environment knobs of the calling script)
   for p in "$@"; do port_free "$p" || die "port $p on 127.0.0.1 is in use; see the port variables at the top of $0"; done
 }

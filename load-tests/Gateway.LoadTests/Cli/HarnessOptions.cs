@@ -86,6 +86,21 @@ internal sealed class HarnessOptions
     /// <summary>CMP: POST /.well-known/cmp/p/LABEL (default: /.well-known/cmp, the default profile).</summary>
     public string? CmpLabel { get; set; }
 
+    /// <summary>ACME: the directory at <c>/acme/PROFILE/directory</c>; null: <c>/acme/directory</c> (the gateway's default profile).</summary>
+    public string? AcmeProfile { get; set; }
+
+    /// <summary>ACME: the port of the in-process http-01 responder (the gateway's <c>Gateway:Acme:HttpChallengePort</c>).</summary>
+    public int AcmeHttp01Port { get; set; } = 5002;
+
+    /// <summary>ACME: the address the http-01 responder listens on (what the gateway's DNS resolver answers for the names).</summary>
+    public string AcmeHttp01Address { get; set; } = "127.0.0.1";
+
+    /// <summary>ACME: accounts created before the run (null: one per worker; 64 for an open loop).</summary>
+    public int? AcmeAccounts { get; set; }
+
+    /// <summary>ACME: the longest sleep between two polls of an authorization or order (Retry-After is honoured up to it).</summary>
+    public int AcmePollMs { get; set; } = 100;
+
     /// <summary>PEM file of the root(s) the server's TLS certificate must chain to (instead of the system store).</summary>
     public string? CaCertFile { get; set; }
 

@@ -38,6 +38,17 @@ internal static class OptionParser
           --cmp-credential ID:SECRET  cmp-ir: the enrollment credential whose secret MAC-protects every request
           --cmp-label LABEL     cmp-ir: POST /.well-known/cmp/p/LABEL (default: /.well-known/cmp)
 
+        acme-issue (newAccount once per account; per request newOrder, http-01, finalize, download)
+          --acme-profile NAME   the directory /acme/NAME/directory (default: /acme/directory, the
+                                gateway's default ACME profile, web-server)
+          --acme-http01-port P  port of the in-process http-01 responder (default 5002); the gateway must
+                                run with --Gateway:Acme:HttpChallengePort=P and a DNS resolver
+                                (--Gateway:Acme:DnsResolver) answering the responder's address for *.load.test
+          --acme-http01-address A  address the responder listens on (default 127.0.0.1)
+          --acme-accounts N     ACME accounts made before the run (default: one per worker, 64 for --rate)
+          --acme-poll-ms MS     longest sleep between polls of an authorization or order (default 100;
+                                the gateway's Retry-After is honoured up to it)
+
         load shape (pick one; default --concurrency 32)
           --concurrency N       closed loop: N workers, each sends when its previous request answered
           --rate R              open loop: R requests/s at fixed intervals; latency counts from the intended
@@ -131,6 +142,17 @@ internal static class OptionParser
                     o.EstUser = basic[..colon];
                     o.EstPassword = basic[(colon + 1)..];
                     break;
+                case "acme-profile": o.AcmeProfile = ParseLabel(Value()); break;
+                case "acme-http01-port":
+                    o.AcmeHttp01Port = PositiveInt(name, Value());
+                    if (o.AcmeHttp01Port > 65535) throw new UsageException("--acme-http01-port must be a TCP port (1-65535)");
+                    break;
+                case "acme-http01-address":
+                    o.AcmeHttp01Address = System.Net.IPAddress.TryParse(Value(), out var address)
+                        ? address.ToString() : throw new UsageException("--acme-http01-address must be an IP address");
+                    break;
+                case "acme-accounts": o.AcmeAccounts = PositiveInt(name, Value()); break;
+                case "acme-poll-ms": o.AcmePollMs = PositiveInt(name, Value()); break;
                 case "timeout": o.TimeoutSeconds = PositiveDouble(name, Value()); break;
                 case "concurrency":
                     o.Shape = LoadShapeKind.Concurrency; o.Concurrency = PositiveInt(name, Value()); shapes++; break;

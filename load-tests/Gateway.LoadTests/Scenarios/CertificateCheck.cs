@@ -13,6 +13,9 @@ internal static class CertificateCheck
     private const string SignedDataOid = "1.2.840.113549.1.7.2";
     private static readonly Asn1Tag Context0 = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag Context1 = new(TagClass.ContextSpecific, 1, isConstructed: true);
+    private static readonly Asn1Tag Context3 = new(TagClass.ContextSpecific, 3, isConstructed: true);
+    private static readonly Asn1Tag DnsNameTag = new(TagClass.ContextSpecific, 2);
+    private const string SubjectAltNameOid = "2.5.29.17";
 
     /// <summary>
     /// A certs-only CMS SignedData (RFC 5652 §5, "degenerate": no signers) in DER or BER: returns the certificates.
@@ -83,6 +86,74 @@ internal static class CertificateCheck
             return Fail("PEM CERTIFICATE with bad base64", out serial, out error);
         }
         return TryFindForKey([der], spki, out serial, out error);
+    }
+
+    /// <summary>The certificates of a PEM chain (as ACME's <c>application/pem-certificate-chain</c>), leaf first.</summary>
+    public static bool TryReadPemChain(string? pem, out List<ReadOnlyMemory<byte>> certificates, out string error)
+    {
+        certificates = [];
+        var rest = (pem ?? "").AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            if (!rest[fields.Label].SequenceEqual("CERTIFICATE")) return Fail($"a PEM block labelled {rest[fields.Label]}, not CERTIFICATE", out error);
+            var der = new byte[fields.DecodedDataLength];
+            if (!Convert.TryFromBase64Chars(rest[fields.Base64Data], der, out var written) || written != der.Length)
+                return Fail("PEM CERTIFICATE with bad base64", out error);
+            certificates.Add(der);
+            rest = rest[fields.Location.End..];
+        }
+        if (certificates.Count == 0) return Fail("no PEM CERTIFICATE block", out error);
+        error = "";
+        return true;
+    }
+
+    /// <summary>The dNSName entries of a certificate's subjectAltName extension (none when it has no such extension).</summary>
+    public static bool TryReadDnsNames(ReadOnlyMemory<byte> certificate, out List<string> names, out string error)
+    {
+        names = [];
+        try
+        {
+            var tbs = new AsnReader(certificate, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+            if (tbs.PeekTag().HasSameClassAndValue(Context0)) tbs.ReadSequence(Context0);
+            tbs.ReadIntegerBytes();   // serial
+            tbs.ReadSequence();       // signature algorithm
+            tbs.ReadSequence();       // issuer
+            tbs.ReadSequence();       // validity
+            tbs.ReadSequence();       // subject
+            tbs.ReadSequence();       // subjectPublicKeyInfo
+            while (tbs.HasData)
+            {
+                var tag = tbs.PeekTag();
+                if (tag.TagClass != TagClass.ContextSpecific || tag.TagValue != 3)
+                {
+                    tbs.ReadEncodedValue();   // [1] issuerUniqueID, [2] subjectUniqueID
+                    continue;
+                }
+                var extensions = tbs.ReadSequence(Context3).ReadSequence();
+                while (extensions.HasData)
+                {
+                    var extension = extensions.ReadSequence();
+                    var oid = extension.ReadObjectIdentifier();
+                    if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean)) extension.ReadBoolean();
+                    var value = extension.ReadOctetString();
+                    if (oid != SubjectAltNameOid) continue;
+                    var generalNames = new AsnReader(value, AsnEncodingRules.DER).ReadSequence();
+                    while (generalNames.HasData)
+                    {
+                        if (generalNames.PeekTag().HasSameClassAndValue(DnsNameTag))
+                            names.Add(generalNames.ReadCharacterString(UniversalTagNumber.IA5String, DnsNameTag));
+                        else
+                            generalNames.ReadEncodedValue();
+                    }
+                }
+            }
+            error = "";
+            return true;
+        }
+        catch (AsnContentException ex)
+        {
+            return Fail("certificate extensions do not parse: " + ex.Message, out error);
+        }
     }
 
     /// <summary>Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version, serialNumber, signature, issuer, validity, subject, spki, ... }, ... }</summary>

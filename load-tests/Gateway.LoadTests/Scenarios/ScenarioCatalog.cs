@@ -5,6 +5,7 @@ internal static class ScenarioCatalog
 {
     public static IReadOnlyList<Scenario> All { get; } =
     [
+        new AcmeIssueScenario(),
         new AdminEnrollScenario(),
         new CfsslSignScenario(),
         new CmpIrScenario(),
