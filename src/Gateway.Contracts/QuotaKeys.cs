@@ -8,11 +8,18 @@ public static class QuotaKeys
     public static string ForRequester(string profile, Requester requester) =>
         $"requester|{profile.ToLowerInvariant()}|{requester.AuthenticationMethod}:{requester.Principal}";
 
+    /// <summary>One scope per profile and subjectAltName (<c>DNS:name</c> lowercase, <c>IP:address</c>), as certificates record them.</summary>
+    public static string ForName(string profile, string subjectAltName) => $"name|{profile.ToLowerInvariant()}|{subjectAltName}";
+
     /// <summary>Splits a key back into (profile, requester text or null for a profile scope).</summary>
-    public static bool TryParse(string key, out string profile, out string? requester)
+    public static bool TryParse(string key, out string profile, out string? requester) => TryParse(key, out profile, out requester, out _);
+
+    /// <summary>Splits a key back into (profile, requester text, subjectAltName); requester and name null for a profile scope.</summary>
+    public static bool TryParse(string key, out string profile, out string? requester, out string? name)
     {
         profile = "";
         requester = null;
+        name = null;
         var parts = key.Split('|', 3);
         switch (parts)
         {
@@ -22,6 +29,10 @@ public static class QuotaKeys
             case ["requester", var p, var r]:
                 profile = p;
                 requester = r;
+                return true;
+            case ["name", var p, var n]:
+                profile = p;
+                name = n;
                 return true;
             default:
                 return false;

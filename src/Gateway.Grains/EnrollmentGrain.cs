@@ -268,7 +268,7 @@ internal sealed partial class EnrollmentGrain(
         var issuing = decision.Effect == DecisionEffect.Allow || (approving && decision.Effect == DecisionEffect.Pending);
         if (issuing && QuotaSlots.Needed(profile))
         {
-            slots = await QuotaSlots.ReserveAsync(GrainFactory, profile, input.Requester, id);
+            slots = await QuotaSlots.ReserveAsync(GrainFactory, profile, input.Requester, id, input.SubjectAltNames);
             decision = Evaluate(profile, profileName, input, slots.AddTo(gathered.Facts));
             if (decision.Effect == DecisionEffect.Deny)
             {

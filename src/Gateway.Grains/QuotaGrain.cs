@@ -108,11 +108,11 @@ internal sealed class QuotaGrain(EnrollmentQueries queries, TimeProvider time, I
             _slotsLoaded = true;
         }
         if (_completeSince is { } complete && complete <= since) return;
-        if (!QuotaKeys.TryParse(key, out var profile, out var requester))
+        if (!QuotaKeys.TryParse(key, out var profile, out var requester, out var name))
         {
             throw new InvalidOperationException($"'{key}' is not a quota key.");
         }
-        var issued = await queries.IssuedBetweenAsync(profile, requester, since, _completeSince);
+        var issued = await queries.IssuedBetweenAsync(profile, requester, since, _completeSince, name);
         foreach (var entry in issued)
         {
             if (_ids.Add(entry.EnrollmentId)) Insert(entry.IssuedAt, entry.EnrollmentId);

@@ -85,6 +85,9 @@ public sealed class CompiledProfile
     /// <summary><c>quotas.perRequester</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedToRequesterInWindow"/> over.</summary>
     public QuotaLimit? PerRequesterQuota => _definition.PerRequesterQuota;
 
+    /// <summary><c>quotas.perName</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedForNameInWindow"/> over, per requested DNS name and IP address.</summary>
+    public QuotaLimit? PerNameQuota => _definition.PerNameQuota;
+
     /// <summary><c>quotas.perProfile</c>, or null (no quota): the window the caller counts <see cref="PolicyFacts.IssuedForProfileInWindow"/> over.</summary>
     public QuotaLimit? PerProfileQuota => _definition.PerProfileQuota;
 
@@ -246,6 +249,19 @@ public sealed class CompiledProfile
             else
             {
                 rules.Allow("quotas.perRequester", text);
+            }
+        }
+
+        if (_definition.PerNameQuota is { } perName && facts.IssuedForNameInWindow is { } byName)
+        {
+            var text = $"{byName.Name} has {byName.Count} certificate(s) issued in the last {Durations.Format(perName.Window)}; the quota per name is {perName.Count}";
+            if (byName.Count >= perName.Count)
+            {
+                rules.Deny("quotas.perName", text, RejectionReason.RateLimited);
+            }
+            else
+            {
+                rules.Allow("quotas.perName", text);
             }
         }
 

@@ -15,6 +15,12 @@ public sealed record PolicyFacts
     /// <summary>Certificates issued under this profile within <see cref="CompiledProfile.PerProfileQuota"/>'s window, not counting this request.</summary>
     public int? IssuedForProfileInWindow { get; init; }
 
+    /// <summary>
+    /// The requested DNS name or IP address with the most certificates issued within <see cref="CompiledProfile.PerNameQuota"/>'s
+    /// window (not counting this request), and that count.
+    /// </summary>
+    public (string Name, int Count)? IssuedForNameInWindow { get; init; }
+
     /// <summary>For a renewal (<see cref="Gateway.Contracts.PolicyInput.RenewalOf"/> set): when the certificate being renewed expires.</summary>
     public DateTimeOffset? RenewalOfNotAfter { get; init; }
 

@@ -38,5 +38,8 @@ internal sealed class ProfileDefinition
 
     public QuotaLimit? PerRequesterQuota { get; init; }
 
+    /// <summary><c>quotas.perName</c>: certificates per DNS name or IP address in the window (an ACME-style rate limit per identifier).</summary>
+    public QuotaLimit? PerNameQuota { get; init; }
+
     public QuotaLimit? PerProfileQuota { get; init; }
 }

@@ -79,13 +79,14 @@ public sealed class EnrollmentQueries(IDocumentStore store)
     /// <paramref name="until"/>, optionally only to <paramref name="requester"/> (<c>method:principal</c>), oldest first.
     /// </summary>
     public async Task<IReadOnlyList<IssuedEntry>> IssuedBetweenAsync(string profile, string? requester, DateTimeOffset since, DateTimeOffset? until,
-        CancellationToken ct = default)
+        string? subjectAltName = null, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
         IQueryable<CertificateRecord> q = session.Query<CertificateRecord>()
             .Where(x => x.IssuedAt >= since && x.Profile.Equals(profile, StringComparison.OrdinalIgnoreCase));
         if (until is { } u) q = q.Where(x => x.IssuedAt < u);
         if (requester is not null) q = q.Where(x => x.Requester == requester);
+        if (subjectAltName is not null) q = q.Where(x => x.SubjectAltNames.Contains(subjectAltName));
         var rows = await q.OrderBy(x => x.IssuedAt)
             .Select(x => new { x.EnrollmentId, x.IssuedAt })
             .ToListAsync(ct).ConfigureAwait(false);

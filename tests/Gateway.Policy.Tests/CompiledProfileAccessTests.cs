@@ -113,6 +113,26 @@ public sealed class CompiledProfileAccessTests
         Assert.Equal(new QuotaLimit(5, TimeSpan.FromDays(1)), profile.PerRequesterQuota);
     }
 
+    [Theory]
+    [InlineData(2, DecisionEffect.Allow)]
+    [InlineData(3, DecisionEffect.Deny)]
+    public void Evaluate_perName_quota_rateLimits_the_name_with_most_certificates(int byName, DecisionEffect expected)
+    {
+        var profile = Given.Profile("""
+            san:
+              dns: {allow: ["*.test"]}
+            quotas:
+              perName: {count: 3, window: 7d}
+            """);
+
+        var decision = profile.Evaluate(Given.Dns("host.test"), new PolicyFacts { IssuedForNameInWindow = ("DNS:host.test", byName) });
+
+        Assert.Equal(expected, decision.Effect);
+        var rule = Assert.Single(decision.FiredRules, r => r.Rule == "quotas.perName");
+        Assert.Contains($"DNS:host.test has {byName} certificate(s)", rule.Reason);
+        Assert.Equal(new QuotaLimit(3, TimeSpan.FromDays(7)), profile.PerNameQuota);
+    }
+
     [Fact]
     public void Evaluate_noQuotaConfigured_countsIgnored()
     {

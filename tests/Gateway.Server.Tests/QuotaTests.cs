@@ -44,6 +44,26 @@ public sealed class QuotaTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Name_quota_refuses_a_second_certificate_for_a_name_also_after_the_quota_grain_is_deactivated()
+    {
+        // test-quota-name: at most 1 a day per DNS name. No other test uses it.
+        using var client = gateway.Client();
+        var marker = NewId();
+        await client.EnrollAsync("test-quota-name", Csrs.P256($"a-{marker}.test", $"a-{marker}.test"), HttpStatusCode.Created);
+        await client.EnrollAsync("test-quota-name", Csrs.P256($"b-{marker}.test", $"b-{marker}.test"), HttpStatusCode.Created);
+
+        var refused = await client.EnrollAsync("test-quota-name", Csrs.P256($"c-{marker}.test", $"c-{marker}.test", $"a-{marker}.test"), (HttpStatusCode)429);
+        var rule = Rule(refused.GetProperty("firedRules"), "quotas.perName", "deny");
+        Assert.Contains($"DNS:a-{marker}.test has 1 certificate(s)", rule.GetProperty("reason").GetString());
+
+        // The window is rebuilt from the stored certificates' names.
+        await gateway.DeactivateIdleGrainsAsync();
+        await client.EnrollAsync("test-quota-name", Csrs.P256($"b-{marker}.test", $"b-{marker}.test"), (HttpStatusCode)429);
+        // The refused request took no slot for its other name.
+        await client.EnrollAsync("test-quota-name", Csrs.P256($"c-{marker}.test", $"c-{marker}.test"), HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Requester_quota_holds_after_the_quota_grain_is_deactivated()
     {
         // test-quota-requester: at most 2 a day per requester (here api-key:bootstrap). No other test uses it.

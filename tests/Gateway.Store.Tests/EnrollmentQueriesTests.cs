@@ -257,6 +257,10 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
         Assert.Equal(5, (await _queries.IssuedBetweenAsync(lower, null, T0, null)).Count);
         Assert.Equal(["est:q0", "est:q1"], (await _queries.IssuedBetweenAsync(lower, "http-basic:a", T0, null)).Select(e => e.EnrollmentId));
         Assert.Equal(["est:q1", "est:q2"], (await _queries.IssuedBetweenAsync(lower, null, T0.AddMinutes(1), T0.AddMinutes(3))).Select(e => e.EnrollmentId));
+        // By subjectAltName (quotas.perName): every certificate here names DNS:dev-1.test, none DNS:dev-2.test.
+        Assert.Equal(5, (await _queries.IssuedBetweenAsync(lower, null, T0, null, "DNS:dev-1.test")).Count);
+        Assert.Empty(await _queries.IssuedBetweenAsync(lower, null, T0, null, "DNS:dev-2.test"));
+        Assert.Empty(await _queries.IssuedBetweenAsync(lower, null, T0, null, "DNS:dev-1"));
     }
 }
 

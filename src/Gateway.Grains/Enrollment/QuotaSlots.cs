@@ -17,6 +17,7 @@ internal sealed class QuotaSlots
 {
     private readonly List<(IQuotaGrain Scope, string Key, QuotaReservation Reservation)> _held = [];
     private readonly string _reservationId;
+    private bool _refused;
 
     private QuotaSlots(string reservationId) => _reservationId = reservationId;
 
@@ -26,18 +27,40 @@ internal sealed class QuotaSlots
     /// <summary>Issued (or reserved) under this profile in the window before this request; null without a per-profile quota.</summary>
     public int? ProfileCount { get; private set; }
 
-    public static bool Needed(CompiledProfile? profile) => profile is { PerRequesterQuota: not null } or { PerProfileQuota: not null };
+    /// <summary>The requested name with the most certificates in the window before this request; null without a per-name quota.</summary>
+    public (string Name, int Count)? NameCount { get; private set; }
 
-    public static async Task<QuotaSlots> ReserveAsync(IGrainFactory grains, CompiledProfile? profile, Requester requester, string enrollmentId)
+    /// <summary>The most names one request takes per-name slots for (more are refused by the quota rule below anyway).</summary>
+    public const int MaxNames = 100;
+
+    public static bool Needed(CompiledProfile? profile) => profile is { PerRequesterQuota: not null } or { PerProfileQuota: not null } or { PerNameQuota: not null };
+
+    /// <summary>The subjectAltNames a per-name quota counts: DNS names and IP addresses, as certificates record them.</summary>
+    public static IReadOnlyList<string> CountedNames(IReadOnlyList<SubjectAltName> names) =>
+        [.. names.Where(n => n.Type is SubjectAltNameType.Dns or SubjectAltNameType.Ip).Select(n => n.ToString()).Distinct(StringComparer.Ordinal)];
+
+    public static async Task<QuotaSlots> ReserveAsync(IGrainFactory grains, CompiledProfile? profile, Requester requester, string enrollmentId,
+        IReadOnlyList<SubjectAltName>? names = null)
     {
         var slots = new QuotaSlots(enrollmentId);
         if (profile is null) return slots;
+        // A refused scope decides the request: take no further slot, which could only refuse someone else for nothing.
         if (profile.PerRequesterQuota is { } perRequester)
         {
             slots.RequesterCount = await slots.ReserveAsync(grains, QuotaKeys.ForRequester(profile.Name, requester), perRequester);
         }
-        // A refused requester quota decides; taking a profile slot now could only refuse someone else for nothing.
-        if (profile.PerProfileQuota is { } perProfile && slots._held.Count == (slots.RequesterCount is null ? 0 : 1))
+        if (profile.PerNameQuota is { } perName && !slots._refused)
+        {
+            var counted = CountedNames(names ?? []);
+            foreach (var name in counted.Take(MaxNames))
+            {
+                var count = await slots.ReserveAsync(grains, QuotaKeys.ForName(profile.Name, name), perName);
+                if (slots.NameCount is not { } most || count > most.Count) slots.NameCount = (name, count);
+                if (slots._refused) break;
+            }
+            if (counted.Count > MaxNames && !slots._refused) slots.NameCount = (counted[MaxNames], perName.Count);
+        }
+        if (profile.PerProfileQuota is { } perProfile && !slots._refused)
         {
             slots.ProfileCount = await slots.ReserveAsync(grains, QuotaKeys.ForProfile(profile.Name), perProfile);
         }
@@ -48,7 +71,11 @@ internal sealed class QuotaSlots
     {
         var scope = grains.GetGrain<IQuotaGrain>(key);
         var reservation = await scope.ReserveAsync(_reservationId, limit.Count, limit.Window);
-        if (!reservation.Reserved) return Math.Max(reservation.CountBefore, limit.Count);
+        if (!reservation.Reserved)
+        {
+            _refused = true;
+            return Math.Max(reservation.CountBefore, limit.Count);
+        }
         _held.Add((scope, key, reservation));
         return reservation.CountBefore;
     }
@@ -83,5 +110,5 @@ internal sealed class QuotaSlots
     }
 
     public PolicyFacts AddTo(PolicyFacts? facts) =>
-        (facts ?? new PolicyFacts()) with { IssuedToRequesterInWindow = RequesterCount, IssuedForProfileInWindow = ProfileCount };
+        (facts ?? new PolicyFacts()) with { IssuedToRequesterInWindow = RequesterCount, IssuedForProfileInWindow = ProfileCount, IssuedForNameInWindow = NameCount };
 }

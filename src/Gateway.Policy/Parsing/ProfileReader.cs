@@ -46,10 +46,12 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
         var allowHold = ReadRevocation(map);
         QuotaLimit? perRequester = null;
         QuotaLimit? perProfile = null;
+        QuotaLimit? perName = null;
         if (map.Mapping("quotas") is { } quotas)
         {
             perRequester = ReadQuota(quotas, "perRequester");
             perProfile = ReadQuota(quotas, "perProfile");
+            perName = ReadQuota(quotas, "perName");
             quotas.Done();
         }
 
@@ -76,6 +78,7 @@ internal sealed partial class ProfileReader(ParseContext context, ProfileParseOp
             ManualApproval = manual,
             AllowHold = allowHold,
             PerRequesterQuota = perRequester,
+            PerNameQuota = perName,
             PerProfileQuota = perProfile,
         };
     }
