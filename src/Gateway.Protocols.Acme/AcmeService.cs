@@ -232,13 +232,16 @@ public sealed class AcmeService(
         return Answer(r, AcmeResponses.Account(account, r.Urls), StatusCodes.Status200OK, r.Urls.Account(account.Id));
     }
 
-    private Task<IResult> OrdersAsync(Request r, string id)
+    private async Task<IResult> OrdersAsync(Request r, string id)
     {
         if (id != r.Account!.Id) throw AcmeProblem.Unauthorized("The orders URL is not the signer's account's.");
         RequirePostAsGet(r.Jws, "The orders list");
-        // RFC 8555 §7.1.2.1: the list may be empty; orders are found from the order URLs clients keep.
-        return Task.FromResult(Answer(r, new JsonObject { ["orders"] = new JsonArray() }, StatusCodes.Status200OK));
+        // RFC 8555 §7.1.2.1: pending, ready, processing and valid orders (not failed or expired ones), newest first.
+        var ids = await acme.ListOrdersAsync(id, MaxOrdersListed);
+        return Answer(r, new JsonObject { ["orders"] = new JsonArray([.. ids.Select(o => (JsonNode)JsonValue.Create(r.Urls.Order(o))!)]) }, StatusCodes.Status200OK);
     }
+
+    private const int MaxOrdersListed = 1000;
 
     private async Task<IResult> KeyChangeAsync(Request r)
     {
@@ -359,6 +362,8 @@ public sealed class AcmeService(
         var certificate = await port.GetCertificateAsync(serial);
         if (certificate is null || !OwnedBy(certificate, r.Account!))
             throw AcmeProblem.Malformed("replaces names no certificate of this account.");
+        if (await acme.IsReplacedAsync(r.Account!.Id, replaces))
+            throw new AcmeProblem("alreadyReplaced", "Another order replaces this certificate already (RFC 9773 §5).", 409);
     }
 
     private async Task<AcmeOrderInfo> OwnOrderAsync(Request r, string id)

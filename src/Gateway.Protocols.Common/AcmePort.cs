@@ -21,6 +21,10 @@ internal sealed class AcmePort(IGrainFactory grains) : IAcmePort
     public Task<AcmeResult<AcmeAccountCreation>> CreateAccountAsync(AcmeNewAccount account) =>
         grains.GetGrain<IAcmeAccountKeyGrain>(account.Thumbprint).CreateAccountAsync(account);
 
+    public Task<IReadOnlyList<string>> ListOrdersAsync(string accountId, int take) => grains.GetGrain<IAcmeAccountGrain>(accountId).ListOrdersAsync(take);
+
+    public Task<bool> IsReplacedAsync(string accountId, string replaces) => grains.GetGrain<IAcmeAccountGrain>(accountId).IsReplacedAsync(replaces);
+
     public Task<AcmeResult<AcmeAccountInfo>> UpdateAccountContactsAsync(string accountId, IReadOnlyList<string> contacts) =>
         grains.GetGrain<IAcmeAccountGrain>(accountId).UpdateContactsAsync(contacts);
 

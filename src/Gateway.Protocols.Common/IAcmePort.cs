@@ -18,6 +18,12 @@ public interface IAcmePort
     /// <summary>Creates an account for a key, or returns the key's existing one.</summary>
     Task<AcmeResult<AcmeAccountCreation>> CreateAccountAsync(AcmeNewAccount account);
 
+    /// <summary>The ids of the account's live orders, newest first.</summary>
+    Task<IReadOnlyList<string>> ListOrdersAsync(string accountId, int take);
+
+    /// <summary>Whether a live order replaces the certificate with this ARI id already (RFC 9773 §5).</summary>
+    Task<bool> IsReplacedAsync(string accountId, string replaces);
+
     Task<AcmeResult<AcmeAccountInfo>> UpdateAccountContactsAsync(string accountId, IReadOnlyList<string> contacts);
 
     Task<AcmeResult<AcmeAccountInfo>> DeactivateAccountAsync(string accountId);

@@ -78,6 +78,7 @@ public static class StoreServiceCollectionExtensions
         opts.Projections.Snapshot<AcmeAccountRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<AcmeAccountKeyRecord>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<AcmeOrderRecord>(SnapshotLifecycle.Inline);
+        opts.Schema.For<AcmeOrderRecord>().Duplicate(x => x.AccountId).Duplicate(x => x.Replaces!);
         opts.Projections.Snapshot<AcmeAuthorizationRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CredentialRecord>()
             .Duplicate(x => x.Profile)

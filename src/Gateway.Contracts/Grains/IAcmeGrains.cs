@@ -37,6 +37,14 @@ public interface IAcmeAccountGrain : IGrainWithStringKey
     [Alias("DeactivateAsync")]
     Task<AcmeResult<AcmeAccountInfo>> DeactivateAsync();
 
+    /// <summary>The account's orders that have not failed or expired, newest first, at most <paramref name="take"/>.</summary>
+    [Alias("ListOrdersAsync")]
+    Task<IReadOnlyList<string>> ListOrdersAsync(int take);
+
+    /// <summary>Whether a live order replaces the certificate with ARI id <paramref name="replaces"/> already.</summary>
+    [Alias("IsReplacedAsync")]
+    Task<bool> IsReplacedAsync(string replaces);
+
     /// <summary>Rolls the account over to a new key (RFC 8555 §7.3.5); a key bound to any account is refused (409).</summary>
     [Alias("ChangeKeyAsync")]
     Task<AcmeResult<AcmeAccountInfo>> ChangeKeyAsync(string oldThumbprint, string newJwk, string newThumbprint);

@@ -27,6 +27,10 @@ internal sealed class AcmeAccountGrain(IEventWriter writer, AcmeQueries queries,
         return _record is null ? null : ToInfo(_record);
     }
 
+    public Task<IReadOnlyList<string>> ListOrdersAsync(int take) => queries.OrderIdsOfAsync(Id, time.GetUtcNow(), Math.Clamp(take, 1, 1000));
+
+    public Task<bool> IsReplacedAsync(string replaces) => queries.IsReplacedAsync(replaces, time.GetUtcNow());
+
     public Task<AcmeResult<AcmeAccountInfo>> UpdateContactsAsync(IReadOnlyList<string> contacts) =>
         AppendAsync(r => [new AcmeAccountContactsUpdated(r.AccountId, [.. contacts], time.GetUtcNow())]);
 

@@ -355,4 +355,33 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
             }
         }
     }
+
+    [Fact]
+    public async Task Orders_list_holds_the_accounts_orders_and_a_certificate_is_replaced_once()
+    {
+        using var client = NewClient();
+        var account = await client.NewAccountAsync();
+        var (order, orderUrl) = await ReadyOrderAsync(client);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await client.PostAsync(order["finalize"]!.GetValue<string>(), new { csr = Csr(key, "127.0.0.1") });
+        var done = await client.PollAsync(orderUrl, a => a.Json?["status"]?.GetValue<string>() is "valid" or "invalid");
+        var leaf = X509Certificate2.CreateFromPem((await client.PostAsync(done.Json!["certificate"]!.GetValue<string>(), null)).Text);
+
+        var orders = await client.PostAsync(account.Json!["orders"]!.GetValue<string>(), null);
+        Assert.Contains(orderUrl, orders.Json!["orders"]!.AsArray().Select(o => o!.GetValue<string>()));
+
+        var aki = leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value;
+        var ariId = Base64Url.EncodeToString(aki.Span) + "." + Base64Url.EncodeToString(leaf.SerialNumberBytes.Span);
+        var renewal = await client.PostAsync(client.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = ariId });
+        Assert.Equal(HttpStatusCode.Created, renewal.Status);
+        Assert.Equal(ariId, renewal.Json!["replaces"]!.GetValue<string>());
+        var twice = await client.PostAsync(client.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = ariId });
+        Assert.Equal(HttpStatusCode.Conflict, twice.Status);
+        Assert.Equal("urn:ietf:params:acme:error:alreadyReplaced", twice.ProblemType);
+
+        using var stranger = NewClient();
+        await stranger.NewAccountAsync();
+        var notMine = await stranger.PostAsync(stranger.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = ariId });
+        Assert.Equal("urn:ietf:params:acme:error:malformed", notMine.ProblemType);
+    }
 }
