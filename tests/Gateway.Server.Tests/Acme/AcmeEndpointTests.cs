@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using Gateway.TestSupport.Acme;
 
 namespace Gateway.Server.Tests.Acme;
 

@@ -6,18 +6,30 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Server.Tests.Acme;
+namespace Gateway.TestSupport.Acme;
 
 /// <summary>A small ACME client for tests: an ES256 account key, JWS in flattened JSON, nonces from Replay-Nonce, and knobs to break things.</summary>
 internal sealed class AcmeTestClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly string? _host;
     private string? _nonce;
 
-    public AcmeTestClient(Uri baseAddress, string profile = "web-server")
+    /// <param name="host">A Host header for every request (cluster nodes behind one name), and the URLs' authority.</param>
+    public AcmeTestClient(Uri baseAddress, string profile = "web-server", string? host = null)
     {
         _http = new HttpClient { BaseAddress = baseAddress };
-        Base = baseAddress.ToString().TrimEnd('/') + "/acme/" + profile;
+        _host = host;
+        Base = (host is null ? baseAddress.ToString().TrimEnd('/') : "http://" + host) + "/acme/" + profile;
+    }
+
+    /// <summary>The request for <paramref name="url"/>, sent to this client's node whatever authority the URL names.</summary>
+    private HttpRequestMessage Request(HttpMethod method, string url)
+    {
+        var uri = new Uri(url);
+        var request = new HttpRequestMessage(method, new Uri(_http.BaseAddress!, uri.PathAndQuery));
+        if (_host is not null) request.Headers.Host = _host;
+        return request;
     }
 
     public string Base { get; }
@@ -44,7 +56,7 @@ internal sealed class AcmeTestClient : IDisposable
     public async Task<string> NonceAsync()
     {
         if (_nonce is { } n) { _nonce = null; return n; }
-        using var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Base + "/new-nonce"));
+        using var response = await _http.SendAsync(Request(HttpMethod.Head, Base + "/new-nonce"));
         return response.Headers.GetValues("Replay-Nonce").Single();
     }
 
@@ -74,7 +86,9 @@ internal sealed class AcmeTestClient : IDisposable
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await _http.PostAsync(url, content);
+        using var request = Request(HttpMethod.Post, url);
+        request.Content = content;
+        using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (response.Headers.TryGetValues("Replay-Nonce", out var nonces)) _nonce = nonces.First();
         JsonNode? json = null;
