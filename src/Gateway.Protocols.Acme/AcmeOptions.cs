@@ -43,6 +43,15 @@ public sealed class AcmeOptions
     /// <summary>The Retry-After of a renewalInfo answer: how soon clients ask again (RFC 9773 §4.3).</summary>
     public TimeSpan RenewalInfoRetryAfter { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>New accounts one client address (IPv6: per /64) may create per <see cref="RateLimitWindow"/> on a node.</summary>
+    public int NewAccountsPerAddress { get; set; } = 300;
+
+    /// <summary>New orders one account may create per <see cref="RateLimitWindow"/> on a node.</summary>
+    public int NewOrdersPerAccount { get; set; } = 3000;
+
+    /// <summary>The window of <see cref="NewAccountsPerAddress"/> and <see cref="NewOrdersPerAccount"/>.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Largest request body accepted (a JWS), in bytes.</summary>
     public int MaxRequestBytes { get; set; } = 64 * 1024;
 

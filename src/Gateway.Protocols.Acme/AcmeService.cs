@@ -26,6 +26,7 @@ public sealed class AcmeService(
     IAcmePort acme,
     AcmeNonces nonces,
     CredentialFailureLimiter failures,
+    AcmeRateLimits limits,
     IOptions<AcmeOptions> options,
     TimeProvider time,
     ILogger<AcmeService> logger)
@@ -184,6 +185,8 @@ public sealed class AcmeService(
             throw AcmeProblem.Unauthorized($"The profile {r.Profile.Name} does not admit ACME accounts.");
         }
 
+        if (!limits.TryNewAccount(r.Http.Connection.RemoteIpAddress, out var accountRetry))
+            throw RateLimited(r.Http, accountRetry, "Too many new accounts from this address; retry later.");
         var created = await acme.CreateAccountAsync(new AcmeNewAccount(r.Profile.Name, jwk.CanonicalJson(), jwk.Thumbprint, contacts, agreed, credentialId));
         var creation = Unwrap(created);
         var json = AcmeResponses.Account(creation.Account, r.Urls);
@@ -198,8 +201,7 @@ public sealed class AcmeService(
         switch (mac.Check.Status)
         {
             case CredentialCheckStatus.Throttled:
-                if (mac.Check.RetryAfter is { } retry) r.Http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                throw new AcmeProblem("rateLimited", "Too many failed authentications from this address; retry later.", 429);
+                throw RateLimited(r.Http, mac.Check.RetryAfter ?? TimeSpan.FromSeconds(60), "Too many failed authentications from this address; retry later.");
             case CredentialCheckStatus.Valid when mac.Key is not null:
                 break;
             case CredentialCheckStatus.NotFound:
@@ -302,6 +304,7 @@ public sealed class AcmeService(
         var replaces = String(payload, "replaces");
         if (replaces is not null) await CheckReplacesAsync(r, replaces);
 
+        if (!limits.TryNewOrder(r.Account!.Id, out var orderRetry)) throw RateLimited(r.Http, orderRetry, "Too many new orders for this account; retry later.");
         var preAuthorized = await PreAuthorizedAsync(r, orderProfile, identifiers);
         var order = Unwrap(await acme.CreateOrderAsync(new AcmeNewOrder(r.Account!.Id, orderProfile.Name, identifiers, null, null, replaces, preAuthorized,
             options.Value.OrderLifetime, options.Value.AuthorizationLifetime)));
@@ -620,6 +623,12 @@ public sealed class AcmeService(
     }
 
     // ---- helpers ----
+
+    private static AcmeProblem RateLimited(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new AcmeProblem("rateLimited", detail, 429);
+    }
 
     private static T Unwrap<T>(AcmeResult<T> result) =>
         result.Refusal is { } refusal ? throw new AcmeProblem(refusal.Type, refusal.Detail, refusal.Status) : result.Value!;

@@ -26,11 +26,15 @@ public static class AcmeServiceCollectionExtensions
             .Validate(o => o.MaxRequestBytes is >= 4096 and <= 1024 * 1024, $"{s}:MaxRequestBytes must be between 4096 and 1048576")
             .Validate(o => string.IsNullOrWhiteSpace(o.DnsResolver) || System.Net.IPEndPoint.TryParse(o.DnsResolver, out var e) && e.Port != 0,
                 $"{s}:DnsResolver must be an IP address with a port (e.g. 10.0.0.53:53), or empty for the system's resolvers")
+            .Validate(o => o.NewAccountsPerAddress is >= 1 and <= 10_000_000, $"{s}:NewAccountsPerAddress must be between 1 and 10000000")
+            .Validate(o => o.NewOrdersPerAccount is >= 1 and <= 10_000_000, $"{s}:NewOrdersPerAccount must be between 1 and 10000000")
+            .Validate(o => o.RateLimitWindow >= TimeSpan.FromSeconds(1) && o.RateLimitWindow <= TimeSpan.FromDays(1), $"{s}:RateLimitWindow must be between 00:00:01 and 1.00:00:00")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddGatewayEnrollmentPort(configuration);
         services.AddSingleton<AcmeNonces>();
         services.AddSingleton<IChallengeValidator, ChallengeValidator>();
+        services.AddSingleton<AcmeRateLimits>();
         services.AddSingleton<AcmeService>();
         return services;
     }

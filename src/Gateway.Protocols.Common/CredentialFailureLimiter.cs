@@ -38,7 +38,8 @@ public sealed class CredentialFailureLimiter : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    internal static IPAddress Partition(IPAddress? client) => client switch
+    /// <summary>The partition of an address: IPv4 as is (IPv4-mapped IPv6 too), IPv6 per /64.</summary>
+    public static IPAddress Partition(IPAddress? client) => client switch
     {
         null => IPAddress.None,
         { IsIPv4MappedToIPv6: true } => client.MapToIPv4(),

@@ -20,6 +20,8 @@ public sealed class AcmeGatewayFixture : GatewayFixture
         $"--Gateway:Acme:HttpChallengePort={_http01Port}",
         "--Gateway:Acme:ValidationTimeout=00:00:10",
         "--Gateway:Acme:OfferedProfiles:web-server:0=test-acme-quota",
+        // No test here makes more than three orders with one account but the one about this limit.
+        "--Gateway:Acme:NewOrdersPerAccount=3",
         "--Gateway:Acme:OfferedProfiles:web-server:1=iot-device", // not an ACME profile: never offered
     ];
 
@@ -384,5 +386,24 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
         await stranger.NewAccountAsync();
         var notMine = await stranger.PostAsync(stranger.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = ariId });
         Assert.Equal("urn:ietf:params:acme:error:malformed", notMine.ProblemType);
+    }
+
+    [Fact]
+    public async Task New_orders_past_the_per_account_limit_are_rateLimited_before_anything_is_written()
+    {
+        using var client = NewClient();
+        await client.NewAccountAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync(client.Base + "/new-order", IpOrder("127.0.0.9"))).Status);
+        }
+
+        var refused = await client.PostAsync(client.Base + "/new-order", IpOrder("127.0.0.9"));
+
+        Assert.Equal((HttpStatusCode)429, refused.Status);
+        Assert.Equal("urn:ietf:params:acme:error:rateLimited", refused.ProblemType);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        var orders = await client.PostAsync(client.AccountUrl + "/orders", null);
+        Assert.Equal(3, orders.Json!["orders"]!.AsArray().Count);
     }
 }
