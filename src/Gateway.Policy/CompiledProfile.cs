@@ -74,6 +74,9 @@ public sealed class CompiledProfile
     /// <summary><c>keys.allowReuse</c>: whether the caller needs to look up <see cref="PolicyFacts.KeyInUseByOtherSubject"/> at all.</summary>
     public bool AllowKeyReuse => _definition.Keys.AllowReuse;
 
+    /// <summary>Why this profile would not issue <paramref name="name"/> (its SAN rules), or null (ACME refuses such identifiers at newOrder).</summary>
+    public string? NameRefusal(SubjectAltName name) => _definition.San.Refusal(name);
+
     /// <summary>A renewal keeps the names of the certificate it renews (<c>renewal.keepNames</c>, default true).</summary>
     public bool KeepsNamesOnRenewal => _definition.Renewal.KeepNames;
 

@@ -297,6 +297,23 @@ public sealed class AcmeService(
         if (subproblems.Count > 0)
             throw new AcmeProblem("rejectedIdentifier", "Some identifiers cannot be ordered; see subproblems.") { Subproblems = subproblems };
         var orderProfile = await OrderProfileAsync(r, String(payload, "profile"));
+        // Identifiers the profile would never issue are refused now: nothing is written for them and the gateway never
+        // connects anywhere to validate them (validation only reaches names the policy allows).
+        var refusals = await acme.CheckIdentifiersAsync(orderProfile.Name, identifiers)
+            ?? throw new AcmeProblem("invalidProfile", $"The profile {orderProfile.Name} is not available.");
+        var refused = identifiers.Zip(refusals).Where(p => p.Second is not null).ToList();
+        if (refused.Count > 0)
+        {
+            throw new AcmeProblem("rejectedIdentifier", $"The profile {orderProfile.Name} does not issue {string.Join(", ", refused.Select(p => p.First.Value))}.")
+            {
+                Subproblems = [.. refused.Select(p => (JsonNode)new JsonObject
+                {
+                    ["type"] = AcmeProblem.Prefix + "rejectedIdentifier",
+                    ["detail"] = p.Second,
+                    ["identifier"] = new JsonObject { ["type"] = p.First.Type, ["value"] = p.First.Value },
+                })],
+            };
+        }
         var notBefore = Timestamp(payload, "notBefore");
         var notAfter = Timestamp(payload, "notAfter");
         if (notBefore is not null || notAfter is not null)

@@ -49,6 +49,10 @@ internal sealed class AcmePort(IGrainFactory grains) : IAcmePort
     public Task<AcmeResult<AcmeAuthorizationInfo>> DeactivateAuthorizationAsync(string authorizationId, string accountId) =>
         grains.GetGrain<IAcmeAuthorizationGrain>(authorizationId).DeactivateAsync(accountId);
 
+    public Task<IReadOnlyList<string?>?> CheckIdentifiersAsync(string profile, IReadOnlyList<AcmeIdentifier> identifiers) =>
+        grains.GetGrain<IProfileDirectoryGrain>(0).CheckNamesAsync(profile,
+            [.. identifiers.Select(i => i.Type == "ip" ? SubjectAltName.Ip(i.Value) : SubjectAltName.Dns(i.Value))]);
+
     public async Task<IReadOnlyList<string>?> GetCredentialSubjectsAsync(string credentialId) =>
         CredentialSecrets.IsWellFormedId(credentialId) && await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync() is { } info ? info.Subjects : null;
 }

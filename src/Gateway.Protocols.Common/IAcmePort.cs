@@ -44,6 +44,9 @@ public interface IAcmePort
 
     Task<AcmeResult<AcmeAuthorizationInfo>> DeactivateAuthorizationAsync(string authorizationId, string accountId);
 
+    /// <summary>For each identifier, why the profile would not issue it, or null when it would (null: no such profile).</summary>
+    Task<IReadOnlyList<string?>?> CheckIdentifiersAsync(string profile, IReadOnlyList<AcmeIdentifier> identifiers);
+
     /// <summary>The subjects an enrollment credential binds (for identifiers pre-authorised by an EAB credential), or null when there is no such credential.</summary>
     Task<IReadOnlyList<string>?> GetCredentialSubjectsAsync(string credentialId);
 }

@@ -134,6 +134,23 @@ public sealed class CompiledProfileAccessTests
     }
 
     [Fact]
+    public void NameRefusal_names_the_rule_for_names_the_profile_would_not_issue_also_when_it_would_drop_them()
+    {
+        var profile = Given.Profile("""
+            san:
+              dns: {allow: ["*.test"], wildcardCertificates: false}
+              ip: {allow: [10.0.0.0/8]}
+              onDisallowed: drop
+            """);
+
+        Assert.Null(profile.NameRefusal(SubjectAltName.Dns("www.test")));
+        Assert.Null(profile.NameRefusal(SubjectAltName.Ip("10.1.2.3")));
+        Assert.StartsWith("san.dns", profile.NameRefusal(SubjectAltName.Dns("www.example.com")));
+        Assert.NotNull(profile.NameRefusal(SubjectAltName.Dns("*.www.test")));
+        Assert.StartsWith("san.ip", profile.NameRefusal(SubjectAltName.Ip("192.0.2.1")));
+    }
+
+    [Fact]
     public void Evaluate_noQuotaConfigured_countsIgnored()
     {
         var decision = Profile.Evaluate(Given.Dns("host.test"), new PolicyFacts { IssuedToRequesterInWindow = 1_000_000, IssuedForProfileInWindow = 1_000_000 });

@@ -9,6 +9,9 @@ namespace Gateway.Grains.Profiles;
 [StatelessWorker]
 internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICertificateAuthority ca) : Grain, IProfileDirectoryGrain
 {
+    public Task<IReadOnlyList<string?>?> CheckNamesAsync(string profile, IReadOnlyList<SubjectAltName> names) =>
+        Task.FromResult<IReadOnlyList<string?>?>(catalog.Current.TryGet(profile, out var compiled) ? [.. names.Select(compiled.NameRefusal)] : null);
+
     public Task<ProfileSummary?> GetProfileAsync(string name)
     {
         if (!catalog.Current.TryGet(name, out var profile)) return Task.FromResult<ProfileSummary?>(null);

@@ -118,6 +118,17 @@ internal sealed class SanRules
         return result;
     }
 
+    /// <summary>
+    /// Why the profile would not issue <paramref name="name"/> ("rule: problem"), or null when it would. A name
+    /// <c>onDisallowed: drop</c> would drop counts as refused: the caller asked for exactly this name.
+    /// </summary>
+    public string? Refusal(SubjectAltName name)
+    {
+        if (NameText.IndexOfControl(name.Value) >= 0) return "san.controlCharacters: contains a control character";
+        var (rule, problem, _) = Check(name);
+        return problem is null ? null : $"{rule}: {Describe(name)} {problem}";
+    }
+
     /// <summary>The name as issued: a DNS name without its trailing root dot (matched without it, so issued without it).</summary>
     private static SubjectAltName Issued(SubjectAltName name)
     {

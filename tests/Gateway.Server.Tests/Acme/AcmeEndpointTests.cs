@@ -297,6 +297,18 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
 
         Assert.Equal("urn:ietf:params:acme:error:rejectedIdentifier", answer.ProblemType);
         Assert.Equal(2, answer.Json!["subproblems"]!.AsArray().Count);
+
+        // Names the profile would never issue are refused before anything is written or validated.
+        var outside = await client.PostAsync(client.Base + "/new-order", new
+        {
+            identifiers = new object[] { new { type = "dns", value = "ok.test" }, new { type = "dns", value = "www.example.com" }, new { type = "ip", value = "192.0.2.1" } },
+        });
+        Assert.Equal("urn:ietf:params:acme:error:rejectedIdentifier", outside.ProblemType);
+        var subproblems = outside.Json!["subproblems"]!.AsArray();
+        Assert.Equal(["www.example.com", "192.0.2.1"], subproblems.Select(p => p!["identifier"]!["value"]!.GetValue<string>()).ToArray());
+        Assert.Contains("san.dns", subproblems[0]!["detail"]!.GetValue<string>());
+        var orders = await client.PostAsync(client.AccountUrl + "/orders", null);
+        Assert.Empty(orders.Json!["orders"]!.AsArray());
         var badContact = await client.PostAsync(client.AccountUrl!, new { contact = new[] { "tel:+1555" } });
         Assert.Equal("urn:ietf:params:acme:error:unsupportedContact", badContact.ProblemType);
     }
