@@ -24,13 +24,14 @@ internal static class AcmeIdentifiers
         {
             case "dns":
                 var name = value.ToLowerInvariant();
-                if (IPAddress.TryParse(name, out _)) { problem = $"'{Short(value)}' is an IP address: use an ip identifier."; return null; }
+                if (IPAddress.TryParse(value, out _)) { problem = $"'{Short(value)}' is an IP address: use an ip identifier."; return null; }
                 if (!IsDnsName(name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name))
                 {
                     problem = $"'{Short(value)}' is not a DNS name (letters, digits and hyphens in dot-separated labels, no trailing dot).";
                     return null;
                 }
-                return new AcmeIdentifier("dns", name);
+                // Echoed exactly as ordered (clients compare); compared case-insensitively (Normalized).
+                return new AcmeIdentifier("dns", value);
             case "ip":
                 if (!IPAddress.TryParse(value, out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
                     || value.Contains('%') || (address.AddressFamily == AddressFamily.InterNetwork && value.Count(c => c == '.') != 3))
@@ -44,6 +45,10 @@ internal static class AcmeIdentifiers
                 return null;
         }
     }
+
+    /// <summary>The identifier as compared: DNS names in lower case (IP addresses are canonical already).</summary>
+    public static AcmeIdentifier Normalized(AcmeIdentifier identifier) =>
+        identifier.Type == "dns" ? identifier with { Value = identifier.Value.ToLowerInvariant() } : identifier;
 
     /// <summary>Whether a credential subject (an exact name) covers an identifier.</summary>
     public static bool Covers(string subject, AcmeIdentifier identifier) =>

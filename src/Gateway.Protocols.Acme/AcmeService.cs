@@ -292,7 +292,7 @@ public sealed class AcmeService(
                 });
                 continue;
             }
-            if (!identifiers.Contains(identifier)) identifiers.Add(identifier);
+            if (!identifiers.Any(i => AcmeIdentifiers.Normalized(i) == AcmeIdentifiers.Normalized(identifier))) identifiers.Add(identifier);
         }
         if (subproblems.Count > 0)
             throw new AcmeProblem("rejectedIdentifier", "Some identifiers cannot be ordered; see subproblems.") { Subproblems = subproblems };
@@ -319,7 +319,7 @@ public sealed class AcmeService(
         if (notBefore is not null || notAfter is not null)
             throw AcmeProblem.Malformed("notBefore and notAfter are not supported: the profile sets the validity.");
         var replaces = String(payload, "replaces");
-        if (replaces is not null) await CheckReplacesAsync(r, replaces);
+        if (replaces is not null) replaces = await CheckReplacesAsync(r, replaces);
 
         if (!limits.TryNewOrder(r.Account!.Id, out var orderRetry)) throw RateLimited(r.Http, orderRetry, "Too many new orders for this account; retry later.");
         var preAuthorized = await PreAuthorizedAsync(r, orderProfile, identifiers);
@@ -376,14 +376,19 @@ public sealed class AcmeService(
         return profile;
     }
 
-    private async Task CheckReplacesAsync(Request r, string replaces)
+    /// <summary>
+    /// The ARI <c>replaces</c> to record, or null: an unknown, malformed or foreign certificate is ignored rather than
+    /// failing the order (clients send what an earlier CA issued; pebble#550), one of the account's certificates that a
+    /// live order replaces already is <c>alreadyReplaced</c> (RFC 9773 §5).
+    /// </summary>
+    private async Task<string?> CheckReplacesAsync(Request r, string replaces)
     {
-        var serial = AcmeRenewalInfo.SerialOf(replaces) ?? throw AcmeProblem.Malformed("replaces is not an ARI certificate identifier.");
+        if (AcmeRenewalInfo.SerialOf(replaces) is not { } serial) return null;
         var certificate = await port.GetCertificateAsync(serial);
-        if (certificate is null || !OwnedBy(certificate, r.Account!))
-            throw AcmeProblem.Malformed("replaces names no certificate of this account.");
+        if (certificate is null || !OwnedBy(certificate, r.Account!)) return null;
         if (await acme.IsReplacedAsync(r.Account!.Id, replaces))
             throw new AcmeProblem("alreadyReplaced", "Another order replaces this certificate already (RFC 9773 §5).", 409);
+        return replaces;
     }
 
     private async Task<AcmeOrderInfo> OwnOrderAsync(Request r, string id)
@@ -444,10 +449,10 @@ public sealed class AcmeService(
         if (commonName is not null)
         {
             var cn = IPAddress.TryParse(commonName, out var ip) ? new AcmeIdentifier("ip", ip.ToString()) : new AcmeIdentifier("dns", commonName.ToLowerInvariant());
-            if (!identifiers.Contains(cn)) throw new AcmeProblem("badCSR", $"The CSR's common name {commonName} is not an identifier of the order.");
+            if (!identifiers.Select(AcmeIdentifiers.Normalized).Contains(cn)) throw new AcmeProblem("badCSR", $"The CSR's common name {commonName} is not an identifier of the order.");
             requested.Add(cn);
         }
-        var ordered = identifiers.ToHashSet();
+        var ordered = identifiers.Select(AcmeIdentifiers.Normalized).ToHashSet();
         if (!requested.SetEquals(ordered))
         {
             var missing = ordered.Except(requested).Select(i => i.Value);

@@ -309,6 +309,14 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
         Assert.Contains("san.dns", subproblems[0]!["detail"]!.GetValue<string>());
         var orders = await client.PostAsync(client.AccountUrl + "/orders", null);
         Assert.Empty(orders.Json!["orders"]!.AsArray());
+
+        // Identifiers are echoed exactly as ordered, and a repeat that differs only in case is the same identifier.
+        var mixed = await client.PostAsync(client.Base + "/new-order", new
+        {
+            identifiers = new object[] { new { type = "dns", value = "Echo-Case.test" }, new { type = "dns", value = "echo-case.TEST" } },
+        });
+        Assert.True(mixed.Status == HttpStatusCode.Created, mixed.ToString());
+        Assert.Equal("Echo-Case.test", Assert.Single(mixed.Json!["identifiers"]!.AsArray())!["value"]!.GetValue<string>());
         var badContact = await client.PostAsync(client.AccountUrl!, new { contact = new[] { "tel:+1555" } });
         Assert.Equal("urn:ietf:params:acme:error:unsupportedContact", badContact.ProblemType);
     }
@@ -396,8 +404,12 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
 
         using var stranger = NewClient();
         await stranger.NewAccountAsync();
+        // A foreign or unknown certificate in replaces is ignored, not an error (pebble#550).
         var notMine = await stranger.PostAsync(stranger.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = ariId });
-        Assert.Equal("urn:ietf:params:acme:error:malformed", notMine.ProblemType);
+        Assert.Equal(HttpStatusCode.Created, notMine.Status);
+        Assert.Null(notMine.Json!["replaces"]);
+        var garbage = await stranger.PostAsync(stranger.Base + "/new-order", new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } }, replaces = "not-an-ari-id" });
+        Assert.Equal(HttpStatusCode.Created, garbage.Status);
     }
 
     [Fact]
