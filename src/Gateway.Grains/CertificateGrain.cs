@@ -48,6 +48,10 @@ internal sealed class CertificateGrain(
                 RevocationReasons.TryParse(_record.RevocationReason, out var previous);
                 return new RevocationResult(RevocationStatus.AlreadyRevoked, at, previous);
             }
+            if (CaCertificateInventory.IsCaProfile(_record.Profile))
+            {
+                return new RevocationResult(RevocationStatus.NotRevocable, null, null);
+            }
             if (reason == RevocationReason.CertificateHold && !AllowsHold(_record.Profile))
             {
                 return new RevocationResult(RevocationStatus.HoldNotAllowed, null, null);

@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.BatchSize is > 0 and <= 10_000, $"{ExpiryOptions.Section}:BatchSize must be between 1 and 10000")
             .ValidateOnStart();
         services.AddHostedService<CertificateExpiryService>();
+        services.AddHostedService<CaCertificateInventory>();
         services.AddOptions<PolicyOptions>()
             .Validate(o => o.RefreshInterval >= TimeSpan.FromMilliseconds(100) && o.RefreshInterval <= TimeSpan.FromMinutes(1),
                 $"{PolicyOptions.Section}:RefreshInterval must be between 00:00:00.1 and 00:01:00");

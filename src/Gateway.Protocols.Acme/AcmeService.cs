@@ -610,7 +610,7 @@ public sealed class AcmeService(
             {
                 case RevocationStatus.Revoked: break;
                 case RevocationStatus.AlreadyRevoked: throw new AcmeProblem("alreadyRevoked", "The certificate is revoked already.");
-                case RevocationStatus.NotFound: throw AcmeProblem.Unauthorized("The certificate was not issued by this gateway.");
+                case RevocationStatus.NotFound or RevocationStatus.NotRevocable: throw AcmeProblem.Unauthorized("The certificate was not issued by this gateway.");
                 default: throw new AcmeProblem("badRevocationReason", $"The revocation was refused: {result.Status}.");
             }
             logger.LogInformation("ACME revokeCert {Serial} ({Reason}) by {Actor}", serial, reason, actor);

@@ -223,6 +223,24 @@ public sealed class CaRolloverGatewayTests : IDisposable
             var listed2 = JsonDocument.Parse(await http.GetStringAsync("/api/v1/ca")).RootElement;
             Assert.Equal(["default", "default-g2"], listed2.GetProperty("generations").EnumerateArray().Select(g => g.GetProperty("id").GetString()));
             Assert.True(listed2.GetProperty("canRollOver").GetBoolean());
+            // Every CA certificate the gateway signed is in the store: the root and both generations (the new one
+            // recorded after the rollover), and none of them is revocable through the inventory.
+            var issuingSerials = new[] { firstIssuer, next.ChainDer[0] }.Select(der => Convert.ToHexStringLower(
+                X509CertificateLoader.LoadCertificate(der).SerialNumberBytes.Span.TrimStart((byte)0))).ToArray();
+            JsonElement caCertificates = default;
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                caCertificates = JsonDocument.Parse(await http.GetStringAsync("/api/v1/certificates?profile=gateway:issuing-ca")).RootElement;
+                if (caCertificates.GetProperty("total").GetInt64() >= 2) break;
+                await Task.Delay(100);
+            }
+            Assert.Equal(issuingSerials.Order(), caCertificates.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("serial").GetString()!).Order());
+            Assert.Equal(1, JsonDocument.Parse(await http.GetStringAsync("/api/v1/certificates?profile=gateway:root-ca")).RootElement.GetProperty("total").GetInt64());
+            using (var notRevocable = await http.PostAsJsonAsync($"/api/v1/certificates/{issuingSerials[0]}/revoke", new { reason = "keyCompromise" }))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, notRevocable.StatusCode);
+                Assert.Contains("not-revocable", await notRevocable.Content.ReadAsStringAsync());
+            }
             File.Move(Path.Combine(_dataDir, "ca", "root.key"), Path.Combine(_dataDir, "root.key.offline"));
             using (var refused = await http.PostAsJsonAsync("/api/v1/ca/rollover", new { issuer = "default" }))
             {

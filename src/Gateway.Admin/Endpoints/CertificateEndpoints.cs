@@ -121,6 +121,8 @@ public static class CertificateEndpoints
         return result.Status switch
         {
             RevocationStatus.NotFound => AdminProblems.NotFound($"No certificate with serial {s}."),
+            RevocationStatus.NotRevocable => AdminProblems.Problem(StatusCodes.Status409Conflict, "not-revocable", "Not revocable",
+                $"Certificate {s} is a CA certificate: it is not revoked through the inventory (replace the CA, see the README's CA section)."),
             RevocationStatus.HoldNotAllowed => AdminProblems.Problem(StatusCodes.Status409Conflict, "hold-not-allowed", "Hold not allowed",
                 $"The profile of certificate {s} does not allow certificateHold (revocation.allowHold); revoke it with a final reason instead."),
             _ => TypedResults.Ok(new RevokeResponse(s, result.Status == RevocationStatus.Revoked ? "revoked" : "already-revoked",

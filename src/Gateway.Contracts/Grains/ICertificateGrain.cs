@@ -46,4 +46,6 @@ public enum RevocationStatus
     NotFound = 2,
     /// <summary><c>certificateHold</c> was asked for but the certificate's profile does not allow holds (<c>revocation.allowHold</c>).</summary>
     HoldNotAllowed = 3,
+    /// <summary>A CA certificate (the root or an issuing CA): not revoked through the inventory; that is a CA compromise procedure.</summary>
+    NotRevocable = 4,
 }
