@@ -71,7 +71,8 @@ internal sealed class CrlRevocationFollower : BackgroundService
                         issuers.UnionWith(_ca.Issuers.Select(i => i.Id));
                         continue;
                     }
-                    issuers.Add(await IssuerOfAsync(item, stoppingToken).ConfigureAwait(false));
+                    if (await IssuerOfAsync(item, stoppingToken).ConfigureAwait(false) is { } issuer) issuers.Add(issuer);
+                    else issuers.UnionWith(_ca.Issuers.Select(i => i.Id)); // not readable now: every generation's CRL, so the one that lists it is renewed
                 }
                 foreach (var issuer in issuers) await AskAsync(issuer).ConfigureAwait(false);
             }
@@ -81,8 +82,8 @@ internal sealed class CrlRevocationFollower : BackgroundService
         }
     }
 
-    /// <summary>The issuer of a changed certificate; the default issuer when it cannot be read now (its CRL is asked anyway).</summary>
-    private async Task<string> IssuerOfAsync(string serial, CancellationToken cancellationToken)
+    /// <summary>The issuer of a changed certificate; null when it cannot be read now (then every generation's CRL is asked).</summary>
+    private async Task<string?> IssuerOfAsync(string serial, CancellationToken cancellationToken)
     {
         try
         {
@@ -91,8 +92,8 @@ internal sealed class CrlRevocationFollower : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not read the issuer of revoked certificate {Serial}; asking the current default issuer's CRL", serial);
-            return _ca.DefaultIssuerId;
+            _logger.LogWarning(ex, "Could not read the issuer of revoked certificate {Serial}; asking every issuer generation's CRL", serial);
+            return null;
         }
     }
 
