@@ -190,7 +190,8 @@ public sealed class AcmeService(
         var created = await acme.CreateAccountAsync(new AcmeNewAccount(r.Profile.Name, jwk.CanonicalJson(), jwk.Thumbprint, contacts, agreed, credentialId));
         var creation = Unwrap(created);
         var json = AcmeResponses.Account(creation.Account, r.Urls);
-        if (creation.Account.EabCredentialId is not null) json["externalAccountBinding"] = binding.GetRawText() is { } raw ? JsonNode.Parse(raw) : null;
+        // RFC 8555 §7.3.4: the account object echoes the binding that created it.
+        if (creation.Account.EabCredentialId is not null && binding.ValueKind == JsonValueKind.Object) json["externalAccountBinding"] = JsonNode.Parse(binding.GetRawText());
         return Answer(r, json, creation.Existed ? StatusCodes.Status200OK : StatusCodes.Status201Created, r.Urls.Account(creation.Account.Id));
     }
 
