@@ -19,7 +19,8 @@ public sealed record ProfileSummary(
     [property: Id(8)] IReadOnlyList<string> ExtendedKeyUsages,
     [property: Id(9)] bool RequiresManualApproval,
     [property: Id(10)] IReadOnlyList<string>? AcceptsCertificatesFromProfiles = null,
-    [property: Id(11)] IReadOnlyList<byte[]>? EarlierIssuerCertificates = null)
+    [property: Id(11)] IReadOnlyList<byte[]>? EarlierIssuerCertificates = null,
+    [property: Id(12)] IReadOnlyList<string>? EarlierIssuerIds = null)
 {
     /// <summary>
     /// Other profiles whose gateway-issued client certificates authenticate enrollments in this one

@@ -71,6 +71,7 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
         RevocationReason? reason = RevocationReasons.TryParse(r.RevocationReason, out var rr) ? rr : null;
         var protocol = Enum.TryParse<EnrollmentProtocol>(r.Protocol, true, out var p) ? p : EnrollmentProtocol.Admin;
         return new CertificateInfo(r.Serial, r.Subject, r.SubjectAltNames, r.Issuer, r.NotBefore, r.NotAfter, status, r.Profile,
-            protocol, r.Requester, r.Sha256Fingerprint, r.Der, r.RevokedAt, reason, r.EnrollmentId, r.RenewalOf, r.SupersededBy);
+            protocol, r.Requester, r.Sha256Fingerprint, r.Der, r.RevokedAt, reason, r.EnrollmentId, r.RenewalOf, r.SupersededBy,
+            string.IsNullOrEmpty(r.IssuerId) ? null : r.IssuerId);
     }
 }

@@ -568,9 +568,12 @@ internal sealed class CmpService(IEnrollmentPort port, CmpResponder responder, C
             }
             else if (type.Equals(CrlStatusList))
             {
-                // RFC 9483 §4.3.4: the current CRL of the profile's CA (absent when none is available yet).
-                var crl = await port.GetCurrentCrlAsync(profile);
-                answers.Add(crl is null ? new InfoTypeAndValue(Crls) : new InfoTypeAndValue(Crls, new DerSequence(CertificateList.GetInstance(crl.Der))));
+                // RFC 9483 §4.3.4: the current CRLs of the profile's CA, one per issuer generation still served (after a
+                // rollover generations share one name, so the client picks by its certificate's authority key identifier);
+                // absent when none is available yet.
+                var crls = await port.GetCurrentCrlsAsync(profile);
+                answers.Add(crls.Count == 0 ? new InfoTypeAndValue(Crls)
+                    : new InfoTypeAndValue(Crls, new DerSequence(crls.Select(c => (Asn1Encodable)CertificateList.GetInstance(c.Der)).ToArray())));
             }
             else
             {

@@ -106,5 +106,24 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) =>
         _grains.GetGrain<ICertificateGrain>(serial).RevokeAsync(reason, actor, invalidityDate);
 
-    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile) => _grains.GetGrain<ICrlGrain>(profile.IssuerId).GetCurrentAsync();
+    public async Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile, string? certificateSerial = null)
+    {
+        var issuer = profile.IssuerId;
+        if (certificateSerial is not null && await GetCertificateAsync(certificateSerial) is { IssuerId: { } signedBy }
+            && (signedBy == profile.IssuerId || profile.EarlierIssuerIds.Contains(signedBy, StringComparer.Ordinal)))
+        {
+            issuer = signedBy;
+        }
+        return await _grains.GetGrain<ICrlGrain>(issuer).GetCurrentAsync();
+    }
+
+    public async Task<IReadOnlyList<CrlInfo>> GetCurrentCrlsAsync(EnrollmentProfile profile)
+    {
+        var crls = new List<CrlInfo>();
+        foreach (var issuer in (string[])[profile.IssuerId, .. profile.EarlierIssuerIds])
+        {
+            if (await _grains.GetGrain<ICrlGrain>(issuer).GetCurrentAsync() is { } crl) crls.Add(crl);
+        }
+        return crls;
+    }
 }

@@ -49,6 +49,9 @@ public sealed class EnrollmentProfile
     /// </summary>
     public IReadOnlyList<byte[]> CaCertificates { get; }
 
+    /// <summary>The ids of the earlier issuer generations still served (their CRLs still list what they signed).</summary>
+    public IReadOnlyList<string> EarlierIssuerIds => Summary.EarlierIssuerIds ?? [];
+
     /// <summary>The gateway's root, as the anchor of its own client certificates.</summary>
     public X509Certificate2Collection GatewayAnchors { get; }
 

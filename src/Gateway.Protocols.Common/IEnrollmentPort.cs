@@ -75,6 +75,13 @@ public interface IEnrollmentPort
     /// <summary>Revokes a certificate of this gateway (idempotent).</summary>
     Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null);
 
-    /// <summary>The current CRL of the profile's issuing CA, or null when none is available.</summary>
-    Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile);
+    /// <summary>
+    /// The current CRL that covers certificate <paramref name="certificateSerial"/> (the CRL of the issuer generation that
+    /// signed it; after a rollover generations share one name, so the name cannot tell), or without a serial, or for one
+    /// this gateway does not hold, the current CRL of the profile's current generation; null when none is available.
+    /// </summary>
+    Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile, string? certificateSerial = null);
+
+    /// <summary>The current CRL of every issuer generation the profile serves (current first); those not available are left out.</summary>
+    Task<IReadOnlyList<CrlInfo>> GetCurrentCrlsAsync(EnrollmentProfile profile);
 }

@@ -104,11 +104,13 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
 
     private async Task<ScepReply> GetCrlAsync(EnrollmentProfile profile, ScepRequest request)
     {
-        var issuer = ReadIssuer(request.MessageData);
+        // RFC 8894 §3.3.4: the issuer and serial of the certificate whose status is wanted; its generation's CRL answers
+        // (after a rollover every generation has the same name: only the certificate tells which one signed it).
+        var (issuer, serial) = ReadIssuerAndSerial(request.MessageData);
         var ca = X509CertificateLoader.LoadCertificate(profile.Chain[0]);
         if (!issuer.AsSpan().SequenceEqual(ca.SubjectName.RawData))
             return Failure(request.Transaction, ScepFailInfo.BadCertId, "The certificate named is not issued by this profile's CA.");
-        var crl = await port.GetCurrentCrlAsync(profile);
+        var crl = await port.GetCurrentCrlAsync(profile, serial);
         if (crl is null) return Failure(request.Transaction, ScepFailInfo.BadRequest, "No CRL is available yet; try again later.");
         var degenerate = CertsOnlyPkcs7.Encode([], [crl.Der], keepOrder: true);
         return ScepReply.Of(ScepCertRep.Success(request.Transaction, ra, ScepEnvelope.Seal(degenerate, request.Transaction.Signer, request.Cipher)));
@@ -241,8 +243,6 @@ internal sealed class ScepService(IEnrollmentPort port, IScepRa ra, ScepChalleng
     }
 
     /// <summary>The issuer name (DER) of an IssuerAndSerialNumber or IssuerAndSubject messageData.</summary>
-    private static byte[] ReadIssuer(byte[] messageData) => ReadPair(messageData).Issuer;
-
     /// <summary>The issuer name (DER) and serial (lowercase hex, no leading zero bytes) of an IssuerAndSerialNumber.</summary>
     private static (byte[] Issuer, string Serial) ReadIssuerAndSerial(byte[] messageData)
     {

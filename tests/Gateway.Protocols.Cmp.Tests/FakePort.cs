@@ -136,5 +136,7 @@ internal sealed class FakePort : IEnrollmentPort
         return Task.FromResult(new RevocationResult(RevocationStatus.Revoked, DateTimeOffset.UtcNow, reason));
     }
 
-    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile) => Task.FromResult<CrlInfo?>(null);
+    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile, string? certificateSerial = null) => Task.FromResult<CrlInfo?>(null);
+
+    public Task<IReadOnlyList<CrlInfo>> GetCurrentCrlsAsync(EnrollmentProfile profile) => Task.FromResult<IReadOnlyList<CrlInfo>>([]);
 }

@@ -105,5 +105,7 @@ internal sealed class FakePort : IEnrollmentPort
 
     public Task<RevocationResult> RevokeAsync(string serial, RevocationReason reason, string actor, DateTimeOffset? invalidityDate = null) => throw new NotSupportedException();
 
-    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile) => Task.FromResult<CrlInfo?>(null);
+    public Task<CrlInfo?> GetCurrentCrlAsync(EnrollmentProfile profile, string? certificateSerial = null) => Task.FromResult<CrlInfo?>(null);
+
+    public Task<IReadOnlyList<CrlInfo>> GetCurrentCrlsAsync(EnrollmentProfile profile) => Task.FromResult<IReadOnlyList<CrlInfo>>([]);
 }

@@ -115,6 +115,7 @@ public sealed class CaRolloverGatewayTests : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal))) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
             var ca = app.Services.GetRequiredService<ICertificateAuthority>();
+            var port = app.Services.GetRequiredService<IEnrollmentPort>();
             var first = await EnrollAsync(http, "before-rollover.test");
             var firstIssuer = await http.GetByteArrayAsync("/ca/default.crt");
             using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -174,7 +175,6 @@ public sealed class CaRolloverGatewayTests : IDisposable
             Assert.Equal("good", await OcspStatusAsync(http, next.ChainDer[0], second.Serial));
 
             // A first-generation certificate still authenticates its holder's renewal (EST simplereenroll, CMP kur, SCEP).
-            var port = app.Services.GetRequiredService<IEnrollmentPort>();
             var profile = (await port.ResolveProfileAsync(EnrollmentProtocol.Admin, "network-element"))!;
             var check = await port.VerifyClientCertificateAsync(profile, first.Certificate, ClientCertificateUse.Renewal, [], []);
             Assert.True(check.Authenticated, check.Message);
@@ -218,6 +218,14 @@ public sealed class CaRolloverGatewayTests : IDisposable
             }
             Assert.Contains(first.Serial.TrimStart('0'), listed);
             Assert.DoesNotContain(first.Serial.TrimStart('0'), await CrlSerialsAsync(http, "default-g2", next.ChainDer[0]));
+            // Front-ends that hand out CRLs (SCEP GetCRL by the certificate's issuer and serial, CMP crlStatusList) give the
+            // CRL of the generation that signed the certificate: both generations have one name, only the serial tells.
+            var crlProfile = (await port.ResolveProfileAsync(EnrollmentProtocol.Admin, "network-element"))!;
+            var crlOfFirst = await port.GetCurrentCrlAsync(crlProfile, first.Serial.TrimStart('0'));
+            Assert.Equal("default", crlOfFirst!.IssuerId);
+            Assert.Equal("default-g2", (await port.GetCurrentCrlAsync(crlProfile, second.Serial.TrimStart('0')))!.IssuerId);
+            Assert.Equal("default-g2", (await port.GetCurrentCrlAsync(crlProfile))!.IssuerId);
+            Assert.Equal(["default-g2", "default"], (await port.GetCurrentCrlsAsync(crlProfile)).Select(c => c.IssuerId));
 
             // The admin API lists both generations; without the root key a rollover is refused, saying why; each attempt is audited.
             var listed2 = JsonDocument.Parse(await http.GetStringAsync("/api/v1/ca")).RootElement;

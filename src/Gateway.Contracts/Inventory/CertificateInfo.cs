@@ -19,7 +19,8 @@ public sealed record CertificateInfo(
     [property: Id(13)] RevocationReason? RevocationReason,
     [property: Id(14)] string EnrollmentId,
     [property: Id(15)] string? RenewalOf = null,
-    [property: Id(16)] string? SupersededBy = null);
+    [property: Id(16)] string? SupersededBy = null,
+    [property: Id(17)] string? IssuerId = null);
 
 [GenerateSerializer, Alias("Gateway.CertificateStatus")]
 public enum CertificateStatus

@@ -18,13 +18,16 @@ internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICer
         IReadOnlyList<byte[]> chain;
         string issuerId = profile.Issuer;
         byte[][] earlier = [];
+        string[] earlierIds = [];
         try
         {
             // The current generation signs; earlier ones still served vouch for the certificates they signed.
             var current = ca.GetCurrentIssuer(profile.Issuer);
             chain = current.ChainDer;
             issuerId = current.Id;
-            earlier = [.. ca.Issuers.Where(i => i.LogicalId == current.LogicalId && i.Id != current.Id).Select(i => i.ChainDer[0])];
+            var earlierGenerations = ca.Issuers.Where(i => i.LogicalId == current.LogicalId && i.Id != current.Id).ToList();
+            earlier = [.. earlierGenerations.Select(i => i.ChainDer[0])];
+            earlierIds = [.. earlierGenerations.Select(i => i.Id)];
         }
         catch (KeyNotFoundException)
         {
@@ -33,6 +36,6 @@ internal sealed class ProfileDirectoryGrain(ProfileCatalogProvider catalog, ICer
         var requirements = profile.Requirements;
         return Task.FromResult<ProfileSummary?>(new ProfileSummary(profile.Name, profile.Version, profile.Protocols, profile.AuthenticationMethods,
             issuerId, chain, requirements.AllowedKeys, requirements.RequiredSubjectAttributes, requirements.ExtendedKeyUsages,
-            profile.RequiresManualApproval, profile.AcceptsCertificatesFrom, earlier.Length == 0 ? null : earlier));
+            profile.RequiresManualApproval, profile.AcceptsCertificatesFrom, earlier.Length == 0 ? null : earlier, earlierIds.Length == 0 ? null : earlierIds));
     }
 }
