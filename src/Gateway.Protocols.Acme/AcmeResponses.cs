@@ -10,6 +10,9 @@ internal sealed class AcmeUrls(string baseUrl, string profile)
 {
     public string Base { get; } = baseUrl.TrimEnd('/') + "/acme/" + Uri.EscapeDataString(profile);
 
+    /// <summary>The profile (directory) these URLs belong to.</summary>
+    public string Profile { get; } = profile;
+
     public string Directory => Base + "/directory";
     public string NewNonce => Base + "/new-nonce";
     public string NewAccount => Base + "/new-account";

@@ -113,8 +113,7 @@ public sealed class AcmeService(
         if (!jws.Kid.StartsWith(prefix, StringComparison.Ordinal) || !IsResourceId(jws.Kid.AsSpan(prefix.Length)))
             throw new AcmeProblem("accountDoesNotExist", "The kid is not an account URL of this directory.");
         var account = await acme.GetAccountAsync(jws.Kid[prefix.Length..]) ?? throw new AcmeProblem("accountDoesNotExist", "No such account.");
-        if (account.Profile != urls.Base[(urls.Base.LastIndexOf('/') + 1)..] && Uri.UnescapeDataString(urls.Base[(urls.Base.LastIndexOf('/') + 1)..]) != account.Profile)
-            throw new AcmeProblem("accountDoesNotExist", "The account belongs to another directory.");
+        if (account.Profile != urls.Profile) throw new AcmeProblem("accountDoesNotExist", "The account belongs to another directory.");
         AcmeJwk key;
         using (var document = JsonDocument.Parse(account.Jwk)) key = AcmeJwk.Parse(document.RootElement);
         if (key.Algorithm != jws.Alg) throw AcmeProblem.BadSignatureAlgorithm($"The account key signs with {key.Algorithm}, not {jws.Alg}.", JwsMessage.Algorithms);
@@ -162,6 +161,9 @@ public sealed class AcmeService(
         if (existing is not null)
         {
             if (existing.Status != "valid") throw AcmeProblem.Unauthorized($"The account of this key is {existing.Status}.");
+            // An account lives in the directory it registered at (its URLs are there); a key has one account, ever.
+            if (existing.Profile != r.Profile.Name)
+                throw AcmeProblem.Unauthorized($"This key's account is registered at the {existing.Profile} directory; use another key here.");
             return Answer(r, AcmeResponses.Account(existing, r.Urls), StatusCodes.Status200OK, r.Urls.Account(existing.Id));
         }
         if (Bool(payload, "onlyReturnExisting") == true) throw new AcmeProblem("accountDoesNotExist", "No account exists with this key.");

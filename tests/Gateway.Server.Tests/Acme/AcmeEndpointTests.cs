@@ -430,4 +430,20 @@ public sealed class AcmeEndpointTests(AcmeGatewayFixture gateway)
         var orders = await client.PostAsync(client.AccountUrl + "/orders", null);
         Assert.Equal(3, orders.Json!["orders"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task A_key_has_one_account_in_the_directory_it_registered_at()
+    {
+        using var client = NewClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.NewAccountAsync()).Status);
+        using var other = NewClient("test-acme-quota");
+        other.ReplaceKey(client.Key);
+
+        var elsewhere = await other.PostAsync(other.Base + "/new-account", new { termsOfServiceAgreed = true }, useJwk: true);
+        Assert.Equal("urn:ietf:params:acme:error:unauthorized", elsewhere.ProblemType);
+        Assert.Contains("web-server", elsewhere.Json!["detail"]!.GetValue<string>());
+
+        var kidElsewhere = await other.PostAsync(other.Base + "/new-order", IpOrder("127.0.0.1"), kid: other.Base + "/acct/" + client.AccountUrl![(client.AccountUrl!.LastIndexOf('/') + 1)..]);
+        Assert.Equal("urn:ietf:params:acme:error:accountDoesNotExist", kidElsewhere.ProblemType);
+    }
 }
