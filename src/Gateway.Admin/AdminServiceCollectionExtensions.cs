@@ -1,4 +1,5 @@
 using Gateway.Admin.Authentication;
+using Gateway.Admin.Console;
 using Gateway.Admin.Endpoints;
 using Microsoft.AspNetCore.Authentication;
 using System.Net;
@@ -72,6 +73,8 @@ public static class AdminServiceCollectionExtensions
         api.MapClusterEndpoints();
         api.MapCaAdminEndpoints();
         api.MapAuditEndpoints();
+        api.MapMeEndpoints();
+        app.MapGatewayConsole();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

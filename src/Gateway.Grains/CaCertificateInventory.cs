@@ -17,7 +17,8 @@ namespace Gateway.Grains;
 /// material the gateway manages (it holds the root key): certificates an external CA signed are not ours to record.
 /// CA certificates are not revocable through the inventory (<see cref="RevocationStatus.NotRevocable"/>).
 /// </summary>
-internal sealed class CaCertificateInventory(ICertificateAuthority ca, IEventWriter writer, TimeProvider time, ILogger<CaCertificateInventory> logger)
+internal sealed class CaCertificateInventory(ICertificateAuthority ca, IEventWriter writer, InventoryQueries inventory, TimeProvider time,
+    ILogger<CaCertificateInventory> logger)
     : BackgroundService
 {
     public const string RootProfile = "gateway:root-ca";
@@ -71,6 +72,8 @@ internal sealed class CaCertificateInventory(ICertificateAuthority ca, IEventWri
         {
             using var certificate = X509CertificateLoader.LoadCertificate(der);
             var serial = Serial(certificate);
+            // Most starts find them recorded: look first, so the store does not log a refused stream creation every time.
+            if (await inventory.GetCertificateAsync(serial, cancellationToken) is not null) continue;
             var issued = new CertificateIssued(serial, $"gateway:ca:{serial}", profile, EnrollmentGrain.ProtocolName(EnrollmentProtocol.Gateway), "gateway:ca",
                 certificate.Subject, [], RootIssuerId, certificate.Issuer, certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime(),
                 Convert.ToHexStringLower(SHA256.HashData(der)), der, null, time.GetUtcNow());

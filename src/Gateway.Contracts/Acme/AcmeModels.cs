@@ -109,7 +109,7 @@ public sealed record AcmeAuthorizationInfo(
 public sealed record AcmeRefusal([property: Id(0)] string Type, [property: Id(1)] string Detail, [property: Id(2)] int Status = 400);
 
 /// <summary>An answer that is either a value or an ACME refusal.</summary>
-[GenerateSerializer, Immutable, Alias("Gateway.Acme.AcmeResult")]
+[GenerateSerializer, Immutable, Alias("Gateway.Acme.AcmeResult`1")]
 public sealed record AcmeResult<T>([property: Id(0)] T? Value, [property: Id(1)] AcmeRefusal? Refusal)
 {
     public static AcmeResult<T> Ok(T value) => new(value, null);

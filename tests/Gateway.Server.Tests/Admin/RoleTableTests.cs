@@ -46,6 +46,7 @@ public sealed class RoleTableTests(GatewayFixture gateway)
         ("DELETE", "/api/v1/credentials/{id}", Admin, "/api/v1/credentials/x", null),
         ("GET", "/api/v1/cluster", ReadAll, "/api/v1/cluster", null),
         ("GET", "/api/v1/ca", ReadAll, "/api/v1/ca", null),
+        ("GET", "/api/v1/me", All, "/api/v1/me", null),
         ("POST", "/api/v1/ca/rollover", Admin, "/api/v1/ca/rollover", "{}"), // without {"issuer": "default"}: 400, nothing rolled over
         ("GET", "/api/v1/audit", ReadAll, "/api/v1/audit", null),
     ];

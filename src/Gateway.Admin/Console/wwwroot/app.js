@@ -1,0 +1,201 @@
+// The Gateway admin console: a client of the admin API (/api/v1) and nothing else. The API key lives in this tab's
+// sessionStorage and goes out as a Bearer header; the API decides what each role may do, and the console offers only
+// what the caller's roles allow (GET /api/v1/me).
+const keyName = "gateway-console-api-key";
+const main = document.getElementById("main");
+let me = null;
+
+const el = (tag, attributes = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+};
+
+async function api(path, options = {}) {
+  const response = await fetch("/api/v1" + path, {
+    ...options,
+    headers: { "Authorization": "Bearer " + sessionStorage.getItem(keyName), ...(options.body ? { "Content-Type": "application/json" } : {}) },
+  });
+  const text = await response.text();
+  const body = text && (response.headers.get("Content-Type") || "").includes("json") ? JSON.parse(text) : text;
+  if (!response.ok) {
+    const detail = body && typeof body === "object" ? (body.detail || body.title) : body;
+    throw new Error(`${response.status}: ${detail || response.statusText}`);
+  }
+  return body;
+}
+
+const can = (...roles) => me !== null && me.roles.some(r => roles.includes(r));
+
+function navigate(path, replace = false) {
+  if (replace) history.replaceState(null, "", path); else history.pushState(null, "", path);
+  route();
+}
+
+async function signIn(key) {
+  sessionStorage.setItem(keyName, key);
+  try {
+    me = await api("/me");
+  } catch (error) {
+    sessionStorage.removeItem(keyName);
+    throw error;
+  }
+}
+
+function signOut() {
+  sessionStorage.removeItem(keyName);
+  me = null;
+  navigate("/console", true);
+}
+
+function showSignIn() {
+  document.getElementById("nav").hidden = true;
+  document.getElementById("sign-out").hidden = true;
+  document.getElementById("who").textContent = "";
+  const error = el("p", { id: "sign-in-error", class: "error", role: "alert" });
+  const input = el("input", { id: "api-key", name: "api-key", type: "password", autocomplete: "off", required: true });
+  const form = el("form", {
+    id: "sign-in-form",
+    onsubmit: async event => {
+      event.preventDefault();
+      try {
+        await signIn(input.value.trim());
+        navigate(location.pathname === "/console" || location.pathname === "/console/" ? "/console/certificates" : location.pathname, true);
+      } catch (e) {
+        error.textContent = "Sign-in failed: " + e.message;
+      }
+    },
+  }, el("label", { for: "api-key", text: "API key" }), input, el("button", { type: "submit", text: "Sign in" }), error);
+  main.replaceChildren(el("section", { id: "sign-in" }, el("h1", { text: "Sign in" }),
+    el("p", { text: "Paste an admin API key. It stays in this tab (sessionStorage) and is sent only to this gateway's admin API." }), form));
+}
+
+function showChrome() {
+  document.getElementById("nav").hidden = false;
+  document.getElementById("sign-out").hidden = false;
+  document.getElementById("who").textContent = `${me.name} (${me.roles.join(", ")})`;
+  for (const link of document.querySelectorAll("a[data-route]")) link.classList.toggle("active", location.pathname.startsWith(link.getAttribute("href")));
+}
+
+// ---- certificates ----
+
+async function showCertificates() {
+  const params = new URLSearchParams(location.search);
+  const fields = ["subject", "san", "serial", "status", "profile", "protocol"];
+  const inputs = {};
+  for (const name of fields) {
+    inputs[name] = name === "status"
+      ? el("select", { id: "filter-status", name }, ...["", "valid", "revoked", "expired", "onhold"].map(s => el("option", { value: s, text: s || "any", selected: params.get(name) === s })))
+      : el("input", { id: "filter-" + name, name, value: params.get(name) || "" });
+  }
+  const form = el("form", {
+    class: "filters",
+    onsubmit: event => {
+      event.preventDefault();
+      const query = new URLSearchParams();
+      for (const name of fields) if (inputs[name].value) query.set(name, inputs[name].value);
+      navigate("/console/certificates?" + query.toString());
+    },
+  }, ...fields.map(name => el("div", {}, el("label", { for: "filter-" + name, text: name }), inputs[name])), el("button", { type: "submit", text: "Search" }));
+  const result = el("div", { id: "certificates" }, el("p", { text: "Loading…" }));
+  main.replaceChildren(el("h1", { text: "Certificates" }), form, result);
+
+  try {
+    const serial = params.get("serial");
+    if (serial) {
+      navigate("/console/certificates/" + encodeURIComponent(serial.trim().toLowerCase()), true);
+      return;
+    }
+    const query = new URLSearchParams();
+    for (const name of ["subject", "san", "status", "profile", "protocol"]) if (params.get(name)) query.set(name, params.get(name));
+    query.set("pageSize", "100");
+    const page = await api("/certificates?" + query.toString());
+    const rows = page.items.map(c => el("tr", { class: "row", "data-serial": c.serial, onclick: () => navigate("/console/certificates/" + c.serial) },
+      el("td", { text: c.serial }), el("td", { text: c.subject }), el("td", { text: (c.subjectAltNames || []).join(", ") }),
+      el("td", { text: c.profile }), el("td", { text: c.protocol }), el("td", { class: "status-" + c.status, text: c.status }),
+      el("td", { text: c.notAfter })));
+    result.replaceChildren(el("p", { text: `${page.total} certificate(s)` }), el("table", {},
+      el("thead", {}, el("tr", {}, ...["Serial", "Subject", "SANs", "Profile", "Protocol", "Status", "Not after"].map(h => el("th", { text: h })))),
+      el("tbody", {}, ...rows)));
+  } catch (e) {
+    result.replaceChildren(el("p", { class: "error", role: "alert", text: e.message }));
+  }
+}
+
+async function showCertificate(serial) {
+  main.replaceChildren(el("p", { text: "Loading…" }));
+  let certificate, history;
+  try {
+    [certificate, history] = await Promise.all([api("/certificates/" + encodeURIComponent(serial)), api("/certificates/" + encodeURIComponent(serial) + "/history")]);
+  } catch (e) {
+    main.replaceChildren(el("h1", { text: "Certificate " + serial }), el("p", { class: "error", role: "alert", text: e.message }));
+    return;
+  }
+  const fields = el("dl", { class: "fields", id: "certificate-fields" });
+  for (const [label, value] of [["Serial", certificate.serial], ["Subject", certificate.subject], ["SANs", (certificate.subjectAltNames || []).join(", ")],
+    ["Issuer", certificate.issuer], ["Not before", certificate.notBefore], ["Not after", certificate.notAfter], ["Status", certificate.status],
+    ["Revoked at", certificate.revokedAt], ["Reason", certificate.revocationReason], ["Profile", certificate.profile], ["Protocol", certificate.protocol],
+    ["Requester", certificate.requester], ["SHA-256", certificate.sha256Fingerprint], ["Enrollment", certificate.enrollmentId]]) {
+    if (value === null || value === undefined || value === "") continue;
+    fields.append(el("dt", { text: label }), el("dd", { class: label === "Status" ? "status-" + value : null, id: label === "Status" ? "certificate-status" : null, text: String(value) }));
+  }
+  const pem = certificate.certificate || null;
+  const download = pem ? el("a", { id: "download-pem", href: URL.createObjectURL(new Blob([pem], { type: "application/x-pem-file" })), download: serial + ".pem", text: "Download PEM" }) : null;
+  const events = el("table", { id: "history" }, el("thead", {}, el("tr", {}, ...["Time", "Event", "Actor", "Details"].map(h => el("th", { text: h })))),
+    el("tbody", {}, ...(Array.isArray(history) ? history : history.items || []).map(h => el("tr", {},
+      el("td", { text: h.time }), el("td", { text: h.type }), el("td", { text: h.actor }),
+      el("td", { text: JSON.stringify(h.details) })))));
+  const revoke = can("admin") && certificate.status !== "Revoked" && certificate.status !== "revoked" ? revokePanel(serial) : null;
+  main.replaceChildren(el("h1", { text: "Certificate " + serial }), fields, download, revoke, el("div", { class: "panel" }, el("h2", { text: "History" }), events));
+}
+
+function revokePanel(serial) {
+  const reason = el("select", { id: "revoke-reason" }, ...["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation", "certificateHold", "privilegeWithdrawn"]
+    .map(r => el("option", { value: r, text: r })));
+  const message = el("p", { id: "revoke-message", role: "status" });
+  const confirm = el("div", { class: "confirm hidden", id: "revoke-confirm" },
+    el("p", { id: "revoke-question" }),
+    el("button", { type: "button", class: "danger", id: "revoke-confirm-button", onclick: async () => {
+      try {
+        await api("/certificates/" + encodeURIComponent(serial) + "/revoke", { method: "POST", body: JSON.stringify({ reason: reason.value }) });
+        await showCertificate(serial);
+      } catch (e) {
+        message.textContent = "Revocation failed: " + e.message;
+        message.className = "error";
+      }
+    }, text: "Yes, revoke it" }),
+    el("button", { type: "button", id: "revoke-cancel", onclick: () => confirm.classList.add("hidden"), text: "Cancel" }));
+  return el("div", { class: "panel", id: "revoke-panel" }, el("h2", { text: "Revoke" }), el("label", { for: "revoke-reason", text: "Reason" }), reason,
+    el("button", { type: "button", id: "revoke-button", onclick: () => {
+      document.getElementById("revoke-question").textContent = `Revoke certificate ${serial} with reason ${reason.value}? This cannot be undone (except a certificateHold where the profile allows it).`;
+      confirm.classList.remove("hidden");
+    }, text: "Revoke…" }), confirm, message);
+}
+
+// ---- routing ----
+
+async function route() {
+  if (!sessionStorage.getItem(keyName)) { showSignIn(); return; }
+  if (me === null) {
+    try { me = await api("/me"); } catch { sessionStorage.removeItem(keyName); showSignIn(); return; }
+  }
+  showChrome();
+  const path = location.pathname.replace(/\/+$/, "");
+  const certificate = path.match(/^\/console\/certificates\/([0-9a-fA-F]+)$/);
+  if (certificate) await showCertificate(certificate[1].toLowerCase());
+  else await showCertificates();
+  showChrome();
+}
+
+document.getElementById("sign-out").addEventListener("click", signOut);
+document.addEventListener("click", event => {
+  const link = event.target.closest("a[data-route]");
+  if (link) { event.preventDefault(); navigate(link.getAttribute("href")); }
+});
+window.addEventListener("popstate", route);
+route();
