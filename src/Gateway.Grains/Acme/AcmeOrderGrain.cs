@@ -117,6 +117,9 @@ internal sealed class AcmeOrderGrain(IEventWriter writer, AcmeQueries queries, T
             var outcome = await GrainFactory.GetGrain<IEnrollmentGrain>(enrollmentId).GetOutcomeAsync();
             if (outcome is not null) await RecordAsync(r, outcome);
             r = _record ?? r;
+            // Finalize failed before its enrollment recorded anything (the store or cluster was unavailable): the order is
+            // ready again, so the client can finalize once more (the same transaction: never a second certificate).
+            if (outcome is null && r.FinalStatus == "processing") return ("ready", null);
         }
         if (r.FinalStatus is { } final)
         {
