@@ -37,7 +37,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
             $"--Gateway:Cluster:SiloPort={FreePort()}",
             $"--Gateway:Cluster:GatewayPort={FreePort()}",
-            $"--Gateway:Policies:Path={Path.Combine(RepoRoot(), "policies")}",
+            $"--Gateway:Policies:Path={Path.Combine(AppContext.BaseDirectory, "testdata", "policies")}",
             $"--Gateway:Admin:BootstrapApiKey={AdminKey}",
             "--Gateway:Admin:ApiKeys:0:Name=auditor-1",
             $"--Gateway:Admin:ApiKeys:0:Key={AuditorKey}",

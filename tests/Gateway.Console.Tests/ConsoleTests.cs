@@ -147,4 +147,34 @@ public sealed class ConsoleTests(ConsoleFixture fx)
         using var missing = await http.GetAsync("/console/nothing.js");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task Admin_approves_a_pending_enrollment_from_the_approvals_page()
+    {
+        var name = $"pending-{Guid.NewGuid().ToString("N")[..8]}.test";
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        using var api = fx.Api();
+        using var pending = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "console-manual", csr = request.CreateSigningRequestPem() });
+        var body = JsonDocument.Parse(await pending.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(pending.StatusCode == HttpStatusCode.Accepted, body.ToString());
+        var id = body.GetProperty("enrollmentId").GetString()!;
+
+        var page = await fx.SignedInPageAsync(ConsoleFixture.AdminKey);
+        await page.ClickAsync("a[href='/console/approvals']");
+        await page.WaitForSelectorAsync($"tr[data-enrollment='{id}']");
+        Assert.Contains(name, await page.InnerTextAsync($"tr[data-enrollment='{id}']"));
+        Assert.Contains("approval", await page.InnerTextAsync($"tr[data-enrollment='{id}']"));
+        await fx.ScreenshotAsync(page, "approvals");
+
+        await page.ClickAsync($"button[data-approve='{id}']");
+        await page.WaitForFunctionAsync($"() => document.querySelector('#approvals-message')?.textContent.includes('{id}')");
+        Assert.Equal(0, await page.Locator($"tr[data-enrollment='{id}']").CountAsync());
+        var enrollment = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/enrollments/{id}")).RootElement;
+        Assert.Equal("issued", enrollment.GetProperty("status").GetString(), ignoreCase: true);
+        Assert.NotEqual(JsonValueKind.Null, enrollment.GetProperty("certificate").ValueKind);
+    }
 }

@@ -177,6 +177,48 @@ function revokePanel(serial) {
     }, text: "Revoke…" }), confirm, message);
 }
 
+// ---- approvals ----
+
+async function showApprovals(notice) {
+  const message = el("p", { id: "approvals-message", role: "status", text: notice || "" });
+  const result = el("div", { id: "approvals" }, el("p", { text: "Loading…" }));
+  main.replaceChildren(el("h1", { text: "Pending approvals" }), message, result);
+  let page;
+  try {
+    page = await api("/enrollments?status=pending&pageSize=100");
+  } catch (e) {
+    result.replaceChildren(el("p", { class: "error", role: "alert", text: e.message }));
+    return;
+  }
+  if (page.items.length === 0) {
+    result.replaceChildren(el("p", { text: "Nothing waits for approval." }));
+    return;
+  }
+  const act = async (id, verb, body) => {
+    try {
+      const answer = await api(`/enrollments/${encodeURIComponent(id)}/${verb}`, { method: "POST", body: body ? JSON.stringify(body) : undefined });
+      await showApprovals(`${id}: ${verb === "approve" ? "approved" : "denied"} (${answer.status || "done"}${answer.serial ? ", certificate " + answer.serial : ""})`);
+    } catch (e) {
+      message.textContent = `${verb} failed: ${e.message}`;
+      message.className = "error";
+    }
+  };
+  const rows = page.items.map(e => {
+    const reason = el("input", { placeholder: "reason (deny)", "data-reason": e.id, "aria-label": "Reason for denying " + e.id });
+    const actions = can("admin")
+      ? el("td", {}, el("button", { type: "button", "data-approve": e.id, onclick: () => act(e.id, "approve"), text: "Approve" }), " ",
+          reason, " ", el("button", { type: "button", class: "danger", "data-deny": e.id, onclick: () => act(e.id, "deny", { reason: reason.value || null }), text: "Deny" }))
+      : el("td", { text: "—" });
+    return el("tr", { "data-enrollment": e.id },
+      el("td", { text: e.id }), el("td", { text: e.requestedAt }), el("td", { text: e.profile }), el("td", { text: e.protocol }),
+      el("td", { text: e.requester }), el("td", { text: e.subject }), el("td", { text: (e.subjectAltNames || []).join(", ") }),
+      el("td", { text: [e.decidingRule, e.message].filter(Boolean).join(": ") }), actions);
+  });
+  result.replaceChildren(el("table", {},
+    el("thead", {}, el("tr", {}, ...["Enrollment", "Requested", "Profile", "Protocol", "Requester", "Subject", "SANs", "What the policy said", ""].map(h => el("th", { text: h })))),
+    el("tbody", {}, ...rows)));
+}
+
 // ---- routing ----
 
 async function route() {
@@ -188,6 +230,7 @@ async function route() {
   const path = location.pathname.replace(/\/+$/, "");
   const certificate = path.match(/^\/console\/certificates\/([0-9a-fA-F]+)$/);
   if (certificate) await showCertificate(certificate[1].toLowerCase());
+  else if (path === "/console/approvals") await showApprovals();
   else await showCertificates();
   showChrome();
 }
