@@ -177,4 +177,36 @@ public sealed class ConsoleTests(ConsoleFixture fx)
         Assert.Equal("issued", enrollment.GetProperty("status").GetString(), ignoreCase: true);
         Assert.NotEqual(JsonValueKind.Null, enrollment.GetProperty("certificate").ValueKind);
     }
+
+    [Fact]
+    public async Task Admin_creates_a_credential_sees_its_secret_once_and_revokes_it()
+    {
+        var description = "console-" + Guid.NewGuid().ToString("N")[..8];
+        var page = await fx.SignedInPageAsync(ConsoleFixture.AdminKey);
+        await page.ClickAsync("a[href='/console/credentials']");
+        await page.WaitForSelectorAsync("#credential-form");
+        await page.FillAsync("#credential-profile", "iot-device");
+        await page.FillAsync("#credential-max-uses", "5");
+        await page.FillAsync("#credential-description", description);
+        await page.ClickAsync("#credential-form button[type=submit]");
+        await page.WaitForSelectorAsync("#created-secret");
+        var secret = await page.InputValueAsync("#created-secret");
+        Assert.Equal(60, secret.Length);
+        var id = secret[..16];
+        await page.WaitForSelectorAsync($"tr[data-credential='{id}']");
+        await fx.ScreenshotAsync(page, "credentials");
+
+        // The secret is shown once: the list and the API never show it again.
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync($"tr[data-credential='{id}']");
+        Assert.Equal(0, await page.Locator("#created-secret").CountAsync());
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+
+        await page.ClickAsync($"button[data-revoke-credential='{id}']");
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"tr[data-credential='{id}'] td:nth-child(3)\")?.textContent.toLowerCase() === 'revoked'");
+        using var api = fx.Api();
+        var stored = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/credentials/{id}")).RootElement;
+        Assert.Equal("revoked", stored.GetProperty("status").GetString(), ignoreCase: true);
+        Assert.Equal(description, stored.GetProperty("description").GetString());
+    }
 }

@@ -219,6 +219,57 @@ async function showApprovals(notice) {
     el("tbody", {}, ...rows)));
 }
 
+// ---- enrollment credentials ----
+
+async function showCredentials(created) {
+  const message = el("p", { id: "credentials-message", role: "status" });
+  const secret = created ? el("div", { class: "confirm", id: "created-credential" },
+    el("p", { text: `Credential ${created.id} for ${created.profile}. Its secret is shown only now: copy it.` }),
+    el("input", { id: "created-secret", value: created.secret, readonly: true, size: 64 }),
+    el("button", { type: "button", id: "copy-secret", onclick: async () => {
+      try { await navigator.clipboard.writeText(created.secret); message.textContent = "Copied."; } catch { message.textContent = "Select the secret and copy it."; }
+    }, text: "Copy" })) : null;
+  const form = can("admin") ? (() => {
+    const profile = el("input", { id: "credential-profile", required: true });
+    const maxUses = el("input", { id: "credential-max-uses", type: "number", min: 1 });
+    const description = el("input", { id: "credential-description" });
+    return el("form", { class: "filters", id: "credential-form", onsubmit: async event => {
+      event.preventDefault();
+      try {
+        const answer = await api("/credentials", { method: "POST", body: JSON.stringify({
+          profile: profile.value.trim(), maxUses: maxUses.value ? Number(maxUses.value) : null, description: description.value || null }) });
+        await showCredentials(answer);
+      } catch (e) {
+        message.textContent = "Creation failed: " + e.message;
+        message.className = "error";
+      }
+    } }, el("div", {}, el("label", { for: "credential-profile", text: "profile" }), profile),
+      el("div", {}, el("label", { for: "credential-max-uses", text: "max uses" }), maxUses),
+      el("div", {}, el("label", { for: "credential-description", text: "description" }), description),
+      el("button", { type: "submit", text: "Create" }));
+  })() : null;
+  const result = el("div", { id: "credentials" }, el("p", { text: "Loading…" }));
+  main.replaceChildren(el("h1", { text: "Enrollment credentials" }), secret, form, message, result);
+  try {
+    const page = await api("/credentials?pageSize=100");
+    const rows = page.items.map(c => el("tr", { "data-credential": c.id },
+      el("td", { text: c.id }), el("td", { text: c.profile }), el("td", { class: "status-" + c.status, text: c.status }),
+      el("td", { text: c.maxUses === null ? `${c.uses} / unlimited` : `${c.uses} / ${c.maxUses}` }), el("td", { text: c.expiresAt || "" }),
+      el("td", { text: c.description || "" }),
+      can("admin") && c.status !== "Revoked" && c.status !== "revoked"
+        ? el("td", {}, el("button", { type: "button", class: "danger", "data-revoke-credential": c.id, onclick: async () => {
+            try { await api("/credentials/" + encodeURIComponent(c.id), { method: "DELETE" }); await showCredentials(); }
+            catch (e) { message.textContent = "Revocation failed: " + e.message; message.className = "error"; }
+          }, text: "Revoke" }))
+        : el("td", { text: "" })));
+    result.replaceChildren(el("table", {},
+      el("thead", {}, el("tr", {}, ...["Id", "Profile", "Status", "Uses", "Expires", "Description", ""].map(h => el("th", { text: h })))),
+      el("tbody", {}, ...rows)));
+  } catch (e) {
+    result.replaceChildren(el("p", { class: "error", role: "alert", text: e.message }));
+  }
+}
+
 // ---- routing ----
 
 async function route() {
@@ -231,6 +282,7 @@ async function route() {
   const certificate = path.match(/^\/console\/certificates\/([0-9a-fA-F]+)$/);
   if (certificate) await showCertificate(certificate[1].toLowerCase());
   else if (path === "/console/approvals") await showApprovals();
+  else if (path === "/console/credentials") await showCredentials();
   else await showCertificates();
   showChrome();
 }
