@@ -71,7 +71,7 @@ internal sealed class CaCertificateInventory(ICertificateAuthority ca, IEventWri
         foreach (var (der, profile) in certificates)
         {
             using var certificate = X509CertificateLoader.LoadCertificate(der);
-            var serial = Serial(certificate);
+            var serial = Pkix.SerialNumbers.Canonical(certificate.SerialNumberBytes.Span);
             // Most starts find them recorded: look first, so the store does not log a refused stream creation every time.
             if (await inventory.GetCertificateAsync(serial, cancellationToken) is not null) continue;
             var issued = new CertificateIssued(serial, $"gateway:ca:{serial}", profile, EnrollmentGrain.ProtocolName(EnrollmentProtocol.Gateway), "gateway:ca",
@@ -89,12 +89,6 @@ internal sealed class CaCertificateInventory(ICertificateAuthority ca, IEventWri
             logger.LogInformation("Recorded the CA certificate {Serial} ({Subject}) as {Profile}.", serial, certificate.Subject, profile);
         }
         return recorded;
-    }
-
-    private static string Serial(X509Certificate2 certificate)
-    {
-        var bytes = certificate.SerialNumberBytes.Span.TrimStart((byte)0);
-        return bytes.IsEmpty ? "0" : Convert.ToHexStringLower(bytes);
     }
 
     public override void Dispose()

@@ -22,14 +22,7 @@ internal static class AcmeRenewalInfo
         if (dot <= 0 || dot != id.LastIndexOf('.')) return null;
         if (!JwsBase64.TryDecode(id[..dot], out var keyId) || keyId.Length == 0) return null;
         if (!JwsBase64.TryDecode(id[(dot + 1)..], out var serial) || serial.Length is 0 or > 21) return null;
-        return Canonical(serial);
-    }
-
-    /// <summary>Lowercase hex without leading zero bytes, as the inventory keys serials.</summary>
-    public static string Canonical(ReadOnlySpan<byte> serial)
-    {
-        var trimmed = serial.TrimStart((byte)0);
-        return trimmed.IsEmpty ? "0" : Convert.ToHexStringLower(trimmed);
+        return Pkix.SerialNumbers.Canonical(serial);
     }
 
     /// <summary>The ARI identifier of a certificate.</summary>

@@ -583,7 +583,7 @@ public sealed class AcmeService(
         }
         using (presented)
         {
-            var serial = AcmeRenewalInfo.Canonical(presented.SerialNumberBytes.Span);
+            var serial = Pkix.SerialNumbers.Canonical(presented.SerialNumberBytes.Span);
             var stored = await port.GetCertificateAsync(serial);
             if (stored is null || !stored.Der.AsSpan().SequenceEqual(der)) throw AcmeProblem.Unauthorized("The certificate was not issued by this gateway.");
             RevocationReason reason = RevocationReason.Unspecified;
