@@ -74,6 +74,7 @@ public static class AdminServiceCollectionExtensions
         api.MapCaAdminEndpoints();
         api.MapAuditEndpoints();
         api.MapMeEndpoints();
+        api.MapDashboardEndpoints();
         app.MapGatewayConsole();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;

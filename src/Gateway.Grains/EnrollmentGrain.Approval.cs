@@ -15,14 +15,14 @@ namespace Gateway.Grains;
 /// </summary>
 internal sealed partial class EnrollmentGrain
 {
-    public async Task<EnrollmentDecisionResult> ApproveAsync(string actor)
+    public async Task<EnrollmentDecisionResult> ApproveAsync(string actor, string? comment = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ApproveOnceAsync(actor);
+                return await ApproveOnceAsync(actor, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim());
             }
             catch (RaceLostException ex)
             {
@@ -37,7 +37,7 @@ internal sealed partial class EnrollmentGrain
         }
     }
 
-    private async Task<EnrollmentDecisionResult> ApproveOnceAsync(string actor)
+    private async Task<EnrollmentDecisionResult> ApproveOnceAsync(string actor, string? comment)
     {
         var id = this.GetPrimaryKeyString();
         var stream = await enrollments.GetStreamAsync(id);
@@ -78,8 +78,8 @@ internal sealed partial class EnrollmentGrain
         }
         verdict = verdict with { Spend = spend };
 
-        IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, $"Approved by {actor}")];
-        var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now);
+        IReadOnlyList<FiredRule> rules = [.. decision.FiredRules, new FiredRule("approval", DecisionEffect.Allow, comment is null ? $"Approved by {actor}" : $"Approved by {actor}: {comment}")];
+        var approved = new EnrollmentApproved(id, actor, decision.ProfileVersion, "approval", Rules(rules), now, comment);
         var confirmBy = request.RequiresConfirmation ? now + options.Value.ConfirmationWindow : (DateTimeOffset?)null;
         EnrollmentOutcome outcome;
         bool issuedNow;
@@ -95,7 +95,7 @@ internal sealed partial class EnrollmentGrain
         if (issuedNow)
         {
             logger.LogInformation("Enrollment {EnrollmentId} approved by {Actor}", id, actor);
-            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.Approved, outcome, $"Approved by {actor}.", rules);
+            return new EnrollmentDecisionResult(EnrollmentDecisionStatus.Approved, outcome, comment is null ? $"Approved by {actor}." : $"Approved by {actor}: {comment}", rules);
         }
         return await SettledAsync(id, (await enrollments.GetStreamAsync(id))!.Record, approving: true);
     }

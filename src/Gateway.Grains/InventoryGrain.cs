@@ -9,7 +9,7 @@ namespace Gateway.Grains;
 
 /// <summary>The inventory's read side, run locally on every silo.</summary>
 [StatelessWorker]
-internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time) : Grain, IInventoryGrain
+internal sealed class InventoryGrain(InventoryQueries queries, DashboardQueries dashboard, TimeProvider time) : Grain, IInventoryGrain
 {
     public async Task<CertificatePage> QueryCertificatesAsync(CertificateQuery query)
     {
@@ -54,6 +54,25 @@ internal sealed class InventoryGrain(InventoryQueries queries, TimeProvider time
     {
         var items = await queries.GetHistoryAsync(serial);
         return items?.Select(i => new HistoryEntry(i.Type, i.Time, i.Actor, i.StreamId, i.Version, i.DetailsJson)).ToList();
+    }
+
+    public async Task<Dashboard> GetDashboardAsync(TimeSpan window, bool hourly, int rejections)
+    {
+        var now = time.GetUtcNow();
+        // Whole buckets: the window starts at the top of an hour (or at midnight UTC) so the first bar is not partial.
+        var unit = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var end = new DateTimeOffset(now.UtcTicks - now.UtcTicks % unit.Ticks, TimeSpan.Zero) + unit;
+        var from = end - TimeSpan.FromTicks((window.Ticks + unit.Ticks - 1) / unit.Ticks * unit.Ticks);
+        var issued = dashboard.IssuedAsync(from, end, hourly);
+        var expiring = dashboard.ExpiringAsync(now);
+        var pending = dashboard.PendingApprovalsAsync();
+        var rejected = dashboard.RecentRejectionsAsync(from, Math.Clamp(rejections, 0, 100));
+        await Task.WhenAll(issued, expiring, pending, rejected);
+        return new Dashboard(from, end, hourly ? "hour" : "day",
+            [.. (await issued).Select(b => new IssuanceBucket(b.Start.ToUniversalTime(), b.Protocol, b.Profile, b.Count))],
+            await pending, (await expiring).Within7Days, (await expiring).Within30Days,
+            [.. (await rejected).Select(r => new RecentRejection(r.Id, r.RequestedAt, r.Profile, r.Protocol, r.Requester, r.Subject, r.RejectionReason,
+                r.Message, r.DecidedBy, r.DecidingRule))]);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;

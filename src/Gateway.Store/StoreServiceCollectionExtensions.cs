@@ -35,6 +35,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
+        services.AddSingleton<DashboardQueries>();
         services.AddSingleton<EnrollmentQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();

@@ -19,6 +19,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string AdminKey = "console-admin-key-0123456789";
     public const string AuditorKey = "console-auditor-key-0123456789";
+    public const string PolicyAdminKey = "console-policy-admin-key-0123456789";
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "gateway-console-" + Guid.NewGuid().ToString("N")[..12]);
@@ -42,6 +43,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--Gateway:Admin:ApiKeys:0:Name=auditor-1",
             $"--Gateway:Admin:ApiKeys:0:Key={AuditorKey}",
             "--Gateway:Admin:ApiKeys:0:Roles:0=auditor",
+            "--Gateway:Admin:ApiKeys:1:Name=policy-admin-1",
+            $"--Gateway:Admin:ApiKeys:1:Key={PolicyAdminKey}",
+            "--Gateway:Admin:ApiKeys:1:Roles:0=policy-admin",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await App.StartAsync();
@@ -66,7 +70,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GotoAsync("/console");
         await page.FillAsync("#api-key", key);
         await page.ClickAsync("#sign-in-form button[type=submit]");
-        await page.WaitForSelectorAsync("#certificates table, #certificates .error");
+        // Admins and auditors land on the dashboard, policy admins on the policies.
+        await page.WaitForSelectorAsync("#dashboard .cards, #dashboard .error, #policies table, #policies .error");
         return page;
     }
 

@@ -48,6 +48,8 @@ public sealed class ConsoleTests(ConsoleFixture fx)
         var serial = await IssueAsync(name);
         var page = await fx.SignedInPageAsync(ConsoleFixture.AdminKey);
         Assert.Contains("admin", await page.InnerTextAsync("#who"));
+        await page.ClickAsync("a[href='/console/certificates']");
+        await page.WaitForSelectorAsync("#certificates table");
         await fx.ScreenshotAsync(page, "certificates");
 
         // Search by subject, open the certificate from the list.
@@ -99,6 +101,8 @@ public sealed class ConsoleTests(ConsoleFixture fx)
         await page.WaitForSelectorAsync("#certificate-fields");
 
         Assert.Equal(0, await page.Locator("#revoke-button").CountAsync());
+        // Optional parts left out are not printed as the text "null".
+        Assert.False(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#main, #main *')].some(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent === 'null'))"));
         await fx.ScreenshotAsync(page, "certificate-detail-auditor");
         // The API refuses it anyway.
         using var api = fx.Api(ConsoleFixture.AuditorKey);
@@ -125,6 +129,9 @@ public sealed class ConsoleTests(ConsoleFixture fx)
     [InlineData("/console/certificates")]
     [InlineData("/console/app.js")]
     [InlineData("/console/app.css")]
+    [InlineData("/console/policies.js")]
+    [InlineData("/console/dashboard.js")]
+    [InlineData("/console/policies/web-server")]
     public async Task Every_console_answer_carries_a_strict_csp_and_security_headers(string path)
     {
         using var http = new HttpClient { BaseAddress = fx.BaseAddress };
@@ -171,11 +178,13 @@ public sealed class ConsoleTests(ConsoleFixture fx)
         Assert.Contains("approval", await page.InnerTextAsync($"tr[data-enrollment='{id}']"));
         await fx.ScreenshotAsync(page, "approvals");
 
+        await page.FillAsync($"input[data-comment='{id}']", "checked with the site, ticket 4711");
         await page.ClickAsync($"button[data-approve='{id}']");
         await page.WaitForFunctionAsync($"() => document.querySelector('#approvals-message')?.textContent.includes('{id}')");
         Assert.Equal(0, await page.Locator($"tr[data-enrollment='{id}']").CountAsync());
         var enrollment = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/enrollments/{id}")).RootElement;
         Assert.Equal("issued", enrollment.GetProperty("status").GetString(), ignoreCase: true);
+        Assert.Equal("checked with the site, ticket 4711", enrollment.GetProperty("decision").GetProperty("message").GetString());
         Assert.NotEqual(JsonValueKind.Null, enrollment.GetProperty("certificate").ValueKind);
     }
 

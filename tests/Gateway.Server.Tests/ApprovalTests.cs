@@ -67,6 +67,34 @@ public sealed class ApprovalTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Approval_comment_is_recorded_with_the_approval()
+    {
+        using var client = gateway.Client();
+        var id = await PendingAsync();
+        using (var bad = await client.PostAsJsonAsync($"/api/v1/enrollments/{Segment(id)}/approve", new { comment = new string('x', 1001) }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+        using (var badChars = await client.PostAsJsonAsync($"/api/v1/enrollments/{Segment(id)}/approve", new { comment = "ok\u0007" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badChars.StatusCode);
+        }
+        Assert.Equal("pending", (await client.GetJsonAsync($"/api/v1/enrollments/{Segment(id)}")).GetProperty("status").GetString());
+
+        using var approve = await client.PostAsJsonAsync($"/api/v1/enrollments/{Segment(id)}/approve", new { comment = "  ticket CHG-1234, door controller swap  " });
+        var approved = await JsonAsync(approve);
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        Assert.Equal("issued", approved.GetProperty("status").GetString());
+        var explained = await client.GetJsonAsync($"/api/v1/enrollments/{Segment(id)}");
+        Assert.Equal("ticket CHG-1234, door controller swap", explained.GetProperty("decision").GetProperty("message").GetString());
+        Assert.Contains(explained.GetProperty("decision").GetProperty("firedRules").EnumerateArray(), r => r.GetProperty("rule").GetString() == "approval"
+            && r.GetProperty("reason").GetString() == "Approved by api-key:bootstrap: ticket CHG-1234, door controller swap");
+        var history = await client.GetJsonAsync($"/api/v1/certificates/{approved.GetProperty("serial").GetString()}/history");
+        var details = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "enrollment_approved").GetProperty("details");
+        Assert.Contains("CHG-1234", details.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Approve_pending_template_enrollment_issues_the_template_as_requested()
     {
         // A CRMF-style request (CMP): a public key and the wanted names, no CSR. Approval rebuilds it from the recorded event.

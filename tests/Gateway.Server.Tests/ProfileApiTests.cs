@@ -272,6 +272,64 @@ public sealed class ProfileApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Validate_answers_as_put_would_and_stores_nothing()
+    {
+        var name = NewName();
+        using var policy = gateway.Client(GatewayFixture.PolicyAdminKey);
+        var valid = await Expect(await policy.PostAsync($"/api/v1/profiles/{name}/validate", Yaml(Profile(name, "val.test"))), HttpStatusCode.OK);
+        Assert.True(valid.GetProperty("valid").GetBoolean());
+        await Expect(await policy.GetAsync($"/api/v1/profiles/{name}"), HttpStatusCode.NotFound);
+
+        // An unknown key usage on line 20 (the document's first line is a comment): the error points at it.
+        var broken = Profile(name, "val.test").Replace("keyUsage: [digitalSignature]", "keyUsage: [digitalSignatur]", StringComparison.Ordinal);
+        var problem = await Expect(await policy.PostAsync($"/api/v1/profiles/{name}/validate", Yaml(broken)), HttpStatusCode.BadRequest);
+        Assert.Equal("invalid-profile", problem.GetProperty("type").GetString()!.Split('/').Last());
+        var error = problem.GetProperty("errors")[0];
+        var expectedLine = broken.Split('\n').ToList().FindIndex(l => l.Contains("digitalSignatur]", StringComparison.Ordinal)) + 1;
+        Assert.Equal(expectedLine, error.GetProperty("line").GetInt32());
+        Assert.Contains("keyUsage", error.GetProperty("field").GetString(), StringComparison.Ordinal);
+
+        var put = await Expect(await policy.PutAsync($"/api/v1/profiles/{name}", Yaml(broken)), HttpStatusCode.BadRequest);
+        Assert.Equal(error.GetProperty("line").GetInt32(), put.GetProperty("errors")[0].GetProperty("line").GetInt32());
+        await Expect(await policy.PostAsync($"/api/v1/profiles/{name}/validate", new StringContent("x", Encoding.UTF8, "text/plain")),
+            HttpStatusCode.UnsupportedMediaType);
+        await Expect(await policy.GetAsync($"/api/v1/profiles/{name}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Dry_run_against_an_unsaved_document_evaluates_it_and_changes_nothing()
+    {
+        var name = NewName();
+        using var admin = gateway.Client();
+        await Expect(await admin.PutAsync($"/api/v1/profiles/{name}", Yaml(Profile(name, "saved.test"))), HttpStatusCode.Created);
+        var csr = Csrs.P256("a.edited.test", "a.edited.test");
+
+        // The stored version refuses the name; the edited document allows it.
+        var stored = await Expect(await admin.PostAsJsonAsync($"/api/v1/profiles/{name}/dry-run", new { csr }), HttpStatusCode.OK);
+        Assert.Equal("deny", stored.GetProperty("decision").GetString());
+        Assert.False(stored.GetProperty("unsaved").GetBoolean());
+        var edited = await Expect(await admin.PostAsJsonAsync($"/api/v1/profiles/{name}/dry-run",
+            new { csr, document = Profile(name, "edited.test") }), HttpStatusCode.OK);
+        Assert.Equal("allow", edited.GetProperty("decision").GetString());
+        Assert.True(edited.GetProperty("unsaved").GetBoolean());
+        Assert.StartsWith("2", edited.GetProperty("version").GetString(), StringComparison.Ordinal);
+
+        // A broken document is not evaluated: its errors come back as PUT's would.
+        var problem = await Expect(await admin.PostAsJsonAsync($"/api/v1/profiles/{name}/dry-run",
+            new { csr, document = Profile(name, "edited.test").Replace("default: 30d", "default: thirty days", StringComparison.Ordinal) }), HttpStatusCode.BadRequest);
+        Assert.Equal("invalid-profile", problem.GetProperty("type").GetString()!.Split('/').Last());
+        Assert.True(problem.GetProperty("errors")[0].GetProperty("line").GetInt32() > 1);
+
+        // A profile that does not exist yet can be tried before its first save.
+        var fresh = NewName();
+        var created = await Expect(await admin.PostAsJsonAsync($"/api/v1/profiles/{fresh}/dry-run",
+            new { csr, document = Profile(fresh, "edited.test") }), HttpStatusCode.OK);
+        Assert.Equal("allow", created.GetProperty("decision").GetString());
+        await Expect(await admin.GetAsync($"/api/v1/profiles/{fresh}"), HttpStatusCode.NotFound);
+        Assert.Equal(1, await VersionOf(name));
+    }
+
+    [Fact]
     public async Task Dry_run_of_a_described_request_evaluates_subject_sans_and_key()
     {
         var name = NewName();

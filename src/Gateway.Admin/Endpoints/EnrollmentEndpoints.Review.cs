@@ -46,6 +46,9 @@ public static partial class EnrollmentEndpoints
 
     public sealed record DenyRequest(string? Reason);
 
+    /// <summary>The optional body of approve: a comment recorded with the approval (on the event, and as the enrollment's message).</summary>
+    public sealed record ApproveRequest(string? Comment);
+
     /// <summary>After approve or deny: the enrollment's status (issued, rejected), what this call did, and the certificate when issued.</summary>
     public sealed record DecisionResponse(
         string EnrollmentId, string Status, string Result, string Message, string? Serial, string? Certificate, string? Chain, IReadOnlyList<FiredRuleView> FiredRules);
@@ -118,9 +121,12 @@ public static partial class EnrollmentEndpoints
     }
 
     public static async Task<Results<Ok<DecisionResponse>, ProblemHttpResult>> ApproveAsync(
-        string id, ClaimsPrincipal user, IGrainFactory grains, IOptions<AdminOptions> options)
+        string id, ApproveRequest? body, ClaimsPrincipal user, IGrainFactory grains, IOptions<AdminOptions> options)
     {
         if (!EnrollmentIds.TryNormalise(id, out var enrollmentId, out var error)) return AdminProblems.BadRequest(error);
+        var comment = body?.Comment?.Trim() ?? "";
+        if (comment.Length > MaxDenyReasonLength) return AdminProblems.BadRequest($"'comment' must be at most {MaxDenyReasonLength} characters.");
+        if (comment.Any(ch => char.IsControl(ch) && ch is not '\n' and not '\t')) return AdminProblems.BadRequest("'comment' must not contain control characters.");
         if (options.Value.ForbidSelfApproval
             && await grains.GetGrain<IEnrollmentInventoryGrain>(0).GetEnrollmentAsync(enrollmentId) is { } enrollment
             && string.Equals(enrollment.Requester, Actor(user), StringComparison.Ordinal))
@@ -129,7 +135,7 @@ public static partial class EnrollmentEndpoints
                 $"{Actor(user)} requested enrollment {enrollmentId} and may not approve it ({AdminOptions.Section}:{nameof(AdminOptions.ForbidSelfApproval)}): "
                 + "another administrator's key must approve it.", new Dictionary<string, object?> { ["enrollmentId"] = enrollmentId });
         }
-        var result = await grains.GetGrain<IEnrollmentGrain>(enrollmentId).ApproveAsync(Actor(user));
+        var result = await grains.GetGrain<IEnrollmentGrain>(enrollmentId).ApproveAsync(Actor(user), comment.Length == 0 ? null : comment);
         return Decided(enrollmentId, result);
     }
 

@@ -56,8 +56,13 @@ public static class ProfileEndpoints
     /// or <see cref="Key"/> (<c>EC P-256</c>, <c>EC P-384</c>, <c>EC P-521</c>, <c>RSA 2048</c>..., <c>Ed25519</c>; default <c>EC P-256</c>).
     /// <see cref="Protocol"/>, <see cref="Authentication"/> and <see cref="Principal"/> say whom to evaluate it for.
     /// </summary>
+    /// <param name="Document">Optional: evaluate against this unsaved YAML document (the profile being edited) instead of the stored version.</param>
     public sealed record DryRunRequest(
-        string? Csr, string? Subject, IReadOnlyList<string>? Sans, string? Key, string? PublicKey, string? Protocol, string? Authentication, string? Principal);
+        string? Csr, string? Subject, IReadOnlyList<string>? Sans, string? Key, string? PublicKey, string? Protocol, string? Authentication, string? Principal,
+        string? Document = null);
+
+    /// <summary>The answer of validate for a valid document (an invalid one gets the same 400 <c>invalid-profile</c> problem as PUT).</summary>
+    public sealed record ValidationResponse(string Name, bool Valid, IReadOnlyList<object> Errors);
 
     public sealed record FiredRuleView(string Rule, string Effect, string Reason);
 
@@ -73,7 +78,7 @@ public static class ProfileEndpoints
     /// <param name="Template">For allow and pending: what would be issued.</param>
     public sealed record DryRunResponse(
         string Profile, string Version, string Decision, string? Reason, string Summary, IReadOnlyList<FiredRuleView> FiredRules,
-        TemplateView? Template, string Protocol, string Requester, string Note);
+        TemplateView? Template, string Protocol, string Requester, string Note, bool Unsaved = false);
 
     public static RouteGroupBuilder MapProfileEndpoints(this RouteGroupBuilder api)
     {
@@ -87,6 +92,10 @@ public static class ProfileEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{name}/versions", VersionsAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapPost("/{name}/rollback", RollbackAsync).RequireAuthorization(AdminPolicies.PolicyWrite).Audited("profile.rollback");
+        group.MapPost("/{name}/validate", ValidateAsync).RequireAuthorization(AdminPolicies.Read)
+            .Accepts<string>("application/yaml", "text/yaml", "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Validate a profile document as PUT would, storing nothing.");
         group.MapPost("/{name}/dry-run", DryRunAsync).RequireAuthorization(AdminPolicies.Read);
         group.MapGet("/{name}/export", ExportAsync).RequireAuthorization(AdminPolicies.Read)
             .Produces<string>(StatusCodes.Status200OK, ExportMediaType);
@@ -141,6 +150,17 @@ public static class ProfileEndpoints
         };
     }
 
+    /// <summary>What PUT would answer about the document (the same errors, at the same lines), without storing anything.</summary>
+    public static async Task<Results<Ok<ValidationResponse>, ProblemHttpResult>> ValidateAsync(string name, HttpRequest request, IGrainFactory grains)
+    {
+        var (document, problem) = await ReadDocumentAsync(request);
+        if (problem is not null) return problem;
+        var errors = await Grain(grains, name).ValidateAsync(document!);
+        return errors.Count > 0
+            ? InvalidDocument("The document has errors; nothing was stored.", errors)
+            : TypedResults.Ok(new ValidationResponse(name, true, []));
+    }
+
     public static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> RollbackAsync(
         string name, RollbackRequest? body, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -186,6 +206,17 @@ public static class ProfileEndpoints
             protocol = p;
         }
 
+        var document = body.Document;
+        if (document is not null)
+        {
+            if (string.IsNullOrWhiteSpace(document)) return AdminProblems.BadRequest("'document', when given, must hold the profile's YAML.");
+            if (Encoding.UTF8.GetByteCount(document) > MaxDocumentBytes)
+            {
+                return AdminProblems.Problem(StatusCodes.Status413PayloadTooLarge, "too-large", "Document too large",
+                    $"A profile document may have at most {MaxDocumentBytes} bytes.");
+            }
+        }
+
         ProfileDryRun request;
         if (!described)
         {
@@ -199,17 +230,18 @@ public static class ProfileEndpoints
                 return AdminProblems.BadRequest("'csr' is not a PKCS#10 request: " + ex.Message);
             }
             if (!Pkcs10Request.TryParse(der, out _, out var error)) return AdminProblems.BadRequest("'csr' is not a valid PKCS#10 request: " + error);
-            request = new ProfileDryRun(der, protocol, NullIfBlank(body.Authentication), NullIfBlank(body.Principal) ?? user.Identity?.Name);
+            request = new ProfileDryRun(der, protocol, NullIfBlank(body.Authentication), NullIfBlank(body.Principal) ?? user.Identity?.Name, Document: document);
         }
         else
         {
             if (!DescribedRequest.TryBuild(body.Subject, body.Sans, body.Key, body.PublicKey, out var template, out var error))
                 return AdminProblems.BadRequest(error);
-            request = new ProfileDryRun(null, protocol, NullIfBlank(body.Authentication), NullIfBlank(body.Principal) ?? user.Identity?.Name, template);
+            request = new ProfileDryRun(null, protocol, NullIfBlank(body.Authentication), NullIfBlank(body.Principal) ?? user.Identity?.Name, template, document);
         }
 
         var result = await Grain(grains, name).DryRunAsync(request);
         if (result is null) return UnknownProfile(name);
+        if (result.DocumentErrors is { Count: > 0 } documentErrors) return InvalidDocument("The document has errors; nothing was evaluated.", documentErrors);
         if (result.Decision is not { } decision)
         {
             var reason = result.Problem ?? RejectionReason.BadRequest;
@@ -226,7 +258,10 @@ public static class ProfileEndpoints
             decision.Template is { } t ? Template(t) : null,
             result.Protocol.ToString().ToLowerInvariant(),
             result.Requester.ToString(),
-            "Dry run: nothing was issued or recorded. Quotas and key reuse need the store and were not evaluated."));
+            document is null
+                ? "Dry run: nothing was issued or recorded. Quotas and key reuse need the store and were not evaluated."
+                : "Dry run against the unsaved document: nothing was stored, issued or recorded. Quotas and key reuse need the store and were not evaluated.",
+            document is not null));
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public interface IEnrollmentGrain : IGrainWithStringKey
     /// certificate is issued and committed before this returns. Idempotent: approving an approved enrollment reports it.
     /// </summary>
     [Alias("ApproveAsync")]
-    Task<EnrollmentDecisionResult> ApproveAsync(string actor);
+    Task<EnrollmentDecisionResult> ApproveAsync(string actor, string? comment = null);
 
     /// <summary>An administrator denies a pending enrollment. Idempotent: denying a denied enrollment reports it.</summary>
     [Alias("DenyAsync")]

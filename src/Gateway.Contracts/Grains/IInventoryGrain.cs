@@ -15,4 +15,8 @@ public interface IInventoryGrain : IGrainWithIntegerKey
     /// <summary>The certificate's events and those of the enrollment that produced it, oldest first; null when unknown.</summary>
     [Alias("GetHistoryAsync")]
     Task<IReadOnlyList<HistoryEntry>?> GetHistoryAsync(string serial);
+
+    /// <summary>The dashboard for the <paramref name="window"/> ending now, in hour buckets or day buckets; at most <paramref name="rejections"/> recent rejections.</summary>
+    [Alias("GetDashboardAsync")]
+    Task<Dashboard> GetDashboardAsync(TimeSpan window, bool hourly, int rejections);
 }

@@ -26,7 +26,11 @@ public interface IProfileGrain : IGrainWithStringKey
     [Alias("GetVersionsAsync")]
     Task<IReadOnlyList<ProfileVersionInfo>?> GetVersionsAsync();
 
-    /// <summary>Evaluates a CSR against the current version without issuing or recording anything; null when no such profile exists.</summary>
+    /// <summary>What <see cref="PutAsync"/> would say about <paramref name="document"/>, without storing anything: its errors (line, column, field), none when it is valid.</summary>
+    [Alias("ValidateAsync")]
+    Task<IReadOnlyList<ProfileError>> ValidateAsync(string document);
+
+    /// <summary>Evaluates a CSR against the current version (or against <see cref="ProfileDryRun.Document"/>, unsaved) without issuing or recording anything; null when no such profile exists (and no document was given).</summary>
     [Alias("DryRunAsync")]
     Task<ProfileDryRunResult?> DryRunAsync(ProfileDryRun request);
 }

@@ -2,7 +2,8 @@ namespace Gateway.Contracts.Profiles;
 
 /// <summary>
 /// A dry run's answer: the decision (null when the request itself is unusable: <see cref="Problem"/> says why) and
-/// the protocol and requester it was evaluated for. Rules that need store facts (quotas, key reuse) are not evaluated.
+/// the protocol and requester it was evaluated for. For a dry run against an unsaved document that does not compile,
+/// <see cref="DocumentErrors"/> lists its errors and nothing was evaluated. Rules that need store facts (quotas, key reuse) are not evaluated.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.ProfileDryRunResult")]
 public sealed record ProfileDryRunResult(
@@ -10,4 +11,5 @@ public sealed record ProfileDryRunResult(
     [property: Id(1)] RejectionReason? Problem,
     [property: Id(2)] string? Message,
     [property: Id(3)] EnrollmentProtocol Protocol,
-    [property: Id(4)] Requester Requester);
+    [property: Id(4)] Requester Requester,
+    [property: Id(5)] IReadOnlyList<ProfileError>? DocumentErrors = null);

@@ -34,11 +34,7 @@ internal sealed class ProfileGrain(
     public async Task<ProfileChangeResult> PutAsync(string document, string author)
     {
         ArgumentNullException.ThrowIfNull(document);
-        if (!ProfileDocument.IsValidName(Key))
-        {
-            return Invalid([new ProfileError(1, 1, "name",
-                $"'{Key}' is not a valid profile name (letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit)")]);
-        }
+        if (NameError() is { } nameError) return Invalid([nameError]);
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var current = await store.GetAsync(Key);
@@ -59,6 +55,15 @@ internal sealed class ProfileGrain(
             }
         }
         return Conflicted();
+    }
+
+    public async Task<IReadOnlyList<ProfileError>> ValidateAsync(string document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (NameError() is { } nameError) return [nameError];
+        var current = await store.GetAsync(Key);
+        var parsed = ProfileDocument.Parse(document, Key, (current?.Version ?? 0) + 1, options: catalog.ParseOptions);
+        return parsed.Success ? [] : [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))];
     }
 
     public async Task<ProfileChangeResult> RollbackAsync(int version, string author)
@@ -106,9 +111,25 @@ internal sealed class ProfileGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         var record = await store.GetAsync(Key);
-        if (record is null) return null;
-        var profile = ProfileViews.Compile(catalog, record)
-            ?? throw new InvalidOperationException($"Stored profile '{record.Name}' version {record.Version} does not compile.");
+        CompiledProfile profile;
+        if (request.Document is { } document)
+        {
+            // The profile being edited, unsaved: evaluated as the version it would become.
+            if (NameError() is { } nameError) return new ProfileDryRunResult(null, RejectionReason.BadRequest, nameError.Message, EnrollmentProtocol.Admin, DryRunRequester, [nameError]);
+            var parsed = ProfileDocument.Parse(document, Key, (record?.Version ?? 0) + 1, options: catalog.ParseOptions);
+            if (!parsed.Success)
+            {
+                return new ProfileDryRunResult(null, RejectionReason.BadRequest, "The document has errors; nothing was evaluated.", EnrollmentProtocol.Admin,
+                    DryRunRequester, [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))]);
+            }
+            profile = parsed.Profiles[0];
+        }
+        else
+        {
+            if (record is null) return null;
+            profile = ProfileViews.Compile(catalog, record)
+                ?? throw new InvalidOperationException($"Stored profile '{record.Name}' version {record.Version} does not compile.");
+        }
 
         var protocol = request.Protocol
             ?? (profile.Protocols.Contains(EnrollmentProtocol.Admin) || profile.Protocols.Count == 0 ? EnrollmentProtocol.Admin : profile.Protocols[0]);
@@ -123,7 +144,7 @@ internal sealed class ProfileGrain(
                 protocol, requester);
         }
 
-        var enrollment = new EnrollmentRequest(protocol, record.Name, requester, DryRunTransaction, request.Csr, request.Template);
+        var enrollment = new EnrollmentRequest(protocol, profile.Name, requester, DryRunTransaction, request.Csr, request.Template);
         if (!RequestNormaliser.TryNormalise(enrollment, time.GetUtcNow(), out var input, out _, out var problem))
         {
             return new ProfileDryRunResult(null, problem.Reason, problem.Message, protocol, requester);
@@ -131,6 +152,12 @@ internal sealed class ProfileGrain(
         // No facts: quotas and key reuse need the store and are not part of a dry run.
         return new ProfileDryRunResult(profile.Evaluate(input), null, null, protocol, requester);
     }
+
+    private static readonly Requester DryRunRequester = new(AuthenticationMethods.ApiKey, "dry-run");
+
+    private ProfileError? NameError() => ProfileDocument.IsValidName(Key)
+        ? null
+        : new ProfileError(1, 1, "name", $"'{Key}' is not a valid profile name (letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit)");
 
     /// <summary>A JSON (flow-style) document is stored as block YAML, so exporting it gives an ordinary profile file.</summary>
     private static string Canonical(string document, string name, int version, ProfileParseOptions options)

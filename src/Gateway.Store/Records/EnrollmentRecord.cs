@@ -57,7 +57,7 @@ public sealed class EnrollmentRecord
     {
         Status = "Approved";
         RejectionReason = null;
-        Message = null;
+        Message = e.Comment;
         Rules = e.Rules;
         ProfileVersion = e.ProfileVersion;
         DecidedBy = e.Actor;

@@ -37,6 +37,7 @@ public sealed class RoleTableTests(GatewayFixture gateway)
         ("PUT", "/api/v1/profiles/{name}", Policy, "/api/v1/profiles/role-table-unknown", "{\"document\": 1}"),
         ("GET", "/api/v1/profiles/{name}/versions", All, "/api/v1/profiles/role-table-unknown/versions", null),
         ("POST", "/api/v1/profiles/{name}/rollback", Policy, "/api/v1/profiles/role-table-unknown/rollback", "{}"),
+        ("POST", "/api/v1/profiles/{name}/validate", All, "/api/v1/profiles/role-table-unknown/validate", "{\"document\": 1}"),
         ("POST", "/api/v1/profiles/{name}/dry-run", All, "/api/v1/profiles/role-table-unknown/dry-run", "{}"),
         ("GET", "/api/v1/profiles/{name}/export", All, "/api/v1/profiles/role-table-unknown/export", null),
         ("POST", "/api/v1/credentials/", Admin, "/api/v1/credentials", "{}"),
@@ -47,6 +48,7 @@ public sealed class RoleTableTests(GatewayFixture gateway)
         ("GET", "/api/v1/cluster", ReadAll, "/api/v1/cluster", null),
         ("GET", "/api/v1/ca", ReadAll, "/api/v1/ca", null),
         ("GET", "/api/v1/me", All, "/api/v1/me", null),
+        ("GET", "/api/v1/dashboard", ReadAll, "/api/v1/dashboard", null),
         ("POST", "/api/v1/ca/rollover", Admin, "/api/v1/ca/rollover", "{}"), // without {"issuer": "default"}: 400, nothing rolled over
         ("GET", "/api/v1/audit", ReadAll, "/api/v1/audit", null),
     ];

@@ -1,8 +1,13 @@
 // The Gateway admin console: a client of the admin API (/api/v1) and nothing else. The API key lives in this tab's
 // sessionStorage and goes out as a Bearer header; the API decides what each role may do, and the console offers only
 // what the caller's roles allow (GET /api/v1/me).
+import { showDashboard } from "./dashboard.js";
+import { showPolicies, showPolicy } from "./policies.js";
+
 const keyName = "gateway-console-api-key";
 const main = document.getElementById("main");
+// replaceChildren would print a null child as the text "null": optional parts are left out instead.
+const show = (...nodes) => main.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 let me = null;
 
 const el = (tag, attributes = {}, ...children) => {
@@ -19,18 +24,30 @@ const el = (tag, attributes = {}, ...children) => {
 async function api(path, options = {}) {
   const response = await fetch("/api/v1" + path, {
     ...options,
-    headers: { "Authorization": "Bearer " + sessionStorage.getItem(keyName), ...(options.body ? { "Content-Type": "application/json" } : {}) },
+    headers: {
+      "Authorization": "Bearer " + sessionStorage.getItem(keyName),
+      ...(options.body ? { "Content-Type": "application/json" } : {}),
+      ...(options.headers || {}),
+    },
   });
   const text = await response.text();
   const body = text && (response.headers.get("Content-Type") || "").includes("json") ? JSON.parse(text) : text;
   if (!response.ok) {
     const detail = body && typeof body === "object" ? (body.detail || body.title) : body;
-    throw new Error(`${response.status}: ${detail || response.statusText}`);
+    const error = new Error(`${response.status}: ${detail || response.statusText}`);
+    error.status = response.status;
+    error.problem = body && typeof body === "object" ? body : null;
+    throw error;
   }
   return body;
 }
 
 const can = (...roles) => me !== null && me.roles.some(r => roles.includes(r));
+// Who may do what, as the API's authorization policies say (AdminPolicies): the console only hides what the API refuses anyway.
+const readsAll = () => can("admin", "auditor");
+const writesPolicy = () => can("admin", "policy-admin");
+const home = () => (readsAll() ? "/console/dashboard" : "/console/policies");
+const context = () => ({ el, api, can, navigate, main, show, writesPolicy, readsAll });
 
 function navigate(path, replace = false) {
   if (replace) history.replaceState(null, "", path); else history.pushState(null, "", path);
@@ -65,13 +82,13 @@ function showSignIn() {
       event.preventDefault();
       try {
         await signIn(input.value.trim());
-        navigate(location.pathname === "/console" || location.pathname === "/console/" ? "/console/certificates" : location.pathname, true);
+        navigate(location.pathname === "/console" || location.pathname === "/console/" ? home() : location.pathname + location.search, true);
       } catch (e) {
         error.textContent = "Sign-in failed: " + e.message;
       }
     },
   }, el("label", { for: "api-key", text: "API key" }), input, el("button", { type: "submit", text: "Sign in" }), error);
-  main.replaceChildren(el("section", { id: "sign-in" }, el("h1", { text: "Sign in" }),
+  show(el("section", { id: "sign-in" }, el("h1", { text: "Sign in" }),
     el("p", { text: "Paste an admin API key. It stays in this tab (sessionStorage) and is sent only to this gateway's admin API." }), form));
 }
 
@@ -79,19 +96,24 @@ function showChrome() {
   document.getElementById("nav").hidden = false;
   document.getElementById("sign-out").hidden = false;
   document.getElementById("who").textContent = `${me.name} (${me.roles.join(", ")})`;
-  for (const link of document.querySelectorAll("a[data-route]")) link.classList.toggle("active", location.pathname.startsWith(link.getAttribute("href")));
+  for (const link of document.querySelectorAll("a[data-route]")) {
+    link.classList.toggle("active", location.pathname.startsWith(link.getAttribute("href")));
+    link.hidden = link.hasAttribute("data-read-all") && !readsAll();
+  }
 }
 
 // ---- certificates ----
 
 async function showCertificates() {
   const params = new URLSearchParams(location.search);
-  const fields = ["subject", "san", "serial", "status", "profile", "protocol"];
+  const fields = ["subject", "san", "serial", "status", "profile", "protocol", "expiringWithinDays"];
   const inputs = {};
   for (const name of fields) {
     inputs[name] = name === "status"
       ? el("select", { id: "filter-status", name }, ...["", "valid", "revoked", "expired", "onhold"].map(s => el("option", { value: s, text: s || "any", selected: params.get(name) === s })))
-      : el("input", { id: "filter-" + name, name, value: params.get(name) || "" });
+      : name === "expiringWithinDays"
+        ? el("input", { id: "filter-" + name, name, type: "number", min: 0, max: 3650, size: 5, value: params.get(name) || "" })
+        : el("input", { id: "filter-" + name, name, value: params.get(name) || "" });
   }
   const form = el("form", {
     class: "filters",
@@ -101,9 +123,10 @@ async function showCertificates() {
       for (const name of fields) if (inputs[name].value) query.set(name, inputs[name].value);
       navigate("/console/certificates?" + query.toString());
     },
-  }, ...fields.map(name => el("div", {}, el("label", { for: "filter-" + name, text: name }), inputs[name])), el("button", { type: "submit", text: "Search" }));
+  }, ...fields.map(name => el("div", {}, el("label", { for: "filter-" + name, text: name === "expiringWithinDays" ? "expires within (days)" : name }), inputs[name])),
+    el("button", { type: "submit", text: "Search" }));
   const result = el("div", { id: "certificates" }, el("p", { text: "Loading…" }));
-  main.replaceChildren(el("h1", { text: "Certificates" }), form, result);
+  show(el("h1", { text: "Certificates" }), form, result);
 
   try {
     const serial = params.get("serial");
@@ -112,7 +135,7 @@ async function showCertificates() {
       return;
     }
     const query = new URLSearchParams();
-    for (const name of ["subject", "san", "status", "profile", "protocol"]) if (params.get(name)) query.set(name, params.get(name));
+    for (const name of ["subject", "san", "status", "profile", "protocol", "expiringWithinDays"]) if (params.get(name)) query.set(name, params.get(name));
     query.set("pageSize", "100");
     const page = await api("/certificates?" + query.toString());
     const rows = page.items.map(c => el("tr", { class: "row", "data-serial": c.serial, onclick: () => navigate("/console/certificates/" + c.serial) },
@@ -128,12 +151,12 @@ async function showCertificates() {
 }
 
 async function showCertificate(serial) {
-  main.replaceChildren(el("p", { text: "Loading…" }));
+  show(el("p", { text: "Loading…" }));
   let certificate, history;
   try {
     [certificate, history] = await Promise.all([api("/certificates/" + encodeURIComponent(serial)), api("/certificates/" + encodeURIComponent(serial) + "/history")]);
   } catch (e) {
-    main.replaceChildren(el("h1", { text: "Certificate " + serial }), el("p", { class: "error", role: "alert", text: e.message }));
+    show(el("h1", { text: "Certificate " + serial }), el("p", { class: "error", role: "alert", text: e.message }));
     return;
   }
   const fields = el("dl", { class: "fields", id: "certificate-fields" });
@@ -151,7 +174,7 @@ async function showCertificate(serial) {
       el("td", { text: h.time }), el("td", { text: h.type }), el("td", { text: h.actor }),
       el("td", { text: JSON.stringify(h.details) })))));
   const revoke = can("admin") && certificate.status !== "Revoked" && certificate.status !== "revoked" ? revokePanel(serial) : null;
-  main.replaceChildren(el("h1", { text: "Certificate " + serial }), fields, download, revoke, el("div", { class: "panel" }, el("h2", { text: "History" }), events));
+  show(el("h1", { text: "Certificate " + serial }), fields, download, revoke, el("div", { class: "panel" }, el("h2", { text: "History" }), events));
 }
 
 function revokePanel(serial) {
@@ -182,7 +205,7 @@ function revokePanel(serial) {
 async function showApprovals(notice) {
   const message = el("p", { id: "approvals-message", role: "status", text: notice || "" });
   const result = el("div", { id: "approvals" }, el("p", { text: "Loading…" }));
-  main.replaceChildren(el("h1", { text: "Pending approvals" }), message, result);
+  show(el("h1", { text: "Pending approvals" }), message, result);
   let page;
   try {
     page = await api("/enrollments?status=pending&pageSize=100");
@@ -204,10 +227,11 @@ async function showApprovals(notice) {
     }
   };
   const rows = page.items.map(e => {
-    const reason = el("input", { placeholder: "reason (deny)", "data-reason": e.id, "aria-label": "Reason for denying " + e.id });
+    const comment = el("input", { placeholder: "comment (recorded)", maxlength: 1000, "data-comment": e.id, "aria-label": "Comment on approving or denying " + e.id });
     const actions = can("admin")
-      ? el("td", {}, el("button", { type: "button", "data-approve": e.id, onclick: () => act(e.id, "approve"), text: "Approve" }), " ",
-          reason, " ", el("button", { type: "button", class: "danger", "data-deny": e.id, onclick: () => act(e.id, "deny", { reason: reason.value || null }), text: "Deny" }))
+      ? el("td", {}, comment, " ",
+          el("button", { type: "button", "data-approve": e.id, onclick: () => act(e.id, "approve", comment.value.trim() ? { comment: comment.value.trim() } : null), text: "Approve" }), " ",
+          el("button", { type: "button", class: "danger", "data-deny": e.id, onclick: () => act(e.id, "deny", { reason: comment.value.trim() || null }), text: "Deny" }))
       : el("td", { text: "—" });
     return el("tr", { "data-enrollment": e.id },
       el("td", { text: e.id }), el("td", { text: e.requestedAt }), el("td", { text: e.profile }), el("td", { text: e.protocol }),
@@ -249,7 +273,7 @@ async function showCredentials(created) {
       el("button", { type: "submit", text: "Create" }));
   })() : null;
   const result = el("div", { id: "credentials" }, el("p", { text: "Loading…" }));
-  main.replaceChildren(el("h1", { text: "Enrollment credentials" }), secret, form, message, result);
+  show(el("h1", { text: "Enrollment credentials" }), secret, form, message, result);
   try {
     const page = await api("/credentials?pageSize=100");
     const rows = page.items.map(c => el("tr", { "data-credential": c.id },
@@ -280,10 +304,15 @@ async function route() {
   showChrome();
   const path = location.pathname.replace(/\/+$/, "");
   const certificate = path.match(/^\/console\/certificates\/([0-9a-fA-F]+)$/);
+  const policy = path.match(/^\/console\/policies\/([^/]+)$/);
   if (certificate) await showCertificate(certificate[1].toLowerCase());
+  else if (path === "/console/certificates") await showCertificates();
+  else if (path === "/console/dashboard") await showDashboard(context());
+  else if (path === "/console/policies") await showPolicies(context());
+  else if (policy) await showPolicy(context(), decodeURIComponent(policy[1]));
   else if (path === "/console/approvals") await showApprovals();
   else if (path === "/console/credentials") await showCredentials();
-  else await showCertificates();
+  else { navigate(home(), true); return; }
   showChrome();
 }
 
