@@ -2,21 +2,30 @@ using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
 
-// gateway-cpu-profile TRACE.nettrace [LABEL=PID ...]
+// gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N]
 //
 // Reads a `dotnet-trace collect-linux --profile cpu-sampling` trace (perf-event CPU samples of every process, with
 // native and managed stacks) and says where each labelled process's CPU went: every sample is put in the first bucket
 // of Buckets whose rule matches a frame of its stack (most specific first, so a Npgsql call made by the enrollment
 // grain counts as "event append", not as "enrollment grain"). Unlabelled processes are summed by command name
-// (all postgres backends as one). Prints one table: bucket × process, in percent of that process's samples.
+// (all postgres backends as one). Prints one table: bucket × process, in percent of that process's samples. With
+// --top N it then lists, per shown process, the N frames with the most inclusive samples (a frame counted once per
+// sample however often it recurs in the stack): where inside a bucket the time goes.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...]");
+    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N]");
     return args.Length == 0 ? 1 : 0;
 }
 var labels = new Dictionary<int, string>();
-foreach (var a in args.Skip(1))
+var top = 0;
+for (var i = 1; i < args.Length; i++)
 {
+    var a = args[i];
+    if (a == "--top" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out top))
+    {
+        i++;
+        continue;
+    }
     var eq = a.IndexOf('=', StringComparison.Ordinal);
     if (eq <= 0 || !int.TryParse(a[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
     {
@@ -28,6 +37,7 @@ foreach (var a in args.Skip(1))
 
 var buckets = Buckets.All;
 var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);
+var inclusive = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
 using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
 {
     foreach (var ev in log.Events)
@@ -38,6 +48,16 @@ using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
         if (!counts.TryGetValue(process, out var row)) counts[process] = row = new int[buckets.Count + 1];
         row[buckets.Count]++;
         row[Buckets.Classify(stack)]++;
+        if (top > 0)
+        {
+            if (!inclusive.TryGetValue(process, out var frames)) inclusive[process] = frames = new Dictionary<string, int>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var s = stack; s is not null; s = s.Caller)
+            {
+                var frame = (s.CodeAddress.ModuleName ?? "?") + "!" + (s.CodeAddress.FullMethodName is { Length: > 0 } m ? m : "?");
+                if (seen.Add(frame)) frames[frame] = frames.GetValueOrDefault(frame) + 1;
+            }
+        }
     }
 }
 
@@ -57,6 +77,16 @@ for (var b = 0; b < buckets.Count; b++)
 Console.Write($"{"samples",-44}");
 foreach (var (_, row) in shown) Console.Write($"{row[^1],12}");
 Console.WriteLine();
+foreach (var (name, row) in top > 0 ? shown : [])
+{
+    Console.WriteLine();
+    Console.WriteLine($"{name}: top {top} frames by inclusive samples");
+    if (!inclusive.TryGetValue(name, out var frames)) continue;
+    foreach (var (frame, n) in frames.OrderByDescending(f => f.Value).Take(top))
+    {
+        Console.WriteLine($"{100.0 * n / Math.Max(1, row[^1]),6:F1}%  {(frame.Length > 160 ? frame[..160] : frame)}");
+    }
+}
 return 0;
 
 /// <summary>The hot path's cost centres, each a rule over one stack frame ("module!Namespace.Type::Method(...)").</summary>

@@ -2,7 +2,12 @@ namespace Gateway.Contracts;
 
 /// <summary>What an enrollment came to. Front-ends encode it in their protocol's own terms.</summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentOutcome")]
-public abstract record EnrollmentOutcome([property: Id(0)] string EnrollmentId);
+public abstract record EnrollmentOutcome([property: Id(0)] string EnrollmentId)
+{
+    /// <summary>The request's <see cref="EnrollmentRequest.Audit"/> entry was committed with this decision (false for a replayed outcome).</summary>
+    [Id(1)]
+    public bool Audited { get; init; }
+}
 
 /// <summary>
 /// Issued: the certificate (DER) and its chain (DER, issuing CA first, root last), and when its issuance was committed.

@@ -5,6 +5,9 @@ namespace Gateway.Contracts;
 /// <see cref="Template"/> (public key plus requested contents, e.g. from CRMF) is set. With
 /// <see cref="RequiresConfirmation"/> (CMP without implicitConfirm), an issued certificate awaits the requester's
 /// confirmation (<see cref="AwaitingConfirmationOutcome"/>) and is revoked if refused or not confirmed in time.
+/// <see cref="Audit"/> (the admin API's enrollments): the audit log entry of this action, recorded by the enrollment in
+/// the commit of its decision (as an event of the enrollment's stream, the enrollment as target and the status the
+/// answer carries) instead of in a commit of its own; the outcome then says <see cref="EnrollmentOutcome.Audited"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentRequest")]
 public sealed record EnrollmentRequest(
@@ -15,7 +18,8 @@ public sealed record EnrollmentRequest(
     [property: Id(4)] byte[]? Csr,
     [property: Id(5)] RequestedTemplate? Template = null,
     [property: Id(6)] string? RenewalOf = null,
-    [property: Id(7)] bool RequiresConfirmation = false)
+    [property: Id(7)] bool RequiresConfirmation = false,
+    [property: Id(8)] Audit.AdminAction? Audit = null)
 {
     /// <summary>The grain key of the enrollment this request belongs to: retries with the same transaction id land on the same grain.</summary>
     public string EnrollmentKey => EnrollmentKeys.For(Protocol, TransactionId);

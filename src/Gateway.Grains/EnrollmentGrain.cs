@@ -41,6 +41,8 @@ internal sealed partial class EnrollmentGrain(
     private EnrollmentOutcome? _outcome;
     private string? _fingerprint;
     private long? _version;
+    // Set when a commit carried the request's audit entry (EnrollmentRequest.Audit): the answer then says so.
+    private bool _auditCommitted;
 
     /// <summary>
     /// The policy decision with what it needs to issue: who decided, the certificate renewed, the quota slots held, and
@@ -84,8 +86,9 @@ internal sealed partial class EnrollmentGrain(
         {
             try
             {
+                _auditCommitted = false;
                 _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
-                return _outcome;
+                return _auditCommitted ? _outcome with { Audited = true } : _outcome;
             }
             catch (RaceLostException ex)
             {
@@ -120,9 +123,16 @@ internal sealed partial class EnrollmentGrain(
     private async Task<EnrollmentOutcome> DecideAndRecordAsync(string id, EnrollmentRequest request, string fingerprint, long? expectedVersion)
     {
         var now = time.GetUtcNow();
-        // The request is recorded once, with the first decision; a later decision of the same request only appends.
+        // The request is recorded once, with the first decision; a later decision of the same request only appends. The
+        // admin API's audit entry of this action goes into the same commit, after the decision it records.
         IReadOnlyList<object> Lead(EnrollmentRequested requested, params object[] decision) =>
-            expectedVersion is null ? [requested, .. decision] : decision;
+            (expectedVersion is null, AuditOf(id, request, decision, now)) switch
+            {
+                (true, { } audit) => [requested, .. decision, audit],
+                (true, null) => [requested, .. decision],
+                (false, { } audit) => [.. decision, audit],
+                (false, null) => decision,
+            };
 
         if (!RequestNormaliser.TryNormalise(request, now, out var input, out var csrDer, out var problem))
         {
@@ -177,6 +187,24 @@ internal sealed partial class EnrollmentGrain(
                 "The issuing CA has expired; the certificate cannot be issued now. Retry later.",
                 [.. decision.FiredRules, new FiredRule("ca", DecisionEffect.Deny, ex.Message)], "gateway", "ca", decision.ProfileVersion, now);
         }
+    }
+
+    /// <summary>
+    /// The audit log entry (<see cref="EnrollmentRequest.Audit"/>) of a decision: the enrollment as target, the status the
+    /// admin API answers it with (201 issued, 202 pending, a refusal's status and problem slug); null without one.
+    /// </summary>
+    private static AdminActionRecorded? AuditOf(string id, EnrollmentRequest request, object[] decision, DateTimeOffset now)
+    {
+        if (request.Audit is not { } audit) return null;
+        var (status, detail) = decision.LastOrDefault() switch
+        {
+            EnrollmentRejected rejected when Enum.TryParse<RejectionReason>(rejected.Reason, out var reason) =>
+                (RejectionReasons.HttpStatus(reason), RejectionReasons.Slug(reason)),
+            EnrollmentRejected => (403, "policy-denied"),
+            EnrollmentPending => (202, (string?)null),
+            _ => (201, null),
+        };
+        return new AdminActionRecorded(audit.Actor, audit.Action, id, audit.ClientAddress, status, detail, now);
     }
 
     /// <summary>A final outcome: issued, or refused for good. Pending, awaiting confirmation and "try again" refusals are not.</summary>
@@ -308,7 +336,10 @@ internal sealed partial class EnrollmentGrain(
                 }
                 List<StreamAppend> unit =
                 [
-                    new StreamAppend(id, expectedVersion is null, [.. enrollmentEvents, new EnrollmentFulfilled(id, issued.Serial, now, confirmBy)], expectedVersion),
+                    // The audit entry (if any) last: it records the answer, which the fulfilment completes.
+                    new StreamAppend(id, expectedVersion is null,
+                        [.. enrollmentEvents.Where(e => e is not AdminActionRecorded), new EnrollmentFulfilled(id, issued.Serial, now, confirmBy),
+                            .. enrollmentEvents.OfType<AdminActionRecorded>()], expectedVersion),
                     new StreamAppend(issued.Serial, true, renewalOf is null
                         ? [certificateIssued]
                         : [certificateIssued, new CertificateRenewed(issued.Serial, renewalOf, id, now)]),
@@ -321,6 +352,7 @@ internal sealed partial class EnrollmentGrain(
                 try
                 {
                     await writer.AppendAsync(unit);
+                    _auditCommitted = enrollmentEvents.Any(e => e is AdminActionRecorded);
                     if (verdict.Spend is { } spend) await TellCredentialAsync(spend, now);
                     if (verdict.Slots is { } taken) await TellQuotasAsync(taken, id, now);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
@@ -477,6 +509,7 @@ internal sealed partial class EnrollmentGrain(
         try
         {
             await writer.AppendAsync([new StreamAppend(id, expectedVersion is null, events, expectedVersion)]);
+            _auditCommitted = events.Any(e => e is AdminActionRecorded);
             _fingerprint = fingerprint;
             _version = (expectedVersion ?? 0) + events.Count;
             return outcome;

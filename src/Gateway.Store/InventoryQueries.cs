@@ -87,6 +87,7 @@ public sealed class InventoryQueries(IDocumentStore store)
     {
         Events.EnrollmentRequested r => $"{r.AuthenticationMethod}:{r.Principal}",
         Events.EnrollmentApproved a => a.Actor,
+        Events.AdminActionRecorded a => a.Actor,
         Events.EnrollmentRejected r => r.Actor,
         Events.CertificateRevoked r => r.Actor,
         Events.CertificateConfirmed c => c.Actor,

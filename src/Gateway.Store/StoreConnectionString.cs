@@ -6,7 +6,8 @@ namespace Gateway.Store;
 /// The connection string the event store uses: the configured one, plus Npgsql's automatic statement preparation
 /// unless the string sets it. Marten sends the same few statements for every enrollment (the quick-append function
 /// call per stream, the projection upserts); unprepared, PostgreSQL parses, analyses and plans each of them on every
-/// commit, which the profile showed to be about a third of the database's CPU on the enrollment path.
+/// commit, which the profile showed to be about a third of the database's CPU on the enrollment path. And no reset of a
+/// connection returned to the pool (see <see cref="WithDefaults"/>).
 /// </summary>
 public static class StoreConnectionString
 {
@@ -25,6 +26,12 @@ public static class StoreConnectionString
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
         if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = DefaultAutoPrepareMinUsages;
+        // The event store's connections hold no session state (no LISTEN, no session advisory lock, no SET: the
+        // revocation feed listens on a connection of its own pool, and Marten's locks are transaction-scoped), so the
+        // reset Npgsql sends when a pooled connection is returned (SET SESSION AUTHORIZATION DEFAULT; RESET ALL;
+        // CLOSE ALL; UNLISTEN *; pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP), about two per
+        // enrollment, is a round trip that resets nothing.
+        if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 }

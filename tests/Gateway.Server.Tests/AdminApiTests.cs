@@ -60,7 +60,13 @@ public sealed class AdminApiTests(GatewayFixture gateway)
 
         var history = await Json(await client.GetAsync($"/api/v1/certificates/{serial}/history"));
         var types = history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
-        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
+        // The audit entry of the admin action is committed with the enrollment, in its stream: one commit, not two.
+        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"], types);
+        var audit = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "admin_action_recorded");
+        Assert.Equal("api-key:bootstrap", audit.GetProperty("actor").GetString());
+        Assert.Equal(201, audit.GetProperty("details").GetProperty("status").GetInt32());
+        Assert.Equal("enrollment.create", audit.GetProperty("details").GetProperty("action").GetString());
+        Assert.Equal(issued.GetProperty("enrollmentId").GetString(), audit.GetProperty("details").GetProperty("target").GetString());
         var approved = history.EnumerateArray().First(e => e.GetProperty("type").GetString() == "enrollment_approved");
         Assert.True(approved.GetProperty("details").GetProperty("rules").GetArrayLength() > 0);
     }

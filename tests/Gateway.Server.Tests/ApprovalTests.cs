@@ -62,7 +62,7 @@ public sealed class ApprovalTests(GatewayFixture gateway)
         // The event history has the pending and approved steps, the approval with the administrator as actor.
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
         var types = history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
-        Assert.Equal(["enrollment_requested", "enrollment_pending", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
+        Assert.Equal(["enrollment_requested", "enrollment_pending", "admin_action_recorded", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
         Assert.Equal("api-key:bootstrap", history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "enrollment_approved").GetProperty("actor").GetString());
     }
 

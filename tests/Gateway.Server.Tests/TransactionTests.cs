@@ -55,7 +55,7 @@ public sealed class TransactionTests(GatewayFixture gateway)
         Assert.Equal(serial, afterDeactivation.GetProperty("serial").GetString());
         Assert.Equal(1, (await client.GetJsonAsync($"/api/v1/certificates?subject={cn}")).GetProperty("total").GetInt64());
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
-        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"],
+        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList());
     }
 
@@ -86,7 +86,8 @@ public sealed class TransactionTests(GatewayFixture gateway)
         var explained = await client.GetJsonAsync($"/api/v1/enrollments/{Segment("admin:" + txid)}");
         Assert.Equal("issued", explained.GetProperty("status").GetString());
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
-        Assert.Equal(["enrollment_requested", "enrollment_rejected", "enrollment_rejected", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"],
+        Assert.Equal(["enrollment_requested", "enrollment_rejected", "admin_action_recorded", "enrollment_rejected", "admin_action_recorded", "enrollment_approved",
+            "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList());
     }
 

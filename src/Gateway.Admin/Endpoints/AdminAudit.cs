@@ -12,16 +12,24 @@ namespace Gateway.Admin.Endpoints;
 /// Makes an admin endpoint an audited action: after the handler has answered, one <see cref="AdminAction"/> (actor,
 /// action, target, client address, status, problem slug) is committed to the audit log through
 /// <see cref="IAdminAuditGrain"/>, before the answer leaves. Refusals by the handler are recorded too; requests
-/// refused by authentication or authorization never reach an action and are not.
+/// refused by authentication or authorization never reach an action and are not. An enrollment's decision carries its
+/// own entry into the enrollment's commit (<see cref="MarkRecorded"/>), so the hot path commits once.
 /// </summary>
 public static class AdminAudit
 {
+    private static readonly object RecordedKey = new();
+
+    /// <summary>The handler's action was recorded in its own commit (see <c>EnrollmentRequest.Audit</c>): the filter adds no second record.</summary>
+    public static void MarkRecorded(HttpContext http) => http.Items[RecordedKey] = true;
+
     /// <summary>Records every call of this endpoint as <paramref name="action"/> (e.g. <c>profile.put</c>).</summary>
     public static RouteHandlerBuilder Audited(this RouteHandlerBuilder endpoint, string action) =>
         endpoint.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var http = context.HttpContext;
+            // Recorded already, in the commit of the action itself (an enrollment's decision).
+            if (http.Items.ContainsKey(RecordedKey)) return result;
             var (status, detail, target) = Describe(result, http);
             var entry = new AdminAction("api-key:" + (http.User.Identity?.Name ?? "unknown"), action, target,
                 http.Connection.RemoteIpAddress?.ToString(), status, detail);

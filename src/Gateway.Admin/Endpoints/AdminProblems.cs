@@ -18,16 +18,7 @@ public static class AdminProblems
 
     public static ProblemHttpResult Rejected(RejectedOutcome rejected)
     {
-        var status = rejected.Reason switch
-        {
-            RejectionReason.BadRequest or RejectionReason.BadSignature or RejectionReason.BadAlgorithm or RejectionReason.BadCertTemplate
-                or RejectionReason.BadTime or RejectionReason.BadMessageCheck => StatusCodes.Status400BadRequest,
-            RejectionReason.UnknownProfile or RejectionReason.UnknownCertificateId => StatusCodes.Status404NotFound,
-            RejectionReason.TransactionIdInUse => StatusCodes.Status409Conflict,
-            RejectionReason.RateLimited => StatusCodes.Status429TooManyRequests,
-            RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status403Forbidden,
-        };
+        var status = RejectionReasons.HttpStatus(rejected.Reason);
         var slug = ToSlug(rejected.Reason);
         return Problem(status, slug, "Enrollment rejected: " + slug, rejected.Message, new Dictionary<string, object?>
         {
@@ -38,15 +29,5 @@ public static class AdminProblems
     }
 
     /// <summary>"BadKey" → "bad-key".</summary>
-    public static string ToSlug(RejectionReason reason)
-    {
-        var name = reason.ToString();
-        var chars = new System.Text.StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0) chars.Append('-');
-            chars.Append(char.ToLowerInvariant(name[i]));
-        }
-        return chars.ToString();
-    }
+    public static string ToSlug(RejectionReason reason) => RejectionReasons.Slug(reason);
 }

@@ -1,3 +1,4 @@
+using Gateway.Contracts.Audit;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Gateway.Admin.Authentication;
@@ -23,10 +24,13 @@ public static partial class EnrollmentEndpoints
 
     public sealed record PendingResponse(string EnrollmentId, string Status, int RetryAfterSeconds, string Reason);
 
+    /// <summary>The audit log's name of an enrollment through the admin API.</summary>
+    public const string AuditAction = "enrollment.create";
+
     public static RouteGroupBuilder MapEnrollmentEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/enrollments").WithTags("Enrollments");
-        group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write).Audited("enrollment.create");
+        group.MapPost("/", EnrollAsync).RequireAuthorization(AdminPolicies.Write).Audited(AuditAction);
         group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicies.Read);
         // {id} is "<protocol>:<transaction id>"; encode it as a path segment (':' may stay, '/' must be %2F).
         group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicies.Read);
@@ -60,8 +64,11 @@ public static partial class EnrollmentEndpoints
         if (transactionId.Length > 128) return AdminProblems.BadRequest("'transactionId' must be at most 128 characters.");
 
         var requester = new Requester(AuthenticationMethods.ApiKey, user.Identity?.Name ?? "unknown");
-        var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der);
+        // The audit entry travels with the request and is committed with the enrollment's decision: one commit, not two.
+        var audit = new AdminAction("api-key:" + requester.Principal, AuditAction, "", http.Connection.RemoteIpAddress?.ToString(), 0);
+        var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der, Audit: audit);
         var outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        if (outcome.Audited) AdminAudit.MarkRecorded(http);
         switch (outcome)
         {
             case IssuedOutcome issued:

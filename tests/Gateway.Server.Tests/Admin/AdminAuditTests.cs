@@ -98,10 +98,39 @@ public sealed class AdminAuditTests(GatewayFixture gateway)
             var match = entries.Where(e => e.GetProperty("actor").GetString() == actor && e.GetProperty("action").GetString() == action
                 && e.GetProperty("target").GetString() == target && e.GetProperty("status").GetInt32() == status).ToList();
             Assert.True(match.Count >= 1, $"no audit entry {actor} {action} {target} {status} in {log}");
+            // An enrollment once: its entry is committed with its decision, and the filter adds no second one.
+            if (action == "enrollment.create") Assert.Single(match);
             var entry = match[0];
             Assert.Equal("127.0.0.1", entry.GetProperty("clientAddress").GetString());
             Assert.InRange(entry.GetProperty("time").GetDateTimeOffset(), start, end);
         }
+    }
+
+    [Fact]
+    public async Task Enrollments_are_audited_once_whether_decided_refused_before_the_pipeline_or_replayed()
+    {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using var admin = gateway.Client();
+        var cn = $"a-{Guid.NewGuid():N}.test"[..20] + ".test";
+        var txid = "audit-" + Guid.NewGuid().ToString("N")[..12];
+        var csr = Csrs.P256(cn, cn);
+        // Decided (its entry committed with the decision), then the identical repeat (replayed: the filter records it),
+        // a refusal by policy (committed with the rejection) and a request refused before the pipeline (filter).
+        await Expect(await admin.EnrollAsync("web-server", csr, txid), HttpStatusCode.Created);
+        await Expect(await admin.EnrollAsync("web-server", csr, txid), HttpStatusCode.Created);
+        var refusedTx = "audit-" + Guid.NewGuid().ToString("N")[..12];
+        await Expect(await admin.EnrollAsync("web-server", Csrs.P256("x.example.org", "x.example.org"), refusedTx), HttpStatusCode.Forbidden);
+        await Expect(await admin.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = "not a csr" }), HttpStatusCode.BadRequest);
+
+        using var auditor = gateway.Client(GatewayFixture.AuditorKey);
+        var log = await auditor.GetJsonAsync($"/api/v1/audit?from={Uri.EscapeDataString(start.ToString("O"))}&action=enrollment.create&pageSize=500");
+        var entries = log.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count(e => e.GetProperty("target").GetString() == "admin:" + txid && e.GetProperty("status").GetInt32() == 201));
+        var refused = Assert.Single(entries, e => e.GetProperty("target").GetString() == "admin:" + refusedTx);
+        Assert.Equal(403, refused.GetProperty("status").GetInt32());
+        Assert.Equal("bad-name", refused.GetProperty("detail").GetString());
+        Assert.Contains(entries, e => e.GetProperty("status").GetInt32() == 400 && e.GetProperty("detail").GetString() == "bad-request");
+        Assert.All(entries, e => Assert.Equal("127.0.0.1", e.GetProperty("clientAddress").GetString()));
     }
 
     [Fact]
