@@ -226,6 +226,11 @@ public sealed class Pkcs10Request
                         return false;
                     }
 
+                    // OpenSSL's EC functions directly where they apply: the BCL's key import costs more than the verification (EcdsaVerifier).
+                    if (EcdsaVerifier.TryVerify(Key.Curve, SubjectPublicKeyInfo, _scheme.Hash, _signedData.Span, _signature.Span) is { } verified)
+                    {
+                        return verified;
+                    }
                     using var ecdsa = ECDsa.Create();
                     ecdsa.ImportSubjectPublicKeyInfo(SubjectPublicKeyInfo, out _);
                     return ecdsa.VerifyData(_signedData.Span, _signature.Span, _scheme.Hash, DSASignatureFormat.Rfc3279DerSequence);
