@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
 
-// gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N]
+// gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N [--focus TEXT]]
 //
 // Reads a `dotnet-trace collect-linux --profile cpu-sampling` trace (perf-event CPU samples of every process, with
 // native and managed stacks) and says where each labelled process's CPU went: every sample is put in the first bucket
@@ -10,17 +10,24 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 // grain counts as "event append", not as "enrollment grain"). Unlabelled processes are summed by command name
 // (all postgres backends as one). Prints one table: bucket × process, in percent of that process's samples. With
 // --top N it then lists, per shown process, the N frames with the most inclusive samples (a frame counted once per
-// sample however often it recurs in the stack): where inside a bucket the time goes.
+// sample however often it recurs in the stack): where inside a bucket the time goes. --focus TEXT restricts that list
+// to the samples with a frame whose module or method contains TEXT (e.g. clrjit: what the JIT is compiling for).
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N]");
+    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N [--focus TEXT]]");
     return args.Length == 0 ? 1 : 0;
 }
 var labels = new Dictionary<int, string>();
 var top = 0;
+string? focus = null;
 for (var i = 1; i < args.Length; i++)
 {
     var a = args[i];
+    if (a == "--focus" && i + 1 < args.Length)
+    {
+        focus = args[++i];
+        continue;
+    }
     if (a == "--top" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out top))
     {
         i++;
@@ -48,7 +55,7 @@ using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
         if (!counts.TryGetValue(process, out var row)) counts[process] = row = new int[buckets.Count + 1];
         row[buckets.Count]++;
         row[Buckets.Classify(stack)]++;
-        if (top > 0)
+        if (top > 0 && (focus is null || StackHas(stack, focus)))
         {
             if (!inclusive.TryGetValue(process, out var frames)) inclusive[process] = frames = new Dictionary<string, int>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -63,7 +70,7 @@ using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
 
 var shown = counts.Where(c => labels.ContainsValue(c.Key) || c.Key == "postgres")
     .OrderBy(c => c.Key == "postgres").ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
-if (shown.Count == 0) shown = [.. counts.OrderByDescending(c => c.Value[^1]).Take(6)];
+if (labels.Count == 0) shown = [.. counts.OrderByDescending(c => c.Value[^1]).Take(6)];
 Console.Write($"{"bucket",-44}");
 foreach (var (name, _) in shown) Console.Write($"{name,12}");
 Console.WriteLine();
@@ -80,7 +87,7 @@ Console.WriteLine();
 foreach (var (name, row) in top > 0 ? shown : [])
 {
     Console.WriteLine();
-    Console.WriteLine($"{name}: top {top} frames by inclusive samples");
+    Console.WriteLine($"{name}: top {top} frames by inclusive samples{(focus is null ? "" : $" of the samples with a frame containing '{focus}'")}");
     if (!inclusive.TryGetValue(name, out var frames)) continue;
     foreach (var (frame, n) in frames.OrderByDescending(f => f.Value).Take(top))
     {
@@ -88,6 +95,19 @@ foreach (var (name, row) in top > 0 ? shown : [])
     }
 }
 return 0;
+
+static bool StackHas(TraceCallStack stack, string text)
+{
+    for (var s = stack; s is not null; s = s.Caller)
+    {
+        if ((s.CodeAddress.ModuleName ?? "").Contains(text, StringComparison.Ordinal)
+            || (s.CodeAddress.FullMethodName ?? "").Contains(text, StringComparison.Ordinal))
+        {
+            return true;
+        }
+    }
+    return false;
+}
 
 /// <summary>The hot path's cost centres, each a rule over one stack frame ("module!Namespace.Type::Method(...)").</summary>
 internal static class Buckets

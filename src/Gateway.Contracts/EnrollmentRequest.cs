@@ -8,6 +8,9 @@ namespace Gateway.Contracts;
 /// <see cref="Audit"/> (the admin API's enrollments): the audit log entry of this action, recorded by the enrollment in
 /// the commit of its decision (as an event of the enrollment's stream, the enrollment as target and the status the
 /// answer carries) instead of in a commit of its own; the outcome then says <see cref="EnrollmentOutcome.Audited"/>.
+/// <see cref="NewTransaction"/>: the front-end generated the transaction id for this request (random, never sent
+/// before), so there is nothing stored under it to look up first; the enrollment's stream is created, and should it
+/// exist after all, the commit fails and what is stored is adopted as for any race.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentRequest")]
 public sealed record EnrollmentRequest(
@@ -19,7 +22,8 @@ public sealed record EnrollmentRequest(
     [property: Id(5)] RequestedTemplate? Template = null,
     [property: Id(6)] string? RenewalOf = null,
     [property: Id(7)] bool RequiresConfirmation = false,
-    [property: Id(8)] Audit.AdminAction? Audit = null)
+    [property: Id(8)] Audit.AdminAction? Audit = null,
+    [property: Id(9)] bool NewTransaction = false)
 {
     /// <summary>The grain key of the enrollment this request belongs to: retries with the same transaction id land on the same grain.</summary>
     public string EnrollmentKey => EnrollmentKeys.For(Protocol, TransactionId);

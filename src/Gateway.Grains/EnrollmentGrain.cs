@@ -78,7 +78,11 @@ internal sealed partial class EnrollmentGrain(
         var fingerprint = RequestFingerprint.Of(request);
         // A final outcome, once known, is answered from memory; anything else may have moved (an administrator decided
         // a pending enrollment, another activation decided a retry), so it is read again.
-        if (_fingerprint is null || !IsFinal(_outcome)) await ReadStoredAsync(id, fingerprint);
+        // (Not for a transaction id the front-end has just made up: nothing can be stored under it yet.)
+        if (!(request.NewTransaction && _fingerprint is null && _outcome is null) && (_fingerprint is null || !IsFinal(_outcome)))
+        {
+            await ReadStoredAsync(id, fingerprint);
+        }
         if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(id, request);
         if (_outcome is not null && !IsRetryable(_outcome)) return await ReplayAsync(id, request, _outcome);
 

@@ -58,15 +58,15 @@ public static partial class EnrollmentEndpoints
         {
             return AdminProblems.BadRequest("'csr' is not a valid PKCS#10 request: " + error);
         }
-        var transactionId = string.IsNullOrWhiteSpace(body.TransactionId)
-            ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
-            : body.TransactionId.Trim();
+        var generated = string.IsNullOrWhiteSpace(body.TransactionId);
+        var transactionId = generated ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : body.TransactionId!.Trim();
         if (transactionId.Length > 128) return AdminProblems.BadRequest("'transactionId' must be at most 128 characters.");
 
         var requester = new Requester(AuthenticationMethods.ApiKey, user.Identity?.Name ?? "unknown");
         // The audit entry travels with the request and is committed with the enrollment's decision: one commit, not two.
         var audit = new AdminAction("api-key:" + requester.Principal, AuditAction, "", http.Connection.RemoteIpAddress?.ToString(), 0);
-        var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der, Audit: audit);
+        var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der, Audit: audit,
+            NewTransaction: generated);
         var outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
         if (outcome.Audited) AdminAudit.MarkRecorded(http);
         switch (outcome)
