@@ -11,8 +11,12 @@ public sealed class GatewayStoreOptions
     /// <summary>Most units committed together in one transaction.</summary>
     public int MaxBatchSize { get; set; } = 256;
 
-    /// <summary>Commits that may be in flight at once.</summary>
-    public int Writers { get; set; } = 2;
+    /// <summary>
+    /// Commits that may be in flight at once. One by default: everything that arrives while a commit runs goes into the
+    /// next, so fewer and larger transactions (measured with admin-enroll at 1,700/s on 2 cores: 0.82 ms of gateway and
+    /// PostgreSQL CPU per enrollment with one writer, 0.94 ms with two).
+    /// </summary>
+    public int Writers { get; set; } = 1;
 
     /// <summary>
     /// Units that may wait for a commit at once; past it a new unit is refused at once (Unavailable, 503) instead of
