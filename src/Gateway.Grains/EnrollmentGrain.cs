@@ -234,6 +234,8 @@ internal sealed partial class EnrollmentGrain(
     /// </summary>
     private async Task ReadStoredAsync(string id, string? fingerprint)
     {
+        // Nearly always nothing is stored yet: a cheap existence check first, the stream's events only when there are some.
+        if (_fingerprint is null && !await enrollments.StreamExistsAsync(id)) return;
         var stream = await enrollments.GetStreamAsync(id);
         if (stream is null) return;
         _fingerprint = StoredFingerprint(stream.Requested) ?? fingerprint;

@@ -10,6 +10,38 @@ namespace Gateway.Store;
 /// </summary>
 public sealed class EnrollmentQueries(IDocumentStore store)
 {
+    /// <summary>
+    /// Whether the stream <paramref name="streamId"/> exists: one prepared primary-key lookup on a pooled connection,
+    /// without a Marten session. An enrollment looks its transaction up before deciding, and for nearly every request
+    /// there is nothing there: Marten's stream fetch for that answer cost 13 % of the gateway's CPU per EST enrollment.
+    /// </summary>
+    public async Task<bool> StreamExistsAsync(string streamId, CancellationToken ct = default)
+    {
+        // As Marten's own reads do: a connection the database dropped (terminated backend, restart) is retried, on a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StreamExistsOnceAsync(streamId, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < 3 && StoreFailure.IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(20 * attempt, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> StreamExistsOnceAsync(string streamId, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var command = new Npgsql.NpgsqlCommand($"select 1 from {store.Options.Events.DatabaseSchemaName}.mt_streams where id = $1", connection)
+        {
+            Parameters = { new Npgsql.NpgsqlParameter { Value = streamId } },
+        };
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The enrollment folded from its own events (consistent with <see cref="EnrollmentStream.Version"/>); null when unknown.</summary>
     public async Task<EnrollmentStream?> GetStreamAsync(string enrollmentId, CancellationToken ct = default)
     {
