@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Gateway.Pkix.Csr;
 
@@ -22,6 +21,13 @@ public sealed class EcdsaVerifierTests
 
     private static byte[] Sign(ECDsa key, byte[] data, HashAlgorithmName hash) => key.SignData(data, hash, DSASignatureFormat.Rfc3279DerSequence);
 
+    /// <summary>The key's uncompressed point, as a CSR's subjectPublicKey carries it.</summary>
+    private static byte[] Point(ECDsa key)
+    {
+        var q = key.ExportParameters(false).Q;
+        return [0x04, .. q.X!, .. q.Y!];
+    }
+
     [Fact]
     public void Direct_verification_is_used_on_this_linux_machine()
     {
@@ -38,14 +44,14 @@ public sealed class EcdsaVerifierTests
         using var other = ECDsa.Create(Curve(curve));
         var data = "certification request info"u8.ToArray();
         var signature = Sign(key, data, hash);
-        var spki = key.ExportSubjectPublicKeyInfo();
+        var point = Point(key);
 
-        Assert.True(EcdsaVerifier.TryVerify(curve, spki, hash, data, signature));
-        Assert.False(EcdsaVerifier.TryVerify(curve, spki, hash, "tampered"u8, signature));
-        Assert.False(EcdsaVerifier.TryVerify(curve, other.ExportSubjectPublicKeyInfo(), hash, data, signature));
+        Assert.True(EcdsaVerifier.TryVerify(curve, point, hash, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(curve, point, hash, "tampered"u8, signature));
+        Assert.False(EcdsaVerifier.TryVerify(curve, Point(other), hash, data, signature));
         var flipped = (byte[])signature.Clone();
         flipped[^1] ^= 0x01;
-        Assert.Equal(key.VerifyData(data, flipped, hash, DSASignatureFormat.Rfc3279DerSequence), EcdsaVerifier.TryVerify(curve, spki, hash, data, flipped));
+        Assert.Equal(key.VerifyData(data, flipped, hash, DSASignatureFormat.Rfc3279DerSequence), EcdsaVerifier.TryVerify(curve, point, hash, data, flipped));
     }
 
     [Fact]
@@ -54,33 +60,32 @@ public sealed class EcdsaVerifierTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var data = "x"u8.ToArray();
         var signature = Sign(key, data, HashAlgorithmName.SHA256);
-        var spki = key.ExportSubjectPublicKeyInfo();
-        var offCurve = (byte[])spki.Clone();
+        var offCurve = Point(key);
         offCurve[^1] ^= 0x01;
         Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, offCurve, HashAlgorithmName.SHA256, data, signature));
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, WithPoint(spki, [0x00]), HashAlgorithmName.SHA256, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [0x00], HashAlgorithmName.SHA256, data, signature));
         var p = key.ExportParameters(false);
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, WithPoint(spki, [(byte)(0x02 | (p.Q.Y![^1] & 1)), .. p.Q.X!]), HashAlgorithmName.SHA256, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [(byte)(0x02 | (p.Q.Y![^1] & 1)), .. p.Q.X!], HashAlgorithmName.SHA256, data, signature));
     }
 
     [Fact]
-    public void Malformed_keys_and_signatures_are_false_not_exceptions()
+    public void Malformed_points_and_signatures_are_false_not_exceptions()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var data = "x"u8.ToArray();
         var signature = Sign(key, data, HashAlgorithmName.SHA256);
-        var spki = key.ExportSubjectPublicKeyInfo();
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [.. spki, 0x00], HashAlgorithmName.SHA256, data, signature));
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki.AsSpan(0, spki.Length - 3), HashAlgorithmName.SHA256, data, signature));
+        var point = Point(key);
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [.. point, 0x00], HashAlgorithmName.SHA256, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point.AsSpan(0, point.Length - 3), HashAlgorithmName.SHA256, data, signature));
         Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [], HashAlgorithmName.SHA256, data, signature));
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data, []));
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data, signature.AsSpan(0, signature.Length - 1)));
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data, [.. signature, 0x00]));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, []));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, signature.AsSpan(0, signature.Length - 1)));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, [.. signature, 0x00]));
         // The raw (IEEE P1363) form is not an ECDSA-Sig-Value.
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data,
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data,
             key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
         // A P-256 key claimed to be on P-384: its point does not decode there.
-        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P384, spki, HashAlgorithmName.SHA256, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P384, point, HashAlgorithmName.SHA256, data, signature));
     }
 
     [Fact]
@@ -89,10 +94,10 @@ public sealed class EcdsaVerifierTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var data = "x"u8.ToArray();
         var signature = Sign(key, data, HashAlgorithmName.SHA1);
-        var spki = key.ExportSubjectPublicKeyInfo();
-        Assert.Null(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA1, data, signature));
-        Assert.Null(EcdsaVerifier.TryVerify("brainpoolP256r1", spki, HashAlgorithmName.SHA256, data, signature));
-        Assert.Null(EcdsaVerifier.TryVerify(null, spki, HashAlgorithmName.SHA256, data, signature));
+        var point = Point(key);
+        Assert.Null(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA1, data, signature));
+        Assert.Null(EcdsaVerifier.TryVerify("brainpoolP256r1", point, HashAlgorithmName.SHA256, data, signature));
+        Assert.Null(EcdsaVerifier.TryVerify(null, point, HashAlgorithmName.SHA256, data, signature));
     }
 
     [Fact]
@@ -100,27 +105,14 @@ public sealed class EcdsaVerifierTests
     {
         var keys = Enumerable.Range(0, 8).Select(_ => ECDsa.Create(ECCurve.NamedCurves.nistP256)).ToArray();
         var data = "parallel"u8.ToArray();
-        var cases = keys.Select(k => (Spki: k.ExportSubjectPublicKeyInfo(), Signature: Sign(k, data, HashAlgorithmName.SHA256))).ToArray();
+        var cases = keys.Select(k => (Point: Point(k), Signature: Sign(k, data, HashAlgorithmName.SHA256))).ToArray();
         Parallel.For(0, 2000, i =>
         {
-            var (spki, signature) = cases[i % cases.Length];
+            var (point, signature) = cases[i % cases.Length];
             var (_, foreign) = cases[(i + 1) % cases.Length];
-            Assert.True(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data, signature));
-            Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, spki, HashAlgorithmName.SHA256, data, foreign));
+            Assert.True(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, signature));
+            Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, foreign));
         });
         foreach (var k in keys) k.Dispose();
-    }
-
-    private static byte[] WithPoint(byte[] spki, byte[] point)
-    {
-        var reader = new AsnReader(spki, AsnEncodingRules.DER).ReadSequence();
-        var algorithm = reader.ReadEncodedValue().ToArray();
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteEncodedValue(algorithm);
-            writer.WriteBitString(point);
-        }
-        return writer.Encode();
     }
 }

@@ -7,16 +7,14 @@ namespace Gateway.Pkix.Csr;
 internal static class CsrPublicKey
 {
     /// <summary>
-    /// Returns the key's description. <paramref name="rsaPublicKey"/> is the RSAPublicKey DER for RSA keys (rsaEncryption or
-    /// id-RSASSA-PSS), empty otherwise.
+    /// Returns the key's description. <paramref name="publicKey"/> is the subjectPublicKey BIT STRING's content: the
+    /// RSAPublicKey DER for RSA keys (rsaEncryption or id-RSASSA-PSS), the uncompressed point for EC keys.
     /// </summary>
     public static PublicKeyDescription Describe(
         string algorithm,
         ReadOnlyMemory<byte>? parameters,
-        ReadOnlyMemory<byte> publicKey,
-        out ReadOnlyMemory<byte> rsaPublicKey)
+        ReadOnlyMemory<byte> publicKey)
     {
-        rsaPublicKey = ReadOnlyMemory<byte>.Empty;
         switch (algorithm)
         {
             case Oids.RsaEncryption:
@@ -25,7 +23,6 @@ internal static class CsrPublicKey
                     throw new CsrFormatException("CSR public key: rsaEncryption parameters must be NULL");
                 }
 
-                rsaPublicKey = publicKey;
                 return new PublicKeyDescription(PublicKeyDescription.Rsa, RsaModulusBits(publicKey), null);
 
             case Oids.RsassaPss:
@@ -35,7 +32,6 @@ internal static class CsrPublicKey
                     CsrSignatureScheme.ReadPssParameters(parameters.Value, "subjectPublicKeyInfo RSASSA-PSS parameters");
                 }
 
-                rsaPublicKey = publicKey;
                 return new PublicKeyDescription(PublicKeyDescription.Rsa, RsaModulusBits(publicKey), null);
 
             case Oids.EcPublicKey:

@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -38,12 +37,12 @@ public static unsafe partial class EcdsaVerifier
     public static bool DirectVerification => Available;
 
     /// <summary>
-    /// Verifies <paramref name="derSignature"/> (an ECDSA-Sig-Value) over <paramref name="data"/> with the key of
-    /// <paramref name="subjectPublicKeyInfo"/> on <paramref name="curve"/> (<see cref="NamedCurves.P256"/>, P-384, P-521;
-    /// the key must be an uncompressed point). Null when this verifier does not apply (another curve or hash, or no
+    /// Verifies <paramref name="derSignature"/> (an ECDSA-Sig-Value) over <paramref name="data"/> with the public key
+    /// <paramref name="point"/> (the subjectPublicKey's content, an uncompressed point 0x04 || X || Y, as the CSR parser
+    /// has already read and checked it) on <paramref name="curve"/> (<see cref="NamedCurves.P256"/>, P-384, P-521). Null when this verifier does not apply (another curve or hash, or no
     /// OpenSSL 3): the caller verifies with the BCL. False for a bad signature, a malformed one, or a point that is not on the curve.
     /// </summary>
-    public static bool? TryVerify(string? curve, ReadOnlySpan<byte> subjectPublicKeyInfo, HashAlgorithmName hash, ReadOnlySpan<byte> data,
+    public static bool? TryVerify(string? curve, ReadOnlySpan<byte> point, HashAlgorithmName hash, ReadOnlySpan<byte> data,
         ReadOnlySpan<byte> derSignature)
     {
         if (!Available) return null;
@@ -61,7 +60,7 @@ public static unsafe partial class EcdsaVerifier
         else if (hash == HashAlgorithmName.SHA384) digestLength = SHA384.HashData(data, digest);
         else if (hash == HashAlgorithmName.SHA512) digestLength = SHA512.HashData(data, digest);
         else return null;
-        if (!TryReadPoint(subjectPublicKeyInfo, out var point)) return false;
+        if (point.Length < 3 || point[0] != 0x04) return false;
         return Verify(Groups[index], point, digest[..digestLength], derSignature);
     }
 
@@ -103,31 +102,6 @@ public static unsafe partial class EcdsaVerifier
         return false;
     }
 
-    /// <summary>The uncompressed point (0x04 || X || Y) of an EC SubjectPublicKeyInfo.</summary>
-    private static bool TryReadPoint(ReadOnlySpan<byte> spki, out ReadOnlySpan<byte> point)
-    {
-        point = default;
-        try
-        {
-            AsnDecoder.ReadSequence(spki, AsnEncodingRules.DER, out var offset, out var length, out var consumed);
-            if (consumed != spki.Length) return false;
-            var content = spki.Slice(offset, length);
-            AsnDecoder.ReadEncodedValue(content, AsnEncodingRules.DER, out _, out _, out var algorithmLength);
-            var rest = content[algorithmLength..];
-            if (!AsnDecoder.TryReadPrimitiveBitString(rest, AsnEncodingRules.DER, out var unused, out var bits, out var bitsLength)
-                || bitsLength != rest.Length || unused != 0 || bits.Length < 3 || bits[0] != 0x04)
-            {
-                return false;
-            }
-            point = bits;
-            return true;
-        }
-        catch (AsnContentException)
-        {
-            return false;
-        }
-    }
-
     private static bool Probe()
     {
         if (!OperatingSystem.IsLinux()) return false;
@@ -139,12 +113,12 @@ public static unsafe partial class EcdsaVerifier
             if (Groups[0] == IntPtr.Zero) return false;
             // A known good and a known bad signature, so a broken binding shows now and not under load.
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var spki = key.ExportSubjectPublicKeyInfo();
+            var q = key.ExportParameters(false).Q;
+            byte[] point = [0x04, .. q.X!, .. q.Y!];
             var data = "gateway"u8.ToArray();
             var signature = key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
             Span<byte> digest = stackalloc byte[32];
             SHA256.HashData(data, digest);
-            if (!TryReadPoint(spki, out var point)) return false;
             return Verify(Groups[0], point, digest, signature) && !Verify(Groups[0], point, digest, signature.AsSpan(0, signature.Length - 1));
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or CryptographicException)

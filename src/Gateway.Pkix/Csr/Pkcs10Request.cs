@@ -23,7 +23,8 @@ public sealed class Pkcs10Request
 
     private readonly ReadOnlyMemory<byte> _signedData;
     private readonly ReadOnlyMemory<byte> _signature;
-    private readonly ReadOnlyMemory<byte> _rsaPublicKey;
+    // The subjectPublicKey BIT STRING's content: the RSAPublicKey for RSA keys, the uncompressed point for EC keys.
+    private readonly ReadOnlyMemory<byte> _subjectPublicKey;
     private readonly CsrSignatureScheme _scheme;
     private int _verification; // 0 = not yet checked, 1 = valid, 2 = invalid (benign race: the answer is deterministic)
 
@@ -35,7 +36,7 @@ public sealed class Pkcs10Request
         string subjectText,
         byte[] subjectPublicKeyInfo,
         PublicKeyDescription key,
-        ReadOnlyMemory<byte> rsaPublicKey,
+        ReadOnlyMemory<byte> subjectPublicKey,
         IReadOnlyList<SubjectAltNameEntry> subjectAltNames,
         IReadOnlyList<RequestedExtension> requestedExtensions,
         string? challengePassword,
@@ -49,7 +50,7 @@ public sealed class Pkcs10Request
         SubjectText = subjectText;
         SubjectPublicKeyInfo = subjectPublicKeyInfo;
         Key = key;
-        _rsaPublicKey = rsaPublicKey;
+        _subjectPublicKey = subjectPublicKey;
         SubjectAltNames = subjectAltNames;
         RequestedExtensions = requestedExtensions;
         ChallengePassword = challengePassword;
@@ -227,7 +228,7 @@ public sealed class Pkcs10Request
                     }
 
                     // OpenSSL's EC functions directly where they apply: the BCL's key import costs more than the verification (EcdsaVerifier).
-                    if (EcdsaVerifier.TryVerify(Key.Curve, SubjectPublicKeyInfo, _scheme.Hash, _signedData.Span, _signature.Span) is { } verified)
+                    if (EcdsaVerifier.TryVerify(Key.Curve, _subjectPublicKey.Span, _scheme.Hash, _signedData.Span, _signature.Span) is { } verified)
                     {
                         return verified;
                     }
@@ -239,14 +240,14 @@ public sealed class Pkcs10Request
                 case CsrSignatureKind.RsaPkcs1:
                 case CsrSignatureKind.RsaPss:
                 {
-                    if (_rsaPublicKey.IsEmpty)
+                    if (Key.Algorithm != PublicKeyDescription.Rsa)
                     {
                         return false;
                     }
 
                     using var rsa = RSA.Create();
                     // RSAPublicKey rather than the SPKI, so keys marked id-RSASSA-PSS import too.
-                    rsa.ImportRSAPublicKey(_rsaPublicKey.Span, out _);
+                    rsa.ImportRSAPublicKey(_subjectPublicKey.Span, out _);
                     var padding = _scheme.Kind == CsrSignatureKind.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
                     return rsa.VerifyData(_signedData.Span, _signature.Span, _scheme.Hash, padding);
                 }
@@ -327,7 +328,7 @@ public sealed class Pkcs10Request
             }
 
             CsrAsn.ExpectEnd(spkiReader, "subjectPublicKey");
-            var key = CsrPublicKey.Describe(keyAlgorithm, keyParameters, publicKey, out var rsaPublicKey);
+            var key = CsrPublicKey.Describe(keyAlgorithm, keyParameters, publicKey);
 
             where = "attributes";
             IReadOnlyList<SubjectAltNameEntry> subjectAltNames = [];
@@ -396,7 +397,7 @@ public sealed class Pkcs10Request
                 subjectText,
                 spki.ToArray(),
                 key,
-                rsaPublicKey,
+                publicKey,
                 subjectAltNames,
                 extensions,
                 challengePassword,

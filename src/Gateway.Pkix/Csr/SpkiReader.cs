@@ -22,7 +22,7 @@ public static class SpkiReader
                 return false;
             }
             CsrAsn.ExpectEnd(sequence, "subjectPublicKey");
-            key = CsrPublicKey.Describe(algorithm, parameters, publicKey, out _);
+            key = CsrPublicKey.Describe(algorithm, parameters, publicKey);
             return true;
         }
         catch (CsrFormatException ex)
