@@ -129,14 +129,11 @@ internal sealed partial class EnrollmentGrain(
         var now = time.GetUtcNow();
         // The request is recorded once, with the first decision; a later decision of the same request only appends. The
         // admin API's audit entry of this action goes into the same commit, after the decision it records.
-        IReadOnlyList<object> Lead(EnrollmentRequested requested, params object[] decision) =>
-            (expectedVersion is null, AuditOf(id, request, decision, now)) switch
-            {
-                (true, { } audit) => [requested, .. decision, audit],
-                (true, null) => [requested, .. decision],
-                (false, { } audit) => [.. decision, audit],
-                (false, null) => decision,
-            };
+        IReadOnlyList<object> Lead(EnrollmentRequested requested, params object[] decision)
+        {
+            IReadOnlyList<object> lead = expectedVersion is null ? [requested, .. decision] : decision;
+            return AuditOf(id, request, decision, now) is { } audit ? [.. lead, audit] : lead;
+        }
 
         if (!RequestNormaliser.TryNormalise(request, now, out var input, out var csrDer, out var problem))
         {

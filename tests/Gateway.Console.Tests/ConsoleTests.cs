@@ -15,21 +15,10 @@ namespace Gateway.Console.Tests;
 [Collection(ConsoleCollection.Name)]
 public sealed class ConsoleTests(ConsoleFixture fx)
 {
-    /// <summary>A PEM CSR for a fresh P-256 key with CN and DNS SAN <paramref name="name"/>.</summary>
-    private static string Csr(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
-    }
-
     private async Task<string> IssueAsync(string name)
     {
         using var api = fx.Api();
-        using var response = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = Csr(name) });
+        using var response = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = ConsoleFixture.Csr(name) });
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
         return body.GetProperty("serial").GetString()!;
@@ -166,7 +155,7 @@ public sealed class ConsoleTests(ConsoleFixture fx)
     {
         var name = $"pending-{Guid.NewGuid().ToString("N")[..8]}.test";
         using var api = fx.Api();
-        using var pending = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "console-manual", csr = Csr(name) });
+        using var pending = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "console-manual", csr = ConsoleFixture.Csr(name) });
         var body = JsonDocument.Parse(await pending.Content.ReadAsStringAsync()).RootElement;
         Assert.True(pending.StatusCode == HttpStatusCode.Accepted, body.ToString());
         var id = body.GetProperty("enrollmentId").GetString()!;

@@ -37,16 +37,6 @@ public sealed class PolicyConsoleTests(ConsoleFixture fx)
 
         """;
 
-    private static string Csr(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
-    }
-
     private async Task<JsonElement> ProfileAsync(string name)
     {
         using var api = fx.Api();
@@ -101,7 +91,7 @@ public sealed class PolicyConsoleTests(ConsoleFixture fx)
         await page.ClickAsync("#validate-button");
         await page.WaitForFunctionAsync("() => document.querySelector('#editor-status').textContent.startsWith('Valid')");
         Assert.Equal(0, await page.Locator(".gutter .line-error").CountAsync());
-        await page.FillAsync("#dry-run-csr", Csr("door-7.after.test"));
+        await page.FillAsync("#dry-run-csr", ConsoleFixture.Csr("door-7.after.test"));
         await page.ClickAsync("#dry-run-button");
         await page.WaitForSelectorAsync("#dry-run-decision");
         Assert.Equal("allow", await page.InnerTextAsync("#dry-run-decision"), ignoreCase: true);
@@ -111,7 +101,7 @@ public sealed class PolicyConsoleTests(ConsoleFixture fx)
         await fx.ScreenshotAsync(page, "policy-dry-run");
         Assert.Equal(1, (await ProfileAsync(name)).GetProperty("version").GetInt32());
         // A name the edit does not allow is denied, with the rule that fired.
-        await page.FillAsync("#dry-run-csr", Csr("door-7.before.test"));
+        await page.FillAsync("#dry-run-csr", ConsoleFixture.Csr("door-7.before.test"));
         await page.ClickAsync("#dry-run-button");
         await page.WaitForFunctionAsync("() => document.querySelector('#dry-run-decision')?.textContent === 'deny'");
         Assert.Contains("san.dns", await page.InnerTextAsync("#dry-run-rules"));
@@ -167,7 +157,7 @@ public sealed class PolicyConsoleTests(ConsoleFixture fx)
         Assert.Equal(0, await page.Locator("#new-profile-form").CountAsync());
         Assert.NotNull(await page.GetAttributeAsync("#profile-editor", "readonly"));
         Assert.Equal(0, await page.Locator("#rollback-button").CountAsync());
-        await page.FillAsync("#dry-run-csr", Csr("www.auditor.test"));
+        await page.FillAsync("#dry-run-csr", ConsoleFixture.Csr("www.auditor.test"));
         await page.ClickAsync("#dry-run-button");
         await page.WaitForSelectorAsync("#dry-run-decision");
         await fx.ScreenshotAsync(page, "policy-auditor");
@@ -183,10 +173,10 @@ public sealed class PolicyConsoleTests(ConsoleFixture fx)
         using var api = fx.Api();
         for (var i = 0; i < 2; i++)
         {
-            using var issued = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = Csr($"dash-{i}-{Guid.NewGuid().ToString("N")[..6]}.test") });
+            using var issued = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "web-server", csr = ConsoleFixture.Csr($"dash-{i}-{Guid.NewGuid().ToString("N")[..6]}.test") });
             Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         }
-        using (var refused = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "console-manual", csr = Csr("refused.example.org") }))
+        using (var refused = await api.PostAsJsonAsync("/api/v1/enrollments", new { profile = "console-manual", csr = ConsoleFixture.Csr("refused.example.org") }))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }

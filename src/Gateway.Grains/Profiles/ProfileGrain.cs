@@ -40,7 +40,7 @@ internal sealed class ProfileGrain(
             var current = await store.GetAsync(Key);
             var version = (current?.Version ?? 0) + 1;
             var parsed = ProfileDocument.Parse(document, Key, version, options: catalog.ParseOptions);
-            if (!parsed.Success) return Invalid([.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))]);
+            if (!parsed.Success) return Invalid(Errors(parsed));
             var stored = Canonical(document, Key, version, catalog.ParseOptions);
             var result = await store.AppendAsync(parsed.Profiles[0].Name, stored, ProfileSources.Api, author, null, null, current?.Version ?? 0);
             switch (result.Status)
@@ -63,7 +63,7 @@ internal sealed class ProfileGrain(
         if (NameError() is { } nameError) return [nameError];
         var current = await store.GetAsync(Key);
         var parsed = ProfileDocument.Parse(document, Key, (current?.Version ?? 0) + 1, options: catalog.ParseOptions);
-        return parsed.Success ? [] : [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))];
+        return parsed.Success ? [] : Errors(parsed);
     }
 
     public async Task<ProfileChangeResult> RollbackAsync(int version, string author)
@@ -82,7 +82,7 @@ internal sealed class ProfileGrain(
             var parsed = ProfileDocument.Parse(target.Document, Key, current.Version + 1, options: catalog.ParseOptions);
             if (!parsed.Success)
             {
-                return new ProfileChangeResult(ProfileChangeStatus.Invalid, null, [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))],
+                return new ProfileChangeResult(ProfileChangeStatus.Invalid, null, Errors(parsed),
                     $"Version {version} of profile '{current.Name}' is no longer a valid document.");
             }
             var result = await store.AppendAsync(parsed.Profiles[0].Name, target.Document, ProfileSources.Rollback(version), author, null, version, current.Version);
@@ -120,7 +120,7 @@ internal sealed class ProfileGrain(
             if (!parsed.Success)
             {
                 return new ProfileDryRunResult(null, RejectionReason.BadRequest, "The document has errors; nothing was evaluated.", EnrollmentProtocol.Admin,
-                    DryRunRequester, [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))]);
+                    DryRunRequester, Errors(parsed));
             }
             profile = parsed.Profiles[0];
         }
@@ -152,6 +152,9 @@ internal sealed class ProfileGrain(
         // No facts: quotas and key reuse need the store and are not part of a dry run.
         return new ProfileDryRunResult(profile.Evaluate(input), null, null, protocol, requester);
     }
+
+    /// <summary>A parse's errors as the API reports them (no file name: the document came through the API).</summary>
+    private static ProfileError[] Errors(ProfileParseResult parsed) => [.. parsed.Errors.Select(e => PolicyDirectory.ToContract(e, withSource: false))];
 
     private static readonly Requester DryRunRequester = new(AuthenticationMethods.ApiKey, "dry-run");
 
