@@ -106,12 +106,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return request.CreateSigningRequestPem();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Gateway.TestSupport.TestPorts.Free();
 
     public static string RepoRoot()
     {

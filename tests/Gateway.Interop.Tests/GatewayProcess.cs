@@ -45,29 +45,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Gateway.Server first", path);
     }
 
-    /// <summary>
-    /// A free loopback port below the kernel's ephemeral range (32768 and up on Linux). A port the kernel handed out for
-    /// port 0 could be handed out again to the gateway's embedded PostgreSQL, which binds port 0 too, before the test's
-    /// gateway binds it (seen once: Kestrel failed with "address already in use" on PostgreSQL's port).
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20000, 32000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-        throw new InvalidOperationException("No free loopback port between 20000 and 32000.");
-    }
+    /// <summary>A free loopback port not handed out before in this process (see <see cref="Gateway.TestSupport.TestPorts"/>).</summary>
+    public static int FreePort() => Gateway.TestSupport.TestPorts.Free();
 
     /// <summary>Starts the server with <paramref name="args"/> (besides ports and data directory) and waits for /health/ready.</summary>
     public static async Task<GatewayProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? args = null,

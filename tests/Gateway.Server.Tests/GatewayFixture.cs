@@ -79,12 +79,7 @@ public class GatewayFixture : IAsyncLifetime
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Gateway.TestSupport.TestPorts.Free();
 
     public static string RepoRoot()
     {

@@ -33,12 +33,7 @@ public sealed class ChallengeTestServer : IDisposable
     }
 
     /// <summary>A TCP port free on 127.0.0.1 now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Free();
 
     public static ChallengeTestServer Start()
     {
