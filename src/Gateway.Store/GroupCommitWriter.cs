@@ -24,6 +24,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _loops;
     private readonly SemaphoreSlim[] _stripes;
+    private readonly NewStreamWriter? _newStreams;
 
     public GroupCommitWriter(
         IDocumentStore store, IOptions<GatewayStoreOptions> options, StoreMetrics metrics, TimeProvider time, ILogger<GroupCommitWriter> logger)
@@ -36,6 +37,9 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         _queueLimit = Math.Max(1, options.Value.CommitQueueLimit);
         var writers = Math.Max(1, options.Value.Writers);
         _stripes = writers == 1 ? [new SemaphoreSlim(1, 1)] : Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        _newStreams = options.Value.SetBasedAppends
+            ? NewStreamWriter.TryCreate(store, logger)
+            : null;
         _loops = Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
@@ -75,10 +79,17 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
                 Interlocked.Decrement(ref _queued);
             }
             if (batch.Count == 0) continue;
+            var setBased = _newStreams is not null && batch.TrueForAll(p => _newStreams.CanWrite(p.Unit));
             try
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                await CommitAsync(batch, setBased).ConfigureAwait(false);
                 foreach (var p in batch) p.Completion.TrySetResult();
+            }
+            catch (Exception ex) when (setBased)
+            {
+                // Nothing of the group was committed. Marten's session, one unit at a time, tells which unit failed and why.
+                _logger.LogDebug(ex, "Set-based commit of {Count} units failed; committing them one by one through Marten", batch.Count);
+                foreach (var p in batch) await CommitAloneAsync(p).ConfigureAwait(false);
             }
             catch (Exception ex) when (batch.Count > 1)
             {
@@ -108,7 +119,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         {
             try
             {
-                await CommitAsync([p]).ConfigureAwait(false);
+                await CommitAsync([p], setBased: false).ConfigureAwait(false);
                 p.Completion.TrySetResult();
                 return;
             }
@@ -151,20 +162,27 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         return false;
     }
 
-    /// <summary>One transaction for <paramref name="units"/>, measured (batch size and duration).</summary>
-    private async Task CommitAsync(IReadOnlyList<Pending> units)
+    /// <summary>
+    /// One transaction for <paramref name="units"/>, measured (batch size and duration): set-based when
+    /// <paramref name="setBased"/> (units that only start new streams), else through Marten's session.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<Pending> units, bool setBased)
     {
-        var locks = await LockUnversionedStreamsAsync(units).ConfigureAwait(false);
+        var locks = setBased ? [] : await LockUnversionedStreamsAsync(units).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         var committed = false;
         try
         {
-            await AppendAndSaveAsync(units).ConfigureAwait(false);
+            if (setBased && !await _newStreams!.WriteAsync(units.Select(u => u.Unit).ToArray(), _time.GetUtcNow()).ConfigureAwait(false))
+            {
+                setBased = false; // the tables are not the ones it writes: it is off from now on
+            }
+            if (!setBased) await AppendAndSaveAsync(units).ConfigureAwait(false);
             committed = true;
         }
         finally
         {
-            _metrics.RecordCommit(units.Count, _time.GetElapsedTime(started), committed);
+            _metrics.RecordCommit(units.Count, _time.GetElapsedTime(started), committed, setBased ? StoreMetrics.SetBasedPath : StoreMetrics.SessionPath);
             foreach (var l in locks) l.Release();
         }
     }

@@ -13,6 +13,9 @@ internal sealed class RevocationNotifyListener(string channel) : DocumentSession
     /// <summary>NOTIFY payloads must stay below 8000 bytes; serials are at most 64 hex digits.</summary>
     private const int MaxPayload = 7000;
 
+    /// <summary>The events this listener acts on: a commit holding one must go through Marten's session.</summary>
+    public static readonly IReadOnlyList<Type> NotifyingEvents = [typeof(CertificateRevoked), typeof(CertificateHoldReleased)];
+
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         List<string>? serials = null;

@@ -24,6 +24,13 @@ public sealed class GatewayStoreOptions
     /// </summary>
     public int CommitQueueLimit { get; set; } = 4096;
 
+    /// <summary>
+    /// Commit groups that only start new streams (an enrollment with its certificate) as a few set-based statements in
+    /// one round trip (<see cref="NewStreamWriter"/>) instead of Marten's per-stream append function. Off: every commit
+    /// goes through Marten's session.
+    /// </summary>
+    public bool SetBasedAppends { get; set; } = true;
+
     /// <summary>Start even when the database's durability settings are unsafe (logged as a warning at every start).</summary>
     public bool AllowUnsafeDurability { get; set; }
 }

@@ -50,17 +50,31 @@ public static class StoreServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The inline snapshot records: one document per stream, folded by its Create and Apply methods and written in the
+    /// same commit as the stream's events (by Marten's session, or by <see cref="NewStreamWriter"/> for new streams).
+    /// </summary>
+    public static readonly IReadOnlyList<Type> InlineSnapshots =
+    [
+        typeof(CertificateRecord), typeof(EnrollmentRecord), typeof(ProfileRecord), typeof(CrlRecord), typeof(QuotaSlotRecord),
+        typeof(CredentialRecord), typeof(AcmeAccountRecord), typeof(AcmeAccountKeyRecord), typeof(AcmeOrderRecord), typeof(AcmeAuthorizationRecord),
+    ];
+
+    private static readonly System.Reflection.MethodInfo InlineSnapshotMethod =
+        typeof(StoreServiceCollectionExtensions).GetMethod(nameof(InlineSnapshot), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static void InlineSnapshot<T>(StoreOptions opts) where T : class => opts.Projections.Snapshot<T>(SnapshotLifecycle.Inline);
+
     /// <summary>The Marten configuration, shared by the host and by tests that build a store directly.</summary>
     public static void ConfigureMarten(StoreOptions opts, string schema)
     {
         opts.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsString;
-        opts.Projections.Snapshot<CertificateRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<EnrollmentRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<ProfileRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<CrlRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<QuotaSlotRecord>(SnapshotLifecycle.Inline);
+        foreach (var record in InlineSnapshots)
+        {
+            InlineSnapshotMethod.MakeGenericMethod(record).Invoke(null, [opts]);
+        }
         opts.Schema.For<QuotaSlotRecord>().Duplicate(x => x.Key);
         opts.Listeners.Add(new RevocationNotifyListener(RevocationFeed.ChannelFor(schema)));
         opts.Schema.For<CertificateRecord>()
@@ -75,12 +89,7 @@ public static class StoreServiceCollectionExtensions
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.Requester);
-        opts.Projections.Snapshot<CredentialRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<AcmeAccountRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<AcmeAccountKeyRecord>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<AcmeOrderRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<AcmeOrderRecord>().Duplicate(x => x.AccountId).Duplicate(x => x.Replaces!);
-        opts.Projections.Snapshot<AcmeAuthorizationRecord>(SnapshotLifecycle.Inline);
         opts.Schema.For<CredentialRecord>()
             .Duplicate(x => x.Profile)
             .Duplicate(x => x.Status)
