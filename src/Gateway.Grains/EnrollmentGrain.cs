@@ -92,6 +92,9 @@ internal sealed partial class EnrollmentGrain(
             {
                 _auditCommitted = false;
                 _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
+                // A transaction id the front-end made up reaches no other request: a final outcome needs no activation kept
+                // for retransmissions (anything later, an administrator's look-up, is answered from the store).
+                if (request.NewTransaction && IsFinal(_outcome)) DeactivateOnIdle();
                 return _auditCommitted ? _outcome with { Audited = true } : _outcome;
             }
             catch (RaceLostException ex)
