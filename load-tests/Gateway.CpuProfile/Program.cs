@@ -12,17 +12,25 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 // --top N it then lists, per shown process, the N frames with the most inclusive samples (a frame counted once per
 // sample however often it recurs in the stack): where inside a bucket the time goes. --focus TEXT restricts that list
 // to the samples with a frame whose module or method contains TEXT (e.g. clrjit: what the JIT is compiling for).
+// --self lists frames by exclusive samples instead (the leaf; a leaf without a symbol is shown with the first named
+// frame above it), which is where the CPU itself is spent.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N [--focus TEXT]]");
+    Console.WriteLine("usage: gateway-cpu-profile TRACE.nettrace [LABEL=PID ...] [--top N [--focus TEXT] [--self]]");
     return args.Length == 0 ? 1 : 0;
 }
 var labels = new Dictionary<int, string>();
 var top = 0;
 string? focus = null;
+var self = false;
 for (var i = 1; i < args.Length; i++)
 {
     var a = args[i];
+    if (a == "--self")
+    {
+        self = true;
+        continue;
+    }
     if (a == "--focus" && i + 1 < args.Length)
     {
         focus = args[++i];
@@ -58,11 +66,22 @@ using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
         if (top > 0 && (focus is null || StackHas(stack, focus)))
         {
             if (!inclusive.TryGetValue(process, out var frames)) inclusive[process] = frames = new Dictionary<string, int>(StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var s = stack; s is not null; s = s.Caller)
+            if (self)
             {
-                var frame = (s.CodeAddress.ModuleName ?? "?") + "!" + (s.CodeAddress.FullMethodName is { Length: > 0 } m ? m : "?");
-                if (seen.Add(frame)) frames[frame] = frames.GetValueOrDefault(frame) + 1;
+                var leaf = Frame(stack);
+                var named = stack;
+                while (named.Caller is not null && string.IsNullOrEmpty(named.CodeAddress.FullMethodName)) named = named.Caller;
+                if (!ReferenceEquals(named, stack)) leaf += "  <  " + Frame(named);
+                frames[leaf] = frames.GetValueOrDefault(leaf) + 1;
+            }
+            else
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                for (var s = stack; s is not null; s = s.Caller)
+                {
+                    var frame = Frame(s);
+                    if (seen.Add(frame)) frames[frame] = frames.GetValueOrDefault(frame) + 1;
+                }
             }
         }
     }
@@ -87,14 +106,17 @@ Console.WriteLine();
 foreach (var (name, row) in top > 0 ? shown : [])
 {
     Console.WriteLine();
-    Console.WriteLine($"{name}: top {top} frames by inclusive samples{(focus is null ? "" : $" of the samples with a frame containing '{focus}'")}");
+    Console.WriteLine($"{name}: top {top} frames by {(self ? "exclusive" : "inclusive")} samples{(focus is null ? "" : $" of the samples with a frame containing '{focus}'")}");
     if (!inclusive.TryGetValue(name, out var frames)) continue;
     foreach (var (frame, n) in frames.OrderByDescending(f => f.Value).Take(top))
     {
-        Console.WriteLine($"{100.0 * n / Math.Max(1, row[^1]),6:F1}%  {(frame.Length > 160 ? frame[..160] : frame)}");
+        Console.WriteLine($"{100.0 * n / Math.Max(1, row[^1]),6:F1}%  {(frame.Length > 220 ? frame[..220] : frame)}");
     }
 }
 return 0;
+
+static string Frame(TraceCallStack s) =>
+    (s.CodeAddress.ModuleName ?? "?") + "!" + (s.CodeAddress.FullMethodName is { Length: > 0 } m ? m : "?");
 
 static bool StackHas(TraceCallStack stack, string text)
 {

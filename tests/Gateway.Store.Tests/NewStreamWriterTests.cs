@@ -139,6 +139,28 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
     }
 
     [Fact]
+    public async Task A_failure_in_a_later_statement_leaves_nothing_of_the_group()
+    {
+        // A stray snapshot row under the stream's id: the streams and events inserts succeed, the snapshot insert fails.
+        var id = $"admin:stray-{Guid.NewGuid():N}";
+        await using (var session = _setBasedStore.LightweightSession())
+        {
+            session.Store(new EnrollmentRecord { Id = id, Status = "Stray" });
+            await session.SaveChangesAsync();
+        }
+        using var durations = new MetricCollector<double>(_meters, StoreMetrics.MeterName, StoreMetrics.CommitDuration);
+        await using var writer = Writer(_setBasedStore, setBased: true);
+
+        await writer.AppendAsync([new StreamAppend(id, true, [Requested(id)])]);
+
+        // The set-based commit failed as a whole; the session then committed the unit (its snapshot upserts the row).
+        Assert.Equal(["failed|set-based", "committed|session"], durations.GetMeasurementSnapshot().Select(m => $"{m.Tags["outcome"]}|{m.Tags["path"]}"));
+        await using var reads = _setBasedStore.QuerySession();
+        Assert.Single(await reads.Events.FetchStreamAsync(id));
+        Assert.Equal("Requested", (await reads.LoadAsync<EnrollmentRecord>(id))!.Status);
+    }
+
+    [Fact]
     public async Task Appends_to_existing_streams_and_revocations_go_through_the_session()
     {
         var writer = NewStreamWriter.TryCreate(_setBasedStore, NullLogger.Instance);
