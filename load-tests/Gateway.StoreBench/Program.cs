@@ -135,7 +135,7 @@ static async Task MeasureLookupAsync(string connectionString, int preload)
     {
         await RunAsync(writer, preload, 64, "k", DateTimeOffset.UtcNow);
     }
-    var queries = new EnrollmentQueries(store);
+    var queries = new EnrollmentQueries(store, new StreamProbe(store));
     var now = DateTimeOffset.UtcNow;
     const int Lookups = 2000;
     for (var i = 0; i < 200; i++) await queries.FindValidByKeyAsync(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), now);
