@@ -23,12 +23,15 @@ if [ $# -ge 1 ]; then
   RUN_DIR="$1"
 else
   RUN_DIR="load-tests/results/compare-$(date -u +%Y%m%d-%H%M%S)"
+  mkdir -p "$RUN_DIR"
+  # The build measured: the commit, marked when src/ differs from it.
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')" >"$RUN_DIR/commit"
   WARMUP="${WARMUP:-40}" SCENARIOS="${SCENARIOS:-admin-enroll est-enroll cfssl-sign}" OUT_DIR="$RUN_DIR" load-tests/compare.sh
 fi
 [ -d "$RUN_DIR" ] || { echo "readme-perf: no run directory $RUN_DIR" >&2; exit 1; }
 
 ref="$RUN_DIR/cfssl-sign-r1.json"
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
+commit="$(cat "$RUN_DIR/commit" 2>/dev/null || echo 'not recorded')"
 cpu_model="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 memory_gib="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
 when="$(jq -r '.startedAt[0:10]' "$ref" 2>/dev/null || date -u +%F)"
@@ -37,13 +40,14 @@ row() {  # scenario json: one markdown row
   local scenario="$1" f="$2"
   jq -r --arg scenario "$scenario" --slurpfile ref "$ref" '
     def r(x): (x * 100 | round) / 100;
+    def r1(x): (x * 10 | round) / 10;
     def ms(p): (.serverCpu // [] | map(select(.process == p)) | .[0].msPerOkRequest);
     def cpu: if $scenario == "cfssl-sign" then "\(.serverCpu[0].msPerOkRequest) ms"
              else "\(r(ms("dotnet") + ms("postgres"))) ms (gateway \(ms("dotnet")), PostgreSQL \(ms("postgres")))" end;
     def ratio: if $scenario == "cfssl-sign" then "—"
-               elif ($ref[0].throughput // 0) > 0 then "\(r(.throughput / $ref[0].throughput))×" else "—" end;
+               elif ($ref[0].throughput // 0) > 0 then "\(.throughput / $ref[0].throughput * 100 | round | tostring | if length == 1 then "0.0" + . elif length == 2 then "0." + . else .[:-2] + "." + .[-2:] end)×" else "—" end;
     def durable: if .verify == null then "— (writes nothing)" else "\(.verify.present)/\(.verify.sampled)" end;
-    "| `\($scenario)` | \(.throughput | round) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.failed) | \(durable) | \(cpu) | \(ratio) |"' "$f"
+    "| `\($scenario)` | \(.throughput | round) | \(r1(.latencyMs.p50)) | \(r1(.latencyMs.p99)) | \(.failed) | \(durable) | \(cpu) | \(ratio) |"' "$f"
 }
 
 table="$(mktemp)"
