@@ -10,6 +10,10 @@ namespace Gateway.Store;
 /// </summary>
 public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
 {
+    /// <summary>The enrollment record's Create/Apply methods, as the inline projection and the set-based writer fold them.</summary>
+    private static readonly SnapshotFold EnrollmentFold = SnapshotFold.For(typeof(EnrollmentRecord))
+        ?? throw new InvalidOperationException("EnrollmentRecord has no plain Create/Apply fold.");
+
     /// <summary>
     /// Whether the stream <paramref name="streamId"/> exists: a primary-key lookup grouped with the concurrent ones
     /// (<see cref="StreamProbe"/>), without a Marten session. An enrollment looks its transaction up before deciding, and
@@ -38,19 +42,7 @@ public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
         await using var session = store.QuerySession();
         var events = await session.Events.FetchStreamAsync(enrollmentId, token: ct).ConfigureAwait(false);
         if (events.Count == 0 || events[0].Data is not EnrollmentRequested requested) return null;
-        var record = EnrollmentRecord.Create(requested);
-        foreach (var e in events.Skip(1))
-        {
-            switch (e.Data)
-            {
-                case EnrollmentApproved a: record.Apply(a); break;
-                case EnrollmentPending p: record.Apply(p); break;
-                case EnrollmentRejected r: record.Apply(r); break;
-                case EnrollmentFulfilled f: record.Apply(f); break;
-                case CertificateConfirmed c: record.Apply(c); break;
-                case CertificateConfirmationRefused r: record.Apply(r); break;
-            }
-        }
+        var record = (EnrollmentRecord)EnrollmentFold.Fold([.. events.Select(e => e.Data)]);
         return new EnrollmentStream(record, requested, events[^1].Version);
     }
 

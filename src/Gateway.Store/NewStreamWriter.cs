@@ -39,6 +39,8 @@ public sealed class NewStreamWriter
     private readonly DocumentStore _store;
     private readonly ILogger _logger;
     private readonly string _schema;
+    private readonly string _insertStreams;
+    private readonly string _insertEvents;
     private readonly IReadOnlyList<Snapshot> _snapshots;
     private readonly ConcurrentDictionary<Type, (string Name, string DotNetName)?> _eventTypes = new();
     private readonly HashSet<Type> _excludedEvents;
@@ -49,6 +51,10 @@ public sealed class NewStreamWriter
     {
         _store = store;
         _schema = schema;
+        _insertStreams = $"insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id) select s.id, null, s.version, now(), $3 from unnest($1, $2) as s(id, version)";
+        _insertEvents = $"insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived) "
+            + $"select nextval('{schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, e.type, $7, $8, e.dotnet_type, false "
+            + "from unnest($1, $2, $3, $4, $5, $6) as e(id, stream_id, version, data, type, dotnet_type)";
         _snapshots = snapshots;
         _excludedEvents = excludedEvents;
         _logger = logger;
@@ -163,13 +169,9 @@ public sealed class NewStreamWriter
         }
 
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command(
-            $"insert into {_schema}.mt_streams (id, type, version, timestamp, tenant_id) select s.id, null, s.version, now(), $3 from unnest($1, $2) as s(id, version)",
+        batch.BatchCommands.Add(Command(_insertStreams,
             Array(NpgsqlDbType.Varchar, streamIds.ToArray()), Array(NpgsqlDbType.Bigint, streamVersions.ToArray()), Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId)));
-        batch.BatchCommands.Add(Command(
-            $"insert into {_schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived) "
-            + $"select nextval('{_schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, e.type, $7, $8, e.dotnet_type, false "
-            + "from unnest($1, $2, $3, $4, $5, $6) as e(id, stream_id, version, data, type, dotnet_type)",
+        batch.BatchCommands.Add(Command(_insertEvents,
             Array(NpgsqlDbType.Uuid, eventIds.ToArray()), Array(NpgsqlDbType.Varchar, eventStreams.ToArray()), Array(NpgsqlDbType.Bigint, eventVersions.ToArray()),
             Array(NpgsqlDbType.Jsonb, eventData.ToArray()), Array(NpgsqlDbType.Varchar, eventTypes.ToArray()), Array(NpgsqlDbType.Varchar, eventDotNetTypes.ToArray()),
             Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId), Scalar(NpgsqlDbType.TimestampTz, now.ToUniversalTime())));
@@ -248,17 +250,15 @@ public sealed class NewStreamWriter
     /// <summary>An inline snapshot: its fold, its table and its duplicated columns.</summary>
     private sealed record Snapshot(SnapshotFold Fold, string Table, string DotNetType, PropertyInfo Id, IReadOnlyList<DuplicatedColumn> Columns)
     {
+        /// <summary>The insert for a group of this snapshot's documents: the same text for every group.</summary>
+        private string Sql { get; } =
+            $"insert into {Table} (id, data, mt_version, mt_dotnet_type, mt_last_modified{string.Concat(Columns.Select(c => ", " + c.Name))}) "
+            + $"select d.id, d.data, d.version, $4, transaction_timestamp(){string.Concat(Columns.Select((_, i) => $", d.c{i}"))} "
+            + $"from unnest($1, $2, $3{string.Concat(Columns.Select((_, i) => $", ${i + 5}"))}) "
+            + $"as d(id, data, version{string.Concat(Columns.Select((_, i) => $", c{i}"))})";
+
         public NpgsqlBatchCommand Insert(List<(string Id, object Record, long Version)> documents, ISerializer serializer)
         {
-            var sql = new System.Text.StringBuilder($"insert into {Table} (id, data, mt_version, mt_dotnet_type, mt_last_modified");
-            foreach (var column in Columns) sql.Append(", ").Append(column.Name);
-            sql.Append(") select d.id, d.data, d.version, $4, transaction_timestamp()");
-            for (var i = 0; i < Columns.Count; i++) sql.Append(", d.c").Append(i);
-            sql.Append(" from unnest($1, $2, $3");
-            for (var i = 0; i < Columns.Count; i++) sql.Append(", $").Append(i + 5);
-            sql.Append(") as d(id, data, version");
-            for (var i = 0; i < Columns.Count; i++) sql.Append(", c").Append(i);
-            sql.Append(')');
             var parameters = new List<NpgsqlParameter>
             {
                 Array(NpgsqlDbType.Varchar, documents.Select(d => d.Id).ToArray()),
@@ -267,7 +267,7 @@ public sealed class NewStreamWriter
                 Scalar(NpgsqlDbType.Varchar, DotNetType),
             };
             parameters.AddRange(Columns.Select(c => c.Values(documents.Select(d => d.Record))));
-            return Command(sql.ToString(), [.. parameters]);
+            return Command(Sql, [.. parameters]);
         }
     }
 
