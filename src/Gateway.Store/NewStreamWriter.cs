@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Reflection;
 using JasperFx;
@@ -44,6 +45,7 @@ public sealed class NewStreamWriter
     private readonly IReadOnlyList<Snapshot> _snapshots;
     private readonly ConcurrentDictionary<Type, (string Name, string DotNetName)?> _eventTypes = new();
     private readonly HashSet<Type> _excludedEvents;
+    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
     private volatile bool _disabled;
     private Task<bool>? _schemaChecked;
 
@@ -114,7 +116,7 @@ public sealed class NewStreamWriter
             }
             foreach (var snapshot in _snapshots)
             {
-                if (append.Events.Any(e => snapshot.Fold.Handles(e.GetType())) && !snapshot.Fold.CanFold(append.Events)) return false;
+                if (Concerns(snapshot, append.Events) && !snapshot.Fold.CanFold(append.Events)) return false;
             }
         }
         return true;
@@ -130,15 +132,34 @@ public sealed class NewStreamWriter
         await connection.OpenAsync(ct).ConfigureAwait(false);
         if (!await SchemaMatchesAsync(connection, ct).ConfigureAwait(false)) return false;
 
+        // JSON as UTF-8 straight from Marten's serializer, each a slice of one buffer: no .NET string per document
+        // (which Npgsql would only encode back to UTF-8). The buffers are reused: a group's JSON is 100 KB or more.
+        if (!_buffers.TryTake(out var json)) json = new ArrayBufferWriter<byte>(256 * 1024);
+        try
+        {
+            await WriteAsync(connection, units, now, json, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The batch has run (or failed) by now: Npgsql no longer reads the slices.
+            json.ResetWrittenCount();
+            _buffers.Add(json);
+        }
+        return true;
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now,
+        ArrayBufferWriter<byte> json, CancellationToken ct)
+    {
         var streamIds = new List<string>();
         var streamVersions = new List<long>();
         var eventIds = new List<Guid>();
         var eventStreams = new List<string>();
         var eventVersions = new List<long>();
-        var eventData = new List<string>();
+        var eventData = new List<(int Start, int Length)>();
         var eventTypes = new List<string>();
         var eventDotNetTypes = new List<string>();
-        var documents = _snapshots.Select(_ => new List<(string Id, object Record, long Version)>()).ToArray();
+        var documents = _snapshots.Select(_ => new List<(string Id, object Record, long Version, (int Start, int Length) Json)>()).ToArray();
         var serializer = _store.Serializer;
         foreach (var unit in units)
         {
@@ -153,17 +174,17 @@ public sealed class NewStreamWriter
                     eventIds.Add(Guid.NewGuid());
                     eventStreams.Add(append.StreamId);
                     eventVersions.Add(++version);
-                    eventData.Add(serializer.ToJson(e));
+                    eventData.Add(Write(json, serializer, e));
                     eventTypes.Add(name);
                     eventDotNetTypes.Add(dotNetName);
                 }
                 for (var i = 0; i < _snapshots.Count; i++)
                 {
                     var snapshot = _snapshots[i];
-                    if (!append.Events.Any(e => snapshot.Fold.Handles(e.GetType()))) continue;
+                    if (!Concerns(snapshot, append.Events)) continue;
                     var record = snapshot.Fold.Fold(append.Events);
                     snapshot.Id.SetValue(record, append.StreamId);
-                    documents[i].Add((append.StreamId, record, append.Events.Count));
+                    documents[i].Add((append.StreamId, record, append.Events.Count, Write(json, serializer, record)));
                 }
             }
         }
@@ -173,21 +194,47 @@ public sealed class NewStreamWriter
             Array(NpgsqlDbType.Varchar, streamIds.ToArray()), Array(NpgsqlDbType.Bigint, streamVersions.ToArray()), Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId)));
         batch.BatchCommands.Add(Command(_insertEvents,
             Array(NpgsqlDbType.Uuid, eventIds.ToArray()), Array(NpgsqlDbType.Varchar, eventStreams.ToArray()), Array(NpgsqlDbType.Bigint, eventVersions.ToArray()),
-            Array(NpgsqlDbType.Jsonb, eventData.ToArray()), Array(NpgsqlDbType.Varchar, eventTypes.ToArray()), Array(NpgsqlDbType.Varchar, eventDotNetTypes.ToArray()),
+            Array(NpgsqlDbType.Jsonb, Slices(json, eventData)), Array(NpgsqlDbType.Varchar, eventTypes.ToArray()), Array(NpgsqlDbType.Varchar, eventDotNetTypes.ToArray()),
             Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId), Scalar(NpgsqlDbType.TimestampTz, now.ToUniversalTime())));
         for (var i = 0; i < _snapshots.Count; i++)
         {
-            if (documents[i].Count > 0) batch.BatchCommands.Add(_snapshots[i].Insert(documents[i], serializer));
+            if (documents[i].Count > 0) batch.BatchCommands.Add(_snapshots[i].Insert(documents[i], json));
         }
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        return true;
     }
 
-    private (string Name, string DotNetName)? EventType(Type type) => _eventTypes.GetOrAdd(type, t =>
+    /// <summary>Appends <paramref name="value"/>'s JSON to <paramref name="json"/>; its place there.</summary>
+    private static (int Start, int Length) Write(ArrayBufferWriter<byte> json, ISerializer serializer, object value)
     {
-        var mapping = _store.Events.EventMappingFor(t);
+        var start = json.WrittenCount;
+        serializer.WriteTo(json, value);
+        return (start, json.WrittenCount - start);
+    }
+
+    /// <summary>The documents written to <paramref name="json"/>, as the jsonb array's elements (the buffer is complete by now).</summary>
+    private static ReadOnlyMemory<byte>[] Slices(ArrayBufferWriter<byte> json, IReadOnlyList<(int Start, int Length)> places)
+    {
+        var written = json.WrittenMemory;
+        var slices = new ReadOnlyMemory<byte>[places.Count];
+        for (var i = 0; i < slices.Length; i++) slices[i] = written.Slice(places[i].Start, places[i].Length);
+        return slices;
+    }
+
+    private (string Name, string DotNetName)? EventType(Type type) => _eventTypes.GetOrAdd(type, static (t, store) =>
+    {
+        var mapping = store.Events.EventMappingFor(t);
         return mapping.BinarySerializer is null ? (mapping.EventTypeName, mapping.DotNetTypeName) : null;
-    });
+    }, _store);
+
+    /// <summary>Whether any of <paramref name="events"/> is one <paramref name="snapshot"/> folds (a loop: this runs for every append).</summary>
+    private static bool Concerns(Snapshot snapshot, IReadOnlyList<object> events)
+    {
+        foreach (var e in events)
+        {
+            if (snapshot.Fold.Handles(e.GetType())) return true;
+        }
+        return false;
+    }
 
     private Task<bool> SchemaMatchesAsync(NpgsqlConnection connection, CancellationToken ct)
     {
@@ -257,12 +304,12 @@ public sealed class NewStreamWriter
             + $"from unnest($1, $2, $3{string.Concat(Columns.Select((_, i) => $", ${i + 5}"))}) "
             + $"as d(id, data, version{string.Concat(Columns.Select((_, i) => $", c{i}"))})";
 
-        public NpgsqlBatchCommand Insert(List<(string Id, object Record, long Version)> documents, ISerializer serializer)
+        public NpgsqlBatchCommand Insert(List<(string Id, object Record, long Version, (int Start, int Length) Json)> documents, ArrayBufferWriter<byte> json)
         {
             var parameters = new List<NpgsqlParameter>
             {
                 Array(NpgsqlDbType.Varchar, documents.Select(d => d.Id).ToArray()),
-                Array(NpgsqlDbType.Jsonb, documents.Select(d => serializer.ToJson(d.Record)).ToArray()),
+                Array(NpgsqlDbType.Jsonb, Slices(json, documents.Select(d => d.Json).ToArray())),
                 Array(NpgsqlDbType.Bigint, documents.Select(d => d.Version).ToArray()),
                 Scalar(NpgsqlDbType.Varchar, DotNetType),
             };

@@ -40,7 +40,7 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
     private static FiredRuleData[] Rules => [new("protocols", "allow", "Protocol admin is allowed"), new("approval", "allow", "Approved automatically")];
 
     private static EnrollmentRequested Requested(string id, DateTimeOffset? confirmBy = null) => new(
-        id, "admin", "web-server", "api-key", "bootstrap", "tx-" + id, "CN=host.test", ["DNS:host.test", "IP:10.0.0.1"], "EC P-256", null,
+        id, "admin", "web-server", "api-key", "bootstrap", "tx-" + id, "CN=Zoë Müller \u2603 \U0001F600,O=host.test", ["DNS:host.test", "IP:10.0.0.1"], "EC P-256", null,
         [0x30, 0x03, 0x02, 0x01, 0x00], T0, "ab12", confirmBy is not null, new Dictionary<string, string> { ["ou"] = "Ops" });
 
     private static CertificateIssued Issued(string serial, string enrollment) => new(
@@ -116,6 +116,30 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         Assert.Equal("est:pending-x", Assert.Single(pending).Id);
         var certificate = await reads.Query<CertificateRecord>().SingleAsync(x => x.SpkiSha256 == "5pk1" && x.Id == "aax");
         Assert.Equal(T0.AddDays(90), certificate.NotAfter);
+    }
+
+    [Fact]
+    public async Task Groups_larger_than_the_JSON_buffer_and_one_after_another_keep_every_document_intact()
+    {
+        // Each certificate carries 6 KB of DER (8 KB of base64, twice: event and snapshot), so a group of 40 outgrows the
+        // writer's first 256 KB buffer; three groups in a row reuse it.
+        static byte[] Der(int n) => Enumerable.Range(0, 6000).Select(i => (byte)(i * 31 + n)).ToArray();
+        await using (var setBased = Writer(_setBasedStore, setBased: true, maxBatch: 40))
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(round * 40, 40).Select(n => setBased.AppendAsync(
+                    [new StreamAppend($"big{n:x4}", true, [Issued($"big{n:x4}", $"admin:big-{n}") with { Der = Der(n) }])])));
+            }
+        }
+        await using var reads = _setBasedStore.QuerySession();
+        for (var n = 0; n < 120; n++)
+        {
+            var record = await reads.LoadAsync<CertificateRecord>($"big{n:x4}");
+            Assert.Equal(Der(n), record!.Der);
+            var events = await reads.Events.FetchStreamAsync($"big{n:x4}");
+            Assert.Equal(Der(n), Assert.IsType<CertificateIssued>(Assert.Single(events).Data).Der);
+        }
     }
 
     [Fact]
