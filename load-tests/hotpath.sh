@@ -8,6 +8,8 @@
 #   load-tests/hotpath.sh NAME [SCENARIO] [gateway options...]
 #   load-tests/hotpath.sh writers1 admin-enroll --Gateway:Store:Writers=1
 #   PROFILE=1 load-tests/hotpath.sh base est-enroll      # + NAME.profile.txt: buckets and the top 60 frames per process
+#                                                        (16 s traced from 7 s into the window, the first 8 s of it skipped:
+#                                                        starting the trace sets the JIT working for about 6 s)
 #   PGSS=1 load-tests/hotpath.sh base admin-enroll       # + NAME.pgss.txt: pg_stat_statements over the measured window
 #   SERVER_DLL=/other/checkout/...Gateway.Server.dll load-tests/hotpath.sh before admin-enroll   # another build, same loop
 #
@@ -98,7 +100,7 @@ if [ "${PGSS:-0}" = 1 ]; then (sleep "$WARMUP"; psql_gateway "select pg_stat_sta
 TRACE_PID=""
 if [ "${PROFILE:-0}" = 1 ]; then
   (sleep $((WARMUP + DURATION / 4))
-   "$TRACER" collect-linux --profile cpu-sampling --duration 00:00:00:08 -o "$OUT_DIR/$NAME.nettrace" >"$OUT_DIR/$NAME.trace.log" 2>&1) &
+   "$TRACER" collect-linux --profile cpu-sampling --duration 00:00:00:16 -o "$OUT_DIR/$NAME.nettrace" >"$OUT_DIR/$NAME.trace.log" 2>&1) &
   TRACE_PID=$!
 fi
 log "$NAME: $SCENARIO, $CONCURRENCY workers, ${WARMUP} s warm-up + ${DURATION} s measured"
@@ -114,6 +116,6 @@ fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || true
   dotnet "$ROOT/load-tests/Gateway.CpuProfile/bin/$CONFIGURATION/net10.0/gateway-cpu-profile.dll" "$OUT_DIR/$NAME.nettrace" \
-    gateway="$GATEWAY_PID" --top "${TOP:-60}" >"$OUT_DIR/$NAME.profile.txt" 2>&1 || log "$NAME: the profile could not be read"
+    gateway="$GATEWAY_PID" --from 8 --top "${TOP:-60}" >"$OUT_DIR/$NAME.profile.txt" 2>&1 || log "$NAME: the profile could not be read"
   sed -n '1,/^samples/p' "$OUT_DIR/$NAME.profile.txt"
 fi

@@ -36,7 +36,7 @@ internal static class CredentialUseCheck
         else
         {
             var use = new CredentialUse(request.Profile, request.Protocol, null, names, enrollmentId);
-            var reservation = await grains.GetGrain<ICredentialGrain>(credentialId).ReserveUseAsync(use);
+            var reservation = await grains.Reference<ICredentialGrain>(credentialId).ReserveUseAsync(use);
             check = reservation.Check;
             if (check.Valid) spend = new CredentialSpend(credentialId, use, reservation);
         }
@@ -52,7 +52,7 @@ internal static class CredentialUseCheck
     public static async Task<string?> ReplayRefusalAsync(IGrainFactory grains, Requester requester)
     {
         if (!CredentialMethods.IsCredentialMethod(requester.AuthenticationMethod) || !CredentialSecrets.IsWellFormedId(requester.Principal)) return null;
-        var info = await grains.GetGrain<ICredentialGrain>(requester.Principal).GetAsync();
+        var info = await grains.Reference<ICredentialGrain>(requester.Principal).GetAsync();
         return info?.Status switch
         {
             null => $"Credential {requester.Principal} is unknown.",
@@ -70,7 +70,7 @@ internal static class CredentialUseCheck
     {
         var requester = input.Requester;
         if (!CredentialMethods.IsCredentialMethod(requester.AuthenticationMethod) || !CredentialSecrets.IsWellFormedId(requester.Principal)) return input;
-        var info = await grains.GetGrain<ICredentialGrain>(requester.Principal).GetAsync();
+        var info = await grains.Reference<ICredentialGrain>(requester.Principal).GetAsync();
         if (info is not { Subjects.Count: 1 }) return input;
         var claims = new Dictionary<string, string>(requester.Claims ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {

@@ -100,7 +100,7 @@ internal sealed partial class EnrollmentGrain(
             catch (RaceLostException ex)
             {
                 // Nothing was committed: decide again with the credential and the quotas as they are now.
-                if (ex.CredentialId is { } credentialId) await GrainFactory.GetGrain<ICredentialGrain>(credentialId).RefreshAsync();
+                if (ex.CredentialId is { } credentialId) await GrainFactory.Reference<ICredentialGrain>(credentialId).RefreshAsync();
                 if (attempt < CredentialAttempts) continue;
                 logger.LogWarning("Enrollment {EnrollmentId}: {What} kept changing under it; refused as unavailable", id, ex.What);
                 return new RejectedOutcome(id, RejectionReason.Unavailable, $"{ex.What} is being used by other enrollments right now; retry shortly.", []);
@@ -447,7 +447,7 @@ internal sealed partial class EnrollmentGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<ICredentialGrain>(spend.CredentialId).UseCommittedAsync(spend.Use, spend.Reservation, at);
+            await GrainFactory.Reference<ICredentialGrain>(spend.CredentialId).UseCommittedAsync(spend.Use, spend.Reservation, at);
         }
         catch (Exception ex)
         {

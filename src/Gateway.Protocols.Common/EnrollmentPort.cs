@@ -25,12 +25,12 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         _credentialFailures = credentialFailures;
         _grains = grains;
         _time = time;
-        _profiles = new ProfileCache(name => grains.GetGrain<IProfileDirectoryGrain>(0).GetProfileAsync(name), time,
+        _profiles = new ProfileCache(name => grains.Reference<IProfileDirectoryGrain>(0).GetProfileAsync(name), time,
             options.Value.ProfileCacheTtl, options.Value.ProfileCacheCapacity);
-        _clientCertificates = new ClientCertificateVerifier(serial => grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial), time);
+        _clientCertificates = new ClientCertificateVerifier(serial => grains.Reference<IInventoryGrain>(0).GetCertificateAsync(serial), time);
     }
 
-    public Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial) => _grains.GetGrain<IInventoryGrain>(0).GetCertificateAsync(serial);
+    public Task<Contracts.Inventory.CertificateInfo?> GetCertificateAsync(string serial) => _grains.Reference<IInventoryGrain>(0).GetCertificateAsync(serial);
 
     public ValueTask<EnrollmentProfile?> ResolveProfileAsync(EnrollmentProtocol protocol, string name) => _profiles.ResolveAsync(protocol, name);
 
@@ -38,7 +38,7 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     {
         for (var link = 0; ; link++)
         {
-            var outcome = await _grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+            var outcome = await _grains.Reference<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
             if (replay is null) return outcome;
             var next = ReplayChain.Next(request.TransactionId, outcome, _time.GetUtcNow(), replay.Window);
             if (next is null) return outcome;
@@ -47,13 +47,13 @@ internal sealed class EnrollmentPort : IEnrollmentPort
     }
 
     public Task<EnrollmentOutcome?> GetOutcomeAsync(EnrollmentProtocol protocol, string transactionId) =>
-        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).GetOutcomeAsync();
+        _grains.Reference<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).GetOutcomeAsync();
 
     public Task<EnrollmentOutcome> ConfirmAsync(EnrollmentProtocol protocol, string transactionId, string serial) =>
-        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).ConfirmAsync(serial);
+        _grains.Reference<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).ConfirmAsync(serial);
 
     public Task<EnrollmentOutcome> RefuseAsync(EnrollmentProtocol protocol, string transactionId, string serial, string reason) =>
-        _grains.GetGrain<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).RefuseAsync(serial, reason);
+        _grains.Reference<IEnrollmentGrain>(EnrollmentKeys.For(protocol, transactionId)).RefuseAsync(serial, reason);
 
     public async Task<ClientCertificateCheck> VerifyClientCertificateAsync(EnrollmentProfile profile, X509Certificate2 certificate, ClientCertificateUse use,
         X509Certificate2Collection manufacturerAnchors, X509Certificate2Collection clientIntermediates)
@@ -71,7 +71,7 @@ internal sealed class EnrollmentPort : IEnrollmentPort
         }
         // Anything that is not a credential id cannot be one: answer without activating a grain for it.
         var check = CredentialSecrets.IsWellFormedId(credentialId)
-            ? await _grains.GetGrain<ICredentialGrain>(credentialId).VerifySecretAsync(secret, profile.Name)
+            ? await _grains.Reference<ICredentialGrain>(credentialId).VerifySecretAsync(secret, profile.Name)
             : new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null);
         if (check.Status is CredentialCheckStatus.NotFound or CredentialCheckStatus.WrongSecret) _credentialFailures.RecordFailure(client);
         return check;
@@ -84,7 +84,7 @@ internal sealed class EnrollmentPort : IEnrollmentPort
             return new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.Throttled, "too many failed authentications from this address", 0, null, retryAfter), null);
         }
         var key = CredentialSecrets.IsWellFormedId(credentialId)
-            ? await _grains.GetGrain<ICredentialGrain>(credentialId).GetMacKeyCheckedAsync(profile.Name)
+            ? await _grains.Reference<ICredentialGrain>(credentialId).GetMacKeyCheckedAsync(profile.Name)
             : new CredentialMacKey(new CredentialCheck(CredentialCheckStatus.NotFound, "unknown credential", 0, null), null);
         if (key.Check.Status == CredentialCheckStatus.NotFound) _credentialFailures.RecordFailure(client);
         return key;

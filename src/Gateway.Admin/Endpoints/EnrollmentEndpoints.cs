@@ -67,7 +67,7 @@ public static partial class EnrollmentEndpoints
         var audit = new AdminAction("api-key:" + requester.Principal, AuditAction, "", http.Connection.RemoteIpAddress?.ToString(), 0);
         var request = new EnrollmentRequest(EnrollmentProtocol.Admin, body.Profile.Trim(), requester, transactionId, der, Audit: audit,
             NewTransaction: generated);
-        var outcome = await grains.GetGrain<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
+        var outcome = await grains.Reference<IEnrollmentGrain>(request.EnrollmentKey).EnrollAsync(request);
         if (outcome.Audited) AdminAudit.MarkRecorded(http);
         switch (outcome)
         {
