@@ -11,9 +11,11 @@
 #   git worktree add /tmp/base HEAD~1 && (cd /tmp/base && dotnet build -c Release src/Gateway.Server)
 #   dotnet build -c Release src/Gateway.Server load-tests/Gateway.LoadTests
 #   load-tests/hotpath-ab.sh /tmp/base/src/Gateway.Server/bin/Release/net10.0/Gateway.Server.dll 3 [admin-enroll|est-enroll]
+#   NEW_ENV="DOTNET_gcServer=0" load-tests/hotpath-ab.sh - 3     # a runtime setting: this build on both sides
 #
-# Environment: as hotpath.sh (WARMUP, DURATION, OUT_DIR); CONCURRENCY per side (16). Uses this checkout's build as is
-# (SKIP_BUILD=1): build it first.
+# BASE_SERVER_DLL "-" is this checkout's build. BASE_ENV and NEW_ENV: space-separated VAR=value settings for one side's
+# gateway only. Environment: as hotpath.sh (WARMUP, DURATION, OUT_DIR); CONCURRENCY per side (16). Uses this checkout's
+# build as is (SKIP_BUILD=1): build it first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,13 +24,16 @@ ROUNDS="${2:-3}"
 SCENARIO="${3:-admin-enroll}"
 OUT_DIR="${OUT_DIR:-$ROOT/load-tests/results/hotpath}"
 TAG="${TAG:-ab-$(date -u +%Y%m%dT%H%M%S)}"
-[ -f "$BASE_DLL" ] || { echo "hotpath-ab: $BASE_DLL does not exist" >&2; exit 1; }
+[ "$BASE_DLL" = - ] && BASE_DLL=""
+[ -z "$BASE_DLL" ] || [ -f "$BASE_DLL" ] || { echo "hotpath-ab: $BASE_DLL does not exist" >&2; exit 1; }
 command -v jq >/dev/null || { echo "hotpath-ab: jq is required" >&2; exit 1; }
 mkdir -p "$OUT_DIR"
 
-side() {  # name server-dll-or-empty http https silo
-  local name=$1 dll=$2
-  SKIP_BUILD=1 CONCURRENCY="${CONCURRENCY:-16}" OUT_DIR="$OUT_DIR" SERVER_DLL="$dll" HTTP_PORT=$3 HTTPS_PORT=$4 SILO_PORT=$5 \
+side() {  # name server-dll-or-empty side-env http https silo
+  local name=$1 dll=$2 settings=$3
+  shift 3
+  # shellcheck disable=SC2086
+  env $settings SKIP_BUILD=1 CONCURRENCY="${CONCURRENCY:-16}" OUT_DIR="$OUT_DIR" SERVER_DLL="$dll" HTTP_PORT=$1 HTTPS_PORT=$2 SILO_PORT=$3 \
     "$ROOT/load-tests/hotpath.sh" "$name" "$SCENARIO" >"$OUT_DIR/$name.log" 2>&1
 }
 figures() {  # report.json -> "ok/s gateway postgres total"
@@ -40,9 +45,9 @@ RATIOS="$(mktemp)"
 trap 'rm -f "$RATIOS"' EXIT
 printf '%-6s %10s %10s %10s %10s   %s\n' round "base ok/s" "new ok/s" "base ms" "new ms" "new/base: gateway postgres total"
 for round in $(seq 1 "$ROUNDS"); do
-  side "$TAG-base$round" "$BASE_DLL" 5180 5543 21311 &
+  side "$TAG-base$round" "$BASE_DLL" "${BASE_ENV:-}" 5180 5543 21311 &
   a=$!
-  side "$TAG-new$round" "" 5190 5553 21321 &
+  side "$TAG-new$round" "" "${NEW_ENV:-}" 5190 5553 21321 &
   b=$!
   wait "$a" || echo "hotpath-ab: round $round: base failed (see $OUT_DIR/$TAG-base$round.log)" >&2
   wait "$b" || echo "hotpath-ab: round $round: new failed (see $OUT_DIR/$TAG-new$round.log)" >&2
