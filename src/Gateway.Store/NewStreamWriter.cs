@@ -116,7 +116,7 @@ public sealed class NewStreamWriter
             }
             foreach (var snapshot in _snapshots)
             {
-                if (Concerns(snapshot, append.Events) && !snapshot.Fold.CanFold(append.Events)) return false;
+                if (snapshot.Fold.HandlesAny(append.Events) && !snapshot.Fold.CanFold(append.Events)) return false;
             }
         }
         return true;
@@ -181,7 +181,7 @@ public sealed class NewStreamWriter
                 for (var i = 0; i < _snapshots.Count; i++)
                 {
                     var snapshot = _snapshots[i];
-                    if (!Concerns(snapshot, append.Events)) continue;
+                    if (!snapshot.Fold.HandlesAny(append.Events)) continue;
                     var record = snapshot.Fold.Fold(append.Events);
                     snapshot.Id.SetValue(record, append.StreamId);
                     documents[i].Add((append.StreamId, record, append.Events.Count, Write(json, serializer, record)));
@@ -225,16 +225,6 @@ public sealed class NewStreamWriter
         var mapping = store.Events.EventMappingFor(t);
         return mapping.BinarySerializer is null ? (mapping.EventTypeName, mapping.DotNetTypeName) : null;
     }, _store);
-
-    /// <summary>Whether any of <paramref name="events"/> is one <paramref name="snapshot"/> folds (a loop: this runs for every append).</summary>
-    private static bool Concerns(Snapshot snapshot, IReadOnlyList<object> events)
-    {
-        foreach (var e in events)
-        {
-            if (snapshot.Fold.Handles(e.GetType())) return true;
-        }
-        return false;
-    }
 
     private Task<bool> SchemaMatchesAsync(NpgsqlConnection connection, CancellationToken ct)
     {

@@ -57,6 +57,16 @@ public sealed class SnapshotFold
     /// <summary>Whether any event of this type changes the record (Marten projects a stream holding one).</summary>
     public bool Handles(Type eventType) => _create.ContainsKey(eventType) || _apply.ContainsKey(eventType);
 
+    /// <summary>Whether any of <paramref name="events"/> changes the record (a loop, not LINQ: it runs for every append of the hot path).</summary>
+    public bool HandlesAny(IReadOnlyList<object> events)
+    {
+        foreach (var e in events)
+        {
+            if (Handles(e.GetType())) return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// Whether <see cref="Fold"/> can build the record of a new stream of <paramref name="events"/>: its first handled
     /// event creates it and every later handled event applies.
