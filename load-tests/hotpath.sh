@@ -17,6 +17,10 @@
 # SKIP_BUILD=1, OUT_DIR (load-tests/results/hotpath), HTTP_PORT 5180, HTTPS_PORT 5543, SILO_PORT 21311. Environment
 # variables such as DOTNET_gcServer=0 reach the gateway (runtime settings by measurement). PROFILE needs dotnet-trace
 # (installed if missing); PGSS preloads pg_stat_statements into the throwaway PostgreSQL (one extra restart).
+# SQL_AFTER_START=FILE runs FILE's SQL (psql, as postgres) once the gateway is ready, before the load: a database-side
+# experiment such as dropping an index, without a build (hotpath-ab.sh: NEW_ENV="SQL_AFTER_START=/tmp/x.sql").
+# PG_CONF="name=value,..." appends PostgreSQL settings to the data directory's postgresql.auto.conf after a first start
+# (separated by commas or spaces, none inside a value), for settings such as shared_buffers that need a restart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,6 +48,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_node "$GATEWAY_PID"
   stop_postgres "$WORK/data"
+  cp "$WORK/data/pg/postgres.log" "$OUT_DIR/$NAME.postgres.log" 2>/dev/null || true  # checkpoints, among others
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -79,10 +84,12 @@ psql_gateway() {  # sql: as the postgres user over the data directory's socket
   su postgres -s /bin/sh -c "psql -h '$dir' -p '$(cat "$dir/gateway.port")' -d gateway -At -c \"$1\""
 }
 
-if [ "${PGSS:-0}" = 1 ]; then
+if [ "${PGSS:-0}" = 1 ] || [ -n "${PG_CONF:-}" ]; then  # settings that need PostgreSQL's restart: one start first
   start_gateway "$@"
   stop_node "$GATEWAY_PID"; GATEWAY_PID=""
-  echo "shared_preload_libraries = 'pg_stat_statements'" >>"$WORK/data/pg/postgresql.auto.conf"
+  [ "${PGSS:-0}" = 1 ] && echo "shared_preload_libraries = 'pg_stat_statements'" >>"$WORK/data/pg/postgresql.auto.conf"
+  # shellcheck disable=SC2086
+  [ -n "${PG_CONF:-}" ] && printf '%s\n' ${PG_CONF//,/ } >>"$WORK/data/pg/postgresql.auto.conf"
 fi
 log "$NAME: starting the gateway ($SCENARIO; options: ${*:-none})"
 start_gateway "$@"
@@ -90,6 +97,12 @@ curl -fsS -o "$WORK/gateway-root.pem" "http://127.0.0.1:$HTTP_PORT/ca/root.pem" 
 PG_PID=$(postmaster_pid "$WORK/data")
 [ -n "$PG_PID" ] || die "no embedded PostgreSQL pid"
 [ "${PGSS:-0}" = 1 ] && psql_gateway "create extension if not exists pg_stat_statements" >/dev/null
+if [ -n "${SQL_AFTER_START:-}" ]; then  # a database-side experiment: this file's SQL, run once the gateway is ready
+  [ -f "$SQL_AFTER_START" ] || die "SQL_AFTER_START $SQL_AFTER_START does not exist"
+  cp "$SQL_AFTER_START" "$WORK/after-start.sql"; chmod a+r "$WORK/after-start.sql"
+  su postgres -s /bin/sh -c "psql -v ON_ERROR_STOP=1 -h '$WORK/data/pg' -p '$(cat "$WORK/data/pg/gateway.port")' -d gateway -f '$WORK/after-start.sql'" \
+    >"$OUT_DIR/$NAME.after-start.log" 2>&1 || die "SQL_AFTER_START failed: $OUT_DIR/$NAME.after-start.log"
+fi
 
 case "$SCENARIO" in
   est-enroll) ARGS=(--target "https://127.0.0.1:$HTTPS_PORT/" --cacert "$WORK/gateway-root.pem" --est-client-cert "$WORK/device.pem"

@@ -18,7 +18,8 @@ public sealed partial class EmbeddedPostgres
         for (var attempt = 0; ; attempt++)
         {
             var port = ChoosePort(dataDir, configuredPort, attempt, logger);
-            await WriteServerConfigAsync(dataDir, port, asPostgres, ct).ConfigureAwait(false);
+            var walCompression = await WalCompressionAsync(binDir, dataDir, asPostgres, logger, ct).ConfigureAwait(false);
+            await WriteServerConfigAsync(dataDir, port, walCompression, asPostgres, ct).ConfigureAwait(false);
             RotateLog(logPath);
             var logOffset = File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
 
@@ -96,7 +97,34 @@ public sealed partial class EmbeddedPostgres
         }
     }
 
-    private static async Task WriteServerConfigAsync(string dataDir, int port, bool asPostgres, CancellationToken ct)
+    /// <summary>
+    /// <c>lz4</c> when these binaries compress WAL with it (PostgreSQL 15 and later, built with lz4), else <c>off</c>, PostgreSQL's
+    /// default: asked of the server binary itself (<c>postgres -C wal_compression -c wal_compression=lz4</c> answers or refuses the
+    /// value), once per binary directory and process.
+    /// </summary>
+    /// <remarks>
+    /// After each checkpoint the first change to every page writes the whole 8 kB page into the WAL (full_page_writes, which
+    /// stays on); an enrollment's random-key index inserts touch pages all over their indexes, so under sustained load these
+    /// images are most of the WAL and of what each commit waits for. lz4 compresses them for little CPU: PostgreSQL's CPU per
+    /// admin enrollment ×0.91 and ×0.92 in paired runs that included a checkpoint (load-tests/README.md, loop row 27).
+    /// </remarks>
+    private static async Task<string> WalCompressionAsync(string binDir, string dataDir, bool asPostgres, ILogger logger, CancellationToken ct)
+    {
+        if (WalCompressionByBinDir.TryGetValue(binDir, out var known)) return known;
+        var result = await PgProcess.RunAsync(
+            Tool(binDir, "postgres"), ["-D", dataDir, "-C", "wal_compression", "-c", "wal_compression=lz4"], asPostgres, ToolTimeout, ct).ConfigureAwait(false);
+        var method = result.Succeeded && result.StandardOutput.Trim() == "lz4" ? "lz4" : "off";
+        if (method == "off")
+        {
+            logger.LogInformation("The embedded PostgreSQL in {BinDirectory} cannot compress WAL with lz4; full-page images stay uncompressed: {Output}",
+                binDir, result.Output);
+        }
+        return WalCompressionByBinDir.GetOrAdd(binDir, method);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> WalCompressionByBinDir = new(StringComparer.Ordinal);
+
+    private static async Task WriteServerConfigAsync(string dataDir, int port, string walCompression, bool asPostgres, CancellationToken ct)
     {
         // Unix socket paths are limited to 107 bytes; beyond that listen on TCP only.
         var socketPath = Path.Combine(dataDir, ".s.PGSQL." + port.ToString(CultureInfo.InvariantCulture));
@@ -114,6 +142,7 @@ public sealed partial class EmbeddedPostgres
             fsync = on
             synchronous_commit = on
             full_page_writes = on
+            wal_compression = {walCompression}
             password_encryption = 'scram-sha-256'
 
             """, ct).ConfigureAwait(false);
