@@ -36,7 +36,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
         services.AddSingleton<DashboardQueries>();
-        services.AddSingleton<StreamProbe>();
+        services.AddSingleton(sp => new StreamProbe(sp.GetRequiredService<IDocumentStore>(), connectionString));
         services.AddSingleton<EnrollmentQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Marten;
+using Npgsql;
 
 namespace Gateway.Store;
 
@@ -9,17 +10,39 @@ namespace Gateway.Store;
 /// and CMP enrollment asks it once for its transaction before deciding; asked one by one, each question was a round
 /// trip and a transaction of its own (measured under est-enroll: a tenth of PostgreSQL's CPU per enrollment). A
 /// failed query fails every question of its group; callers retry as for any read.
+/// <para>
+/// Given the store's connection string, the probe runs on a small pool of its own whose statements are never prepared,
+/// so PostgreSQL plans each probe for its array (a primary-key lookup per id). The store's pool prepares every
+/// statement it sees twice; prepared, this one got a generic plan while <c>mt_streams</c> was still small, a
+/// sequential scan, and kept it as the table grew until an autoanalyze: under est-enroll from a fresh store, 2,533
+/// sequential scans reading 67 million rows in 75 s, 4.9 ms per probe, PostgreSQL's CPU per enrollment 0.46–0.55 ms
+/// against admin-enroll's 0.36 (load-tests/README.md, loop row 32).
+/// </para>
 /// </summary>
 public sealed class StreamProbe : IAsyncDisposable
 {
     private const int MaxGroup = 512;
     private readonly IDocumentStore _store;
+    private readonly NpgsqlDataSource? _unprepared;
     private readonly Channel<Question> _questions = Channel.CreateUnbounded<Question>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public StreamProbe(IDocumentStore store)
+    /// <param name="store">The event store (its schema; and its connections when <paramref name="connectionString"/> is null).</param>
+    /// <param name="connectionString">The store's connection string: the probe's own pool of unprepared statements is made from it.</param>
+    public StreamProbe(IDocumentStore store, string? connectionString = null)
     {
         _store = store;
+        if (connectionString is not null)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString)
+            {
+                MaxAutoPrepare = 0,
+                NoResetOnClose = true, // as the store's: the probe sets no session state
+                MaxPoolSize = 4, // one query at a time from the loop; a few for reconnects
+                ApplicationName = "gateway-stream-probe",
+            };
+            _unprepared = NpgsqlDataSource.Create(builder.ConnectionString);
+        }
         _loop = Task.Run(RunAsync);
     }
 
@@ -52,11 +75,11 @@ public sealed class StreamProbe : IAsyncDisposable
 
     private async Task<HashSet<string>> QueryAsync(string[] ids)
     {
-        await using var connection = _store.Storage.Database.CreateConnection();
+        await using var connection = _unprepared?.CreateConnection() ?? _store.Storage.Database.CreateConnection();
         await connection.OpenAsync().ConfigureAwait(false);
-        await using var command = new Npgsql.NpgsqlCommand($"select id from {_store.Options.Events.DatabaseSchemaName}.mt_streams where id = any($1)", connection)
+        await using var command = new NpgsqlCommand($"select id from {_store.Options.Events.DatabaseSchemaName}.mt_streams where id = any($1)", connection)
         {
-            Parameters = { new Npgsql.NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar, Value = ids } },
+            Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar, Value = ids } },
         };
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
@@ -68,6 +91,7 @@ public sealed class StreamProbe : IAsyncDisposable
     {
         _questions.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        if (_unprepared is not null) await _unprepared.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class Question(string streamId)

@@ -25,6 +25,28 @@ public sealed class StreamProbeTests(EmbeddedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Given_the_connection_string_it_asks_on_a_pool_of_its_own_and_answers_the_same()
+    {
+        using var store = await postgres.NewStoreAsync("probe_own");
+        await using var writer = EmbeddedPostgresFixture.NewWriter(store);
+        var existing = $"est:own-{Guid.NewGuid():N}";
+        await writer.AppendAsync([new StreamAppend(existing, true, [new EnrollmentFulfilled(existing, "00", DateTimeOffset.UtcNow)])]);
+        await using var probe = new StreamProbe(store, StoreConnectionString.WithDefaults(postgres.Server.ConnectionString));
+
+        // Asked many times: the store's pool would have prepared the statement after two uses.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(await probe.ExistsAsync(existing));
+            Assert.False(await probe.ExistsAsync($"est:own-missing-{i}"));
+        }
+
+        await using var admin = new Npgsql.NpgsqlConnection(postgres.Server.ConnectionString);
+        await admin.OpenAsync();
+        await using var sessions = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where application_name = 'gateway-stream-probe'", admin);
+        Assert.True((long)(await sessions.ExecuteScalarAsync())! >= 1, "the probe's pooled connection is its own");
+    }
+
+    [Fact]
     public async Task A_failed_query_fails_the_questions_of_its_group_and_the_next_group_is_asked_again()
     {
         var schema = EmbeddedPostgresFixture.NewSchema("probe_missing");
