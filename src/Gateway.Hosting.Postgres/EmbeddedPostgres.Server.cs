@@ -18,8 +18,8 @@ public sealed partial class EmbeddedPostgres
         for (var attempt = 0; ; attempt++)
         {
             var port = ChoosePort(dataDir, configuredPort, attempt, logger);
-            var walCompression = await WalCompressionAsync(binDir, dataDir, asPostgres, logger, ct).ConfigureAwait(false);
-            await WriteServerConfigAsync(dataDir, port, walCompression, asPostgres, ct).ConfigureAwait(false);
+            var lz4 = await Lz4Async(binDir, dataDir, asPostgres, logger, ct).ConfigureAwait(false);
+            await WriteServerConfigAsync(dataDir, port, lz4, asPostgres, ct).ConfigureAwait(false);
             RotateLog(logPath);
             var logOffset = File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
 
@@ -98,33 +98,35 @@ public sealed partial class EmbeddedPostgres
     }
 
     /// <summary>
-    /// <c>lz4</c> when these binaries compress WAL with it (PostgreSQL 15 and later, built with lz4), else <c>off</c>, PostgreSQL's
-    /// default: asked of the server binary itself (<c>postgres -C wal_compression -c wal_compression=lz4</c> answers or refuses the
-    /// value), once per binary directory and process.
+    /// Whether these binaries compress with lz4 (PostgreSQL 15 and later, built with it): asked of the server binary itself
+    /// (<c>postgres -C wal_compression -c wal_compression=lz4</c> answers or refuses the value), once per binary directory
+    /// and process. With lz4 the embedded server compresses WAL full-page images and TOASTed values with it; without, both
+    /// stay at PostgreSQL's defaults (no WAL compression, pglz).
     /// </summary>
     /// <remarks>
     /// After each checkpoint the first change to every page writes the whole 8 kB page into the WAL (full_page_writes, which
     /// stays on); an enrollment's random-key index inserts touch pages all over their indexes, so under sustained load these
-    /// images are most of the WAL and of what each commit waits for. lz4 compresses them for little CPU: PostgreSQL's CPU per
-    /// admin enrollment ×0.91 and ×0.92 in paired runs that included a checkpoint (load-tests/README.md, loop row 27).
+    /// images are most of the WAL and of what each commit waits for: compressed, PostgreSQL's CPU per admin enrollment was
+    /// ×0.91–0.94 in paired runs that included a checkpoint (load-tests/README.md, loop row 29). An enrollment's snapshot
+    /// is just over the 2 kB past which PostgreSQL compresses a row, and pglz was 3 % of PostgreSQL's own samples (row 33).
     /// </remarks>
-    private static async Task<string> WalCompressionAsync(string binDir, string dataDir, bool asPostgres, ILogger logger, CancellationToken ct)
+    private static async Task<bool> Lz4Async(string binDir, string dataDir, bool asPostgres, ILogger logger, CancellationToken ct)
     {
-        if (WalCompressionByBinDir.TryGetValue(binDir, out var known)) return known;
+        if (Lz4ByBinDir.TryGetValue(binDir, out var known)) return known;
         var result = await PgProcess.RunAsync(
             Tool(binDir, "postgres"), ["-D", dataDir, "-C", "wal_compression", "-c", "wal_compression=lz4"], asPostgres, ToolTimeout, ct).ConfigureAwait(false);
-        var method = result.Succeeded && result.StandardOutput.Trim() == "lz4" ? "lz4" : "off";
-        if (method == "off")
+        var lz4 = result.Succeeded && result.StandardOutput.Trim() == "lz4";
+        if (!lz4)
         {
-            logger.LogInformation("The embedded PostgreSQL in {BinDirectory} cannot compress WAL with lz4; full-page images stay uncompressed: {Output}",
+            logger.LogInformation("The embedded PostgreSQL in {BinDirectory} cannot compress with lz4; WAL full-page images stay uncompressed: {Output}",
                 binDir, result.Output);
         }
-        return WalCompressionByBinDir.GetOrAdd(binDir, method);
+        return Lz4ByBinDir.GetOrAdd(binDir, lz4);
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> WalCompressionByBinDir = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Lz4ByBinDir = new(StringComparer.Ordinal);
 
-    private static async Task WriteServerConfigAsync(string dataDir, int port, string walCompression, bool asPostgres, CancellationToken ct)
+    private static async Task WriteServerConfigAsync(string dataDir, int port, bool lz4, bool asPostgres, CancellationToken ct)
     {
         // Unix socket paths are limited to 107 bytes; beyond that listen on TCP only.
         var socketPath = Path.Combine(dataDir, ".s.PGSQL." + port.ToString(CultureInfo.InvariantCulture));
@@ -142,7 +144,8 @@ public sealed partial class EmbeddedPostgres
             fsync = on
             synchronous_commit = on
             full_page_writes = on
-            wal_compression = {walCompression}
+            wal_compression = {(lz4 ? "lz4" : "off")}
+            default_toast_compression = {(lz4 ? "lz4" : "pglz")}
             password_encryption = 'scram-sha-256'
 
             """, ct).ConfigureAwait(false);
