@@ -11,7 +11,7 @@ namespace Gateway.Store;
 /// trip and a transaction of its own (measured under est-enroll: a tenth of PostgreSQL's CPU per enrollment). A
 /// failed query fails every question of its group; callers retry as for any read.
 /// <para>
-/// Given the store's connection string, the probe runs on a small pool of its own whose statements are never prepared,
+/// The probe runs on a small pool of its own, made from the store's connection string, whose statements are never prepared,
 /// so PostgreSQL plans each probe for its array (a primary-key lookup per id). The store's pool prepares every
 /// statement it sees twice; prepared, this one got a generic plan while <c>mt_streams</c> was still small, a
 /// sequential scan, and kept it as the table grew until an autoanalyze: under est-enroll from a fresh store, 2,533
@@ -23,26 +23,23 @@ public sealed class StreamProbe : IAsyncDisposable
 {
     private const int MaxGroup = 512;
     private readonly IDocumentStore _store;
-    private readonly NpgsqlDataSource? _unprepared;
+    private readonly NpgsqlDataSource _unprepared;
     private readonly Channel<Question> _questions = Channel.CreateUnbounded<Question>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    /// <param name="store">The event store (its schema; and its connections when <paramref name="connectionString"/> is null).</param>
+    /// <param name="store">The event store: its schema.</param>
     /// <param name="connectionString">The store's connection string: the probe's own pool of unprepared statements is made from it.</param>
-    public StreamProbe(IDocumentStore store, string? connectionString = null)
+    public StreamProbe(IDocumentStore store, string connectionString)
     {
         _store = store;
-        if (connectionString is not null)
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString)
-            {
-                MaxAutoPrepare = 0,
-                NoResetOnClose = true, // as the store's: the probe sets no session state
-                MaxPoolSize = 4, // one query at a time from the loop; a few for reconnects
-                ApplicationName = "gateway-stream-probe",
-            };
-            _unprepared = NpgsqlDataSource.Create(builder.ConnectionString);
-        }
+            MaxAutoPrepare = 0,
+            NoResetOnClose = true, // as the store's: the probe sets no session state
+            MaxPoolSize = 4, // one query at a time from the loop; a few for reconnects
+            ApplicationName = "gateway-stream-probe",
+        };
+        _unprepared = NpgsqlDataSource.Create(builder.ConnectionString);
         _loop = Task.Run(RunAsync);
     }
 
@@ -75,7 +72,7 @@ public sealed class StreamProbe : IAsyncDisposable
 
     private async Task<HashSet<string>> QueryAsync(string[] ids)
     {
-        await using var connection = _unprepared?.CreateConnection() ?? _store.Storage.Database.CreateConnection();
+        await using var connection = _unprepared.CreateConnection();
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"select id from {_store.Options.Events.DatabaseSchemaName}.mt_streams where id = any($1)", connection)
         {
@@ -91,7 +88,7 @@ public sealed class StreamProbe : IAsyncDisposable
     {
         _questions.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        if (_unprepared is not null) await _unprepared.DisposeAsync().ConfigureAwait(false);
+        await _unprepared.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class Question(string streamId)

@@ -15,7 +15,7 @@ public sealed class StreamProbeTests(EmbeddedPostgresFixture postgres)
         var existing = Enumerable.Range(0, 50).Select(i => $"est:{i}-{Guid.NewGuid():N}").ToList();
         await Task.WhenAll(existing.Select(id => writer.AppendAsync([new StreamAppend(id, true, [new EnrollmentFulfilled(id, "00", DateTimeOffset.UtcNow)])])));
         var missing = Enumerable.Range(0, 50).Select(i => $"est:missing-{i}-{Guid.NewGuid():N}").ToList();
-        await using var probe = new StreamProbe(store);
+        await using var probe = new StreamProbe(store, postgres.Server.ConnectionString);
 
         // Each id asked twice, interleaved, all at once: groups hold duplicates and both kinds.
         var questions = existing.Concat(missing).Concat(existing).Concat(missing).OrderBy(_ => Random.Shared.Next()).ToList();
@@ -25,7 +25,7 @@ public sealed class StreamProbeTests(EmbeddedPostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Given_the_connection_string_it_asks_on_a_pool_of_its_own_and_answers_the_same()
+    public async Task It_asks_on_a_pool_of_its_own_and_answers_the_same()
     {
         using var store = await postgres.NewStoreAsync("probe_own");
         await using var writer = EmbeddedPostgresFixture.NewWriter(store);
@@ -55,7 +55,7 @@ public sealed class StreamProbeTests(EmbeddedPostgresFixture postgres)
             o.Connection(postgres.Server.ConnectionString);
             StoreServiceCollectionExtensions.ConfigureMarten(o, schema); // no tables created: the query fails
         });
-        await using var probe = new StreamProbe(store);
+        await using var probe = new StreamProbe(store, postgres.Server.ConnectionString);
 
         await Assert.ThrowsAsync<Npgsql.PostgresException>(() => probe.ExistsAsync("est:x"));
 
