@@ -43,6 +43,19 @@ public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
         var events = await session.Events.FetchStreamAsync(enrollmentId, token: ct).ConfigureAwait(false);
         if (events.Count == 0 || events[0].Data is not EnrollmentRequested requested) return null;
         var record = (EnrollmentRecord)EnrollmentFold.Fold([.. events.Select(e => e.Data)]);
+        // The snapshot keeps only a pending or rejected decision's rules; the full view shows the last decision's, approvals included.
+        FiredRuleData[]? decided = null;
+        foreach (var e in events)
+        {
+            decided = e.Data switch
+            {
+                EnrollmentApproved approved => approved.Rules,
+                EnrollmentPending pending => pending.Rules,
+                EnrollmentRejected rejected => rejected.Rules,
+                _ => decided,
+            };
+        }
+        if (decided is not null) record.Rules = decided;
         return new EnrollmentStream(record, requested, events[^1].Version);
     }
 

@@ -53,6 +53,62 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
         ])]);
 
     [Fact]
+    public async Task An_approvals_rules_stay_on_its_event_and_the_stream_view_shows_them()
+    {
+        var approvedId = "est:" + Guid.NewGuid().ToString("N");
+        var rejectedId = "est:" + Guid.NewGuid().ToString("N");
+        await _writer.AppendAsync([
+            new StreamAppend(approvedId, true, [
+                Requested(approvedId),
+                new EnrollmentApproved(approvedId, "policy", "3", "keys.ec", Rules("keys.ec", "allow"), T0),
+            ]),
+            new StreamAppend(rejectedId, true, [
+                Requested(rejectedId),
+                new EnrollmentRejected(rejectedId, "policy", "PolicyDenied", "denied", "san.dns", Rules("san.dns", "deny"), T0, "3"),
+            ]),
+        ]);
+
+        // The stored snapshot (what lists and filters read) does not repeat an approval's rules.
+        var approved = await _inventory.GetEnrollmentAsync(approvedId);
+        Assert.Equal("Approved", approved!.Status);
+        Assert.Empty(approved.Rules);
+        await using (var session = _store.QuerySession())
+        {
+            Assert.DoesNotContain("keys.ec allow", await session.Json.FindByIdAsync<Records.EnrollmentRecord>(approvedId), StringComparison.Ordinal);
+        }
+        // The full view, folded from the events, has them.
+        var stream = await _queries.GetStreamAsync(approvedId);
+        Assert.Equal("keys.ec", Assert.Single(stream!.Record.Rules).Rule);
+
+        // A rejection's rules are the answer to a retransmission: the snapshot keeps them.
+        var rejected = await _inventory.GetEnrollmentAsync(rejectedId);
+        Assert.Equal("san.dns", Assert.Single(rejected!.Rules).Rule);
+        Assert.Equal("san.dns", Assert.Single((await _queries.GetStreamAsync(rejectedId))!.Record.Rules).Rule);
+    }
+
+    [Fact]
+    public async Task Null_members_are_not_stored_and_read_back_as_null()
+    {
+        var id = "est:" + Guid.NewGuid().ToString("N");
+        var serial = NewSerial();
+        await _writer.AppendAsync([new StreamAppend(serial, true, [Issued(serial, id)])]);
+
+        await using var session = _store.QuerySession();
+        var json = await session.Json.FindByIdAsync<Records.CertificateRecord>(serial);
+        Assert.NotNull(json);
+        Assert.DoesNotContain("null", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("RevokedAt", json, StringComparison.Ordinal);
+
+        var record = await _inventory.GetCertificateAsync(serial);
+        Assert.Null(record!.RevokedAt);
+        Assert.Null(record.RenewalOf);
+        // A LINQ comparison with null matches a missing member.
+        Assert.Equal(1, await session.Query<Records.CertificateRecord>().CountAsync(x => x.Id == serial && x.RevokedAt == null && x.RenewalOf == null));
+        var events = await session.Events.FetchStreamAsync(serial);
+        Assert.Null(((CertificateIssued)Assert.Single(events).Data).RenewalOf);
+    }
+
+    [Fact]
     public async Task Append_with_expected_version_commits_when_the_stream_is_unchanged()
     {
         var id = "est:" + Guid.NewGuid().ToString("N");

@@ -26,6 +26,11 @@ public sealed class EnrollmentRecord
     public string? Serial { get; set; }
     public string? RejectionReason { get; set; }
     public string? Message { get; set; }
+    /// <summary>
+    /// The rules that fired in a decision the requester is answered with: a pending or rejected one. An approval's
+    /// rules stay on its <see cref="EnrollmentApproved"/> event (about 1 kB of an admin enrollment's 7 kB of JSON, which
+    /// the stored snapshot would only repeat); <see cref="EnrollmentQueries.GetStreamAsync"/> reads them from there.
+    /// </summary>
     public FiredRuleData[] Rules { get; set; } = [];
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -58,7 +63,7 @@ public sealed class EnrollmentRecord
         Status = "Approved";
         RejectionReason = null;
         Message = e.Comment;
-        Rules = e.Rules;
+        Rules = [];
         ProfileVersion = e.ProfileVersion;
         DecidedBy = e.Actor;
         DecidingRule = e.DecidingRule;
