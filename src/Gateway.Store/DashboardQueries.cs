@@ -12,7 +12,8 @@ public sealed record ExpiringCounts(long Within7Days, long Within30Days);
 /// <summary>
 /// Aggregates for the console's dashboard, computed in PostgreSQL (a month of a large fleet is far too many rows to
 /// bring back): issued per hour or day by protocol and profile, expiring counts, pending approvals, recent rejections.
-/// Only read; indexes used: the certificate table's issued_at, not_after and status, the enrollment table's status.
+/// Only read; indexes used: the certificate table's issued_at and not_after, the enrollment table's partial status index
+/// (<see cref="StatusIndex"/>).
 /// </summary>
 public sealed class DashboardQueries(IDocumentStore store)
 {
@@ -55,7 +56,7 @@ public sealed class DashboardQueries(IDocumentStore store)
     public async Task<long> PendingApprovalsAsync(CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        return await session.Query<EnrollmentRecord>().Where(x => x.Status == "Pending").LongCountAsync(ct).ConfigureAwait(false);
+        return await session.Query<EnrollmentRecord>().Where(x => x.Status == "Pending").NotIssued().LongCountAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The latest rejected enrollments since <paramref name="since"/>, newest first.</summary>
@@ -64,6 +65,7 @@ public sealed class DashboardQueries(IDocumentStore store)
         await using var session = store.QuerySession();
         return await session.Query<EnrollmentRecord>()
             .Where(x => x.Status == "Rejected" && x.RequestedAt >= since)
+            .NotIssued()
             .OrderByDescending(x => x.RequestedAt)
             .Take(take)
             .ToListAsync(ct).ConfigureAwait(false);

@@ -63,7 +63,7 @@ public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
     {
         await using var session = store.QuerySession();
         IQueryable<EnrollmentRecord> q = session.Query<EnrollmentRecord>();
-        if (filter.Statuses is { Length: > 0 } statuses) q = q.Where(x => statuses.Contains(x.Status));
+        if (filter.Statuses is { Length: > 0 } statuses) q = q.WithStatus(statuses);
         if (!string.IsNullOrWhiteSpace(filter.Profile))
         {
             var p = filter.Profile;
@@ -133,6 +133,7 @@ public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
         await using var session = store.QuerySession();
         return await session.Query<EnrollmentRecord>()
             .Where(x => x.Status == "AwaitingConfirmation" && x.ConfirmBy <= now)
+            .NotIssued()
             .OrderBy(x => x.ConfirmBy)
             .Take(take)
             .Select(x => x.Id)

@@ -49,7 +49,7 @@ public sealed class InventoryQueries(IDocumentStore store)
         }
         if (filter.Statuses is { Length: > 0 } statuses)
         {
-            q = q.Where(x => statuses.Contains(x.Status));
+            q = q.WithStatus(statuses);
         }
         if (filter.NotAfterBefore is { } before) q = q.Where(x => x.NotAfter < before);
         if (filter.NotAfterOnOrAfter is { } after) q = q.Where(x => x.NotAfter >= after);

@@ -23,6 +23,7 @@ public sealed class RevocationQueries(IDocumentStore store)
         var statuses = OnCrl;
         var rows = await session.Query<CertificateRecord>()
             .Where(x => statuses.Contains(x.Status) && x.NotAfter > now && (x.IssuerId == issuerId || (isDefaultIssuer && x.IssuerId == "")))
+            .NotValid()
             .OrderBy(x => x.Serial)
             .Select(x => new RevokedCertificate { Serial = x.Serial, RevokedAt = x.RevokedAt, Reason = x.RevocationReason, InvalidityDate = x.InvalidityDate })
             .ToListAsync(ct).ConfigureAwait(false);

@@ -318,6 +318,31 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
         Assert.Empty(await _queries.IssuedBetweenAsync(lower, null, T0, null, "DNS:dev-2.test"));
         Assert.Empty(await _queries.IssuedBetweenAsync(lower, null, T0, null, "DNS:dev-1"));
     }
+
+    [Fact]
+    public async Task Profile_matches_are_literal_not_like_patterns()
+    {
+        // Profile names may hold '_' (and a filter may hold '%'). Marten sends a case-insensitive equality as ILIKE with
+        // the value escaped: a quota of profile iot_x must not count iot-x's certificates, nor iot_x miss its own.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var dashed = "iot-" + tag;
+        var underscored = "iot_" + tag + "u";
+        var serial = NewSerial();
+        var other = NewSerial();
+        await _writer.AppendAsync([
+            new StreamAppend(serial, true, [Issued(serial, "est:" + tag, dashed)]),
+            new StreamAppend("est:" + tag, true, [Requested("est:" + tag, dashed)]),
+            new StreamAppend(other, true, [Issued(other, "est:" + tag + "u", underscored)]),
+        ]);
+        Assert.Single(await _queries.IssuedBetweenAsync(dashed.ToUpperInvariant(), null, T0, null));
+        Assert.Single(await _queries.IssuedBetweenAsync(underscored.ToUpperInvariant(), null, T0, null));
+        Assert.Empty(await _queries.IssuedBetweenAsync("iot-" + tag + "u", null, T0, null));
+        Assert.Empty(await _queries.IssuedBetweenAsync("iot_" + tag, null, T0, null));
+        Assert.Empty(await _queries.IssuedBetweenAsync("iot%", null, T0, null));
+        Assert.Equal(1, (await _queries.QueryAsync(new EnrollmentFilter(Profile: dashed.ToUpperInvariant(), Take: 10))).Total);
+        Assert.Equal(0, (await _queries.QueryAsync(new EnrollmentFilter(Profile: "iot_" + tag, Take: 10))).Total);
+        Assert.Equal(0, (await _queries.QueryAsync(new EnrollmentFilter(Profile: "%", Take: 10))).Total);
+    }
 }
 
 /// <summary>A store created before the enrollment pipeline's indexed columns keeps answering after the upgrade.</summary>
