@@ -115,4 +115,24 @@ public sealed class EcdsaVerifierTests
         });
         foreach (var k in keys) k.Dispose();
     }
+
+    [Fact]
+    public void A_refused_point_after_a_good_key_on_the_same_thread_does_not_verify_with_the_earlier_key()
+    {
+        // The verifier reuses one EC_KEY per curve and thread: a point it refuses must not leave the previous
+        // request's public key in place for a signature made by that key.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var data = "reuse"u8.ToArray();
+        var signature = Sign(key, data, HashAlgorithmName.SHA256);
+        var point = Point(key);
+        Assert.True(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, signature));
+        var offCurve = (byte[])point.Clone();
+        offCurve[^1] ^= 0x01;
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, offCurve, HashAlgorithmName.SHA256, data, signature));
+        Assert.False(EcdsaVerifier.TryVerify(NamedCurves.P256, [0x04, 0x01], HashAlgorithmName.SHA256, data, signature));
+        // Each curve keeps its own key: a P-384 verification between two P-256 ones changes neither.
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        Assert.True(EcdsaVerifier.TryVerify(NamedCurves.P384, Point(other), HashAlgorithmName.SHA384, data, Sign(other, data, HashAlgorithmName.SHA384)));
+        Assert.True(EcdsaVerifier.TryVerify(NamedCurves.P256, point, HashAlgorithmName.SHA256, data, signature));
+    }
 }

@@ -10,8 +10,9 @@ namespace Gateway.Pkix.Csr;
 /// than verifying with it. It builds a new EC group for every key and runs <c>EC_KEY_check_key</c>, whose
 /// multiplication of the point by the group order proves nothing on a cofactor-1 curve. Measured on the 2-core machine
 /// (P-256, 2,000 keys): import 141–147 µs, import + verify 246–264 µs; importing through <c>d2i_PUBKEY</c> into
-/// <see cref="ECDsaOpenSsl"/> is no faster (142–160 µs). Here one group per curve is built once, each key gets a copy
-/// (1.3 µs), the point is decoded (<c>EC_POINT_oct2point</c>, which refuses a point off the curve) and
+/// <see cref="ECDsaOpenSsl"/> is no faster (142–160 µs). Here one group per curve is built once, and each thread keeps
+/// one key of that group per curve (<see cref="ThreadKeys"/>; until issue 19's loop row 37 each signature got a new key
+/// with a copy of the group), the point is decoded (<c>EC_POINT_oct2point</c>, which refuses a point off the curve) and
 /// <c>ECDSA_verify</c> checks the DER signature: 81–82 µs for import and verification, what <c>openssl speed
 /// ecdsap256</c> gives for the verification alone. The profile of an enrollment had key import at 21 % and verification
 /// at 13 % of the gateway's CPU.
@@ -61,37 +62,75 @@ public static unsafe partial class EcdsaVerifier
         else if (hash == HashAlgorithmName.SHA512) digestLength = SHA512.HashData(data, digest);
         else return null;
         if (point.Length < 3 || point[0] != 0x04) return false;
-        return Verify(Groups[index], point, digest[..digestLength], derSignature);
+        return Verify(index, point, digest[..digestLength], derSignature);
     }
 
-    private static bool Verify(IntPtr group, ReadOnlySpan<byte> encodedPoint, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> derSignature)
+    private static bool Verify(int curve, ReadOnlySpan<byte> encodedPoint, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> derSignature)
     {
-        var key = IntPtr.Zero;
-        var point = IntPtr.Zero;
-        try
+        if (!(_threadKeys ??= new ThreadKeys()).TryGet(curve, out var key, out var point)) return Failed();
+        var keyGroup = EcKeyGet0Group(key);
+        fixed (byte* p = encodedPoint)
         {
-            key = EcKeyNew();
-            if (key == IntPtr.Zero || EcKeySetGroup(key, group) != 1) return Failed();
-            var keyGroup = EcKeyGet0Group(key);
-            point = EcPointNew(keyGroup);
-            if (point == IntPtr.Zero) return Failed();
-            fixed (byte* p = encodedPoint)
-            {
-                if (EcPointOct2Point(keyGroup, point, p, encodedPoint.Length, IntPtr.Zero) != 1) return Failed();
-            }
-            if (EcPointIsAtInfinity(keyGroup, point) != 0 || EcPointIsOnCurve(keyGroup, point, IntPtr.Zero) != 1) return Failed();
-            if (EcKeySetPublicKey(key, point) != 1) return Failed();
-            fixed (byte* d = digest)
-            fixed (byte* s = derSignature)
-            {
-                var result = EcdsaVerify(0, d, digest.Length, s, derSignature.Length, key);
-                return result == 1 || Failed();
-            }
+            if (EcPointOct2Point(keyGroup, point, p, encodedPoint.Length, IntPtr.Zero) != 1) return Failed();
         }
-        finally
+        if (EcPointIsAtInfinity(keyGroup, point) != 0 || EcPointIsOnCurve(keyGroup, point, IntPtr.Zero) != 1) return Failed();
+        if (EcKeySetPublicKey(key, point) != 1) return Failed();
+        fixed (byte* d = digest)
+        fixed (byte* s = derSignature)
         {
-            if (point != IntPtr.Zero) EcPointFree(point);
-            if (key != IntPtr.Zero) EcKeyFree(key);
+            var result = EcdsaVerify(0, d, digest.Length, s, derSignature.Length, key);
+            return result == 1 || Failed();
+        }
+    }
+
+    /// <summary>This thread's keys and points (<see cref="ThreadKeys"/>).</summary>
+    [ThreadStatic]
+    private static ThreadKeys? _threadKeys;
+
+    /// <summary>
+    /// One <c>EC_KEY</c> (its curve's group set) and one <c>EC_POINT</c> per curve for one thread, reused by every
+    /// verification on it: a new key per signature copied the curve's group (<c>EC_GROUP_dup</c>) and allocated and
+    /// freed a key and two points each time. Each verification sets the point and the key's public key before it
+    /// verifies, so nothing of an earlier request's key is used. Freed by the finalizer once the thread has ended.
+    /// </summary>
+    private sealed class ThreadKeys
+    {
+        private readonly IntPtr[] _keys = new IntPtr[3];
+        private readonly IntPtr[] _points = new IntPtr[3];
+
+        public bool TryGet(int curve, out IntPtr key, out IntPtr point)
+        {
+            if (_keys[curve] == IntPtr.Zero)
+            {
+                var newKey = EcKeyNew();
+                if (newKey == IntPtr.Zero) return Missing(out key, out point);
+                var newPoint = EcKeySetGroup(newKey, Groups[curve]) == 1 ? EcPointNew(EcKeyGet0Group(newKey)) : IntPtr.Zero;
+                if (newPoint == IntPtr.Zero)
+                {
+                    EcKeyFree(newKey);
+                    return Missing(out key, out point);
+                }
+                _keys[curve] = newKey;
+                _points[curve] = newPoint;
+            }
+            key = _keys[curve];
+            point = _points[curve];
+            return true;
+        }
+
+        private static bool Missing(out IntPtr key, out IntPtr point)
+        {
+            key = point = IntPtr.Zero;
+            return false;
+        }
+
+        ~ThreadKeys()
+        {
+            for (var i = 0; i < _keys.Length; i++)
+            {
+                if (_points[i] != IntPtr.Zero) EcPointFree(_points[i]);
+                if (_keys[i] != IntPtr.Zero) EcKeyFree(_keys[i]);
+            }
         }
     }
 
@@ -119,7 +158,7 @@ public static unsafe partial class EcdsaVerifier
             var signature = key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
             Span<byte> digest = stackalloc byte[32];
             SHA256.HashData(data, digest);
-            return Verify(Groups[0], point, digest, signature) && !Verify(Groups[0], point, digest, signature.AsSpan(0, signature.Length - 1));
+            return Verify(0, point, digest, signature) && !Verify(0, point, digest, signature.AsSpan(0, signature.Length - 1));
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or CryptographicException)
         {
