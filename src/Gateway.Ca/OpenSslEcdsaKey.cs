@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Gateway.Pkix;
 
 namespace Gateway.Ca;
 
@@ -92,12 +93,9 @@ internal sealed unsafe partial class OpenSslEcdsaKey : SafeHandle
     /// <summary>The DER ECDSA-Sig-Value over <paramref name="hash"/>'s digest of <paramref name="data"/>; null if OpenSSL failed.</summary>
     public byte[]? SignData(ReadOnlySpan<byte> data, HashAlgorithmName hash)
     {
-        Span<byte> digest = stackalloc byte[64];
-        int digestLength;
-        if (hash == HashAlgorithmName.SHA256) digestLength = SHA256.HashData(data, digest);
-        else if (hash == HashAlgorithmName.SHA384) digestLength = SHA384.HashData(data, digest);
-        else if (hash == HashAlgorithmName.SHA512) digestLength = SHA512.HashData(data, digest);
-        else return null;
+        Span<byte> digest = stackalloc byte[Sha2Digest.MaxLength];
+        var digestLength = Sha2Digest.TryHashData(hash, data, digest);
+        if (digestLength < 0) return null;
 
         Span<byte> signature = stackalloc byte[_maxSignatureLength];
         uint signatureLength = 0;

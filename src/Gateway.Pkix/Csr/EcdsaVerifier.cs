@@ -55,12 +55,9 @@ public static unsafe partial class EcdsaVerifier
             _ => -1,
         };
         if (index < 0 || Groups[index] == IntPtr.Zero) return null;
-        Span<byte> digest = stackalloc byte[64];
-        int digestLength;
-        if (hash == HashAlgorithmName.SHA256) digestLength = SHA256.HashData(data, digest);
-        else if (hash == HashAlgorithmName.SHA384) digestLength = SHA384.HashData(data, digest);
-        else if (hash == HashAlgorithmName.SHA512) digestLength = SHA512.HashData(data, digest);
-        else return null;
+        Span<byte> digest = stackalloc byte[Sha2Digest.MaxLength];
+        var digestLength = Sha2Digest.TryHashData(hash, data, digest);
+        if (digestLength < 0) return null;
         if (point.Length < 3 || point[0] != 0x04) return false;
         return Verify(index, point, digest[..digestLength], derSignature);
     }
