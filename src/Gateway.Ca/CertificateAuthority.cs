@@ -159,12 +159,13 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
     {
         ArgumentNullException.ThrowIfNull(template);
         IssuingCa issuer = template.ExactIssuer ? GetIssuer(template.IssuerId) : GetCurrentIssuer(template.IssuerId);
-        if (_timeProvider.GetUtcNow() >= issuer.NotAfter)
+        var now = _timeProvider.GetUtcNow();
+        if (now >= issuer.NotAfter)
         {
             throw new IssuingCaExpiredException(issuer.Id, issuer.NotAfter);
         }
 
-        return CertificateEncoder.Encode(issuer, template, StatusExtensionsOf(issuer));
+        return CertificateEncoder.Encode(issuer, template, StatusExtensionsOf(issuer), now);
     }
 
     public byte[] SignCrl(string issuerId, long crlNumber, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<CrlEntry> entries) =>

@@ -29,7 +29,8 @@ internal static class CertificateEncoder
     private static readonly byte[] EndEntityBasicConstraints = EncodeEndEntityBasicConstraints();
 
     /// <param name="statusExtensions">The issuer's cRLDistributionPoints and authorityInfoAccess, or null to write none.</param>
-    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template, StatusExtensions? statusExtensions = null)
+    /// <param name="now">The time of issue, the serial's time prefix (<see cref="TimeOrderedIds"/>); the clock's when null.</param>
+    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template, StatusExtensions? statusExtensions = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(template);
@@ -69,13 +70,13 @@ internal static class CertificateEncoder
                 $"{issuer.NotBefore:O}–{issuer.NotAfter:O}.", nameof(template));
         }
 
+        // 48 bits of milliseconds, then 80 random bits (TimeOrderedIds): serials made one after the other sort together in
+        // the store's indexes. The prefix's first byte is 0x01 from 2004 to 2039; kept within 0x01-0x7F for any clock, it
+        // makes a positive INTEGER of minimal length, always 32 hex digits.
         Span<byte> serial = stackalloc byte[16];
-        do
-        {
-            SerialRandom.Fill(serial);
-            serial[0] &= 0x7F; // positive
-        }
-        while (serial[0] == 0); // minimal DER INTEGER content and always 32 hex digits: 127 random bits
+        TimeOrderedIds.WriteTimePrefix(serial, now ?? DateTimeOffset.UtcNow);
+        serial[0] = Math.Clamp(serial[0], (byte)0x01, (byte)0x7F);
+        SerialRandom.Fill(serial[TimeOrderedIds.TimeBytes..]);
 
         var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 1024);
         using (writer.PushSequence())

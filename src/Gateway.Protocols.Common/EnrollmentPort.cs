@@ -42,7 +42,7 @@ internal sealed class EnrollmentPort : IEnrollmentPort
             if (replay is null) return outcome;
             var next = ReplayChain.Next(request.TransactionId, outcome, _time.GetUtcNow(), replay.Window);
             if (next is null) return outcome;
-            request = request with { TransactionId = link < ReplayChain.MaxLinks ? next : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+            request = request with { TransactionId = link < ReplayChain.MaxLinks ? next : TimeOrderedIds.NewHex(_time.GetUtcNow()) };
         }
     }
 

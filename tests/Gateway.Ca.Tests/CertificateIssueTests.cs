@@ -57,6 +57,43 @@ public sealed class CertificateIssueTests(CaFixture fixture) : IClassFixture<CaF
     }
 
     [Fact]
+    public void Issue_serial_startsWithTheMillisecondsOfIssueThenEightyRandomBits()
+    {
+        // A clock of its own, at a whole millisecond: the serial's first 6 bytes are its Unix milliseconds.
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_123));
+        using CertificateAuthority ca = Given.Ca(Given.Options(dir), time: time);
+        CertificateTemplate template = Given.Template();
+
+        var first = Enumerable.Range(0, 500).Select(_ => ca.Issue(template).Serial).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var later = ca.Issue(template).Serial;
+
+        Assert.All(first, s => Assert.StartsWith(1_796_000_000_123L.ToString("x12", System.Globalization.CultureInfo.InvariantCulture), s));
+        Assert.Equal(500, first.Select(s => s[12..]).Distinct().Count()); // the random part alone tells them apart
+        Assert.All(first, s => Assert.True(string.CompareOrdinal(s, later) < 0, $"{s} sorts before {later}"));
+        // The random part is not a counter: within one millisecond the serials are in no particular order.
+        Assert.NotEqual(first.Order(StringComparer.Ordinal), first);
+    }
+
+    [Fact]
+    public void Issue_serial_staysPositiveAndMinimalForAClockBefore2004()
+    {
+        using var dir = new TempDirectory();
+        // A CA made in 2000 (its validity starts then): the prefix's first byte would be 0x00.
+        var time = new FakeTimeProvider(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using CertificateAuthority ca = Given.Ca(Given.Options(dir), time: time);
+        time.Advance(TimeSpan.FromHours(1));
+        CertificateTemplate template = Given.Template(notBefore: time.GetUtcNow(), notAfter: time.GetUtcNow().AddDays(1));
+
+        var issued = ca.Issue(template);
+
+        Assert.Matches("^01[0-9a-f]{30}$", issued.Serial);
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(issued.Der);
+        Assert.Equal(16, certificate.SerialNumberBytes.Length);
+    }
+
+    [Fact]
     public void Issue_thousandCertificates_serialsAreUnique()
     {
         CertificateTemplate template = Given.Template();

@@ -1,6 +1,5 @@
 using Gateway.Contracts.Audit;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Gateway.Admin.Authentication;
 using Gateway.Contracts;
 using Gateway.Pkix.Csr;
@@ -40,7 +39,7 @@ public static partial class EnrollmentEndpoints
     }
 
     public static async Task<Results<Created<EnrollResponse>, Accepted<PendingResponse>, ProblemHttpResult>> EnrollAsync(
-        EnrollRequest? body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+        EnrollRequest? body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, HttpContext http)
     {
         if (body is null) return AdminProblems.BadRequest("A JSON body {\"profile\": \"...\", \"csr\": \"<PEM>\"} is required.");
         if (string.IsNullOrWhiteSpace(body.Profile)) return AdminProblems.BadRequest("'profile' is required.");
@@ -59,7 +58,7 @@ public static partial class EnrollmentEndpoints
             return AdminProblems.BadRequest("'csr' is not a valid PKCS#10 request: " + error);
         }
         var generated = string.IsNullOrWhiteSpace(body.TransactionId);
-        var transactionId = generated ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : body.TransactionId!.Trim();
+        var transactionId = generated ? TimeOrderedIds.NewHex(time.GetUtcNow()) : body.TransactionId!.Trim();
         if (transactionId.Length > 128) return AdminProblems.BadRequest("'transactionId' must be at most 128 characters.");
 
         var requester = new Requester(AuthenticationMethods.ApiKey, user.Identity?.Name ?? "unknown");
