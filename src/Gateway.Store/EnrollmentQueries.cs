@@ -94,11 +94,12 @@ public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
     public async Task<IReadOnlyList<CertificateRecord>> FindValidByKeyAsync(string spkiSha256, DateTimeOffset now, int take = 20, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        return await session.Query<CertificateRecord>()
+        var records = await session.Query<CertificateRecord>()
             .Where(x => x.SpkiSha256 == spkiSha256 && x.Status == "Valid" && x.NotAfter > now)
             .OrderByDescending(x => x.IssuedAt)
             .Take(take)
             .ToListAsync(ct).ConfigureAwait(false);
+        return await CertificateDer.FillAsync(session, records, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class InventoryQueries(IDocumentStore store)
     public async Task<CertificateRecord?> GetCertificateAsync(string serial, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false);
+        return await CertificateDer.FillAsync(session, await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -29,7 +29,7 @@ public sealed class InventoryQueries(IDocumentStore store)
     {
         await using var session = store.QuerySession();
         var state = await session.Events.FetchStreamStateAsync(serial, ct).ConfigureAwait(false);
-        var record = await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false);
+        var record = await CertificateDer.FillAsync(session, await session.LoadAsync<CertificateRecord>(serial, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         return (record, state?.Version ?? 0);
     }
 
@@ -62,7 +62,7 @@ public sealed class InventoryQueries(IDocumentStore store)
             : q.OrderByDescending(x => x.IssuedAt).ThenBy(x => x.Id);
         var items = await ordered
             .Skip(filter.Skip).Take(filter.Take).ToListAsync(ct).ConfigureAwait(false);
-        return (items, total);
+        return (await CertificateDer.FillAsync(session, items, ct).ConfigureAwait(false), total);
     }
 
     /// <summary>The events of the certificate's stream and of the enrollment stream that produced it, oldest first; null when unknown.</summary>

@@ -282,6 +282,43 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
     }
 
     [Fact]
+    public async Task The_certificate_row_leaves_the_DER_to_its_event_and_every_query_that_returns_records_fills_it()
+    {
+        var spki = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var profile = "der-" + Guid.NewGuid().ToString("N")[..8];
+        byte[] Der(int n) => [0x30, 0x03, 0x02, 0x01, (byte)n];
+        var setBased = NewSerial();
+        var bySession = NewSerial();
+        // One certificate through the writer (its set-based path for a new stream), one through a Marten session (the
+        // inline projection), then a revocation appended to the first (the projection folds the stored row on).
+        await _writer.AppendAsync([new StreamAppend(setBased, true, [Issued(setBased, "est:d1", profile: profile, spki: spki) with { Der = Der(1) }])]);
+        await using (var session = _store.LightweightSession())
+        {
+            session.Events.StartStream(bySession, Issued(bySession, "est:d2", profile: profile, spki: spki, at: T0.AddMinutes(1)) with { Der = Der(2) });
+            await session.SaveChangesAsync();
+        }
+        await _writer.AppendAsync([new StreamAppend(setBased, false, [new CertificateRevoked(setBased, "superseded", null, "x", T0.AddHours(1))])]);
+
+        await using (var raw = _store.QuerySession())
+        {
+            var stored = await raw.QueryAsync<string>(
+                $"select data::text from {_store.Options.DatabaseSchemaName}.mt_doc_certificaterecord where id = any(?)", new object[] { new[] { setBased, bySession } });
+            Assert.Equal(2, stored.Count);
+            Assert.All(stored, json => Assert.DoesNotContain("\"Der\"", json));
+            Assert.Empty((await raw.LoadAsync<Gateway.Store.Records.CertificateRecord>(bySession))!.Der); // read past the queries: empty
+        }
+
+        Assert.Equal(Der(1), (await _inventory.GetCertificateAsync(setBased))!.Der);
+        Assert.Equal("Revoked", (await _inventory.GetCertificateAsync(setBased))!.Status);
+        Assert.Equal(Der(2), (await _inventory.GetCertificateForWritingAsync(bySession)).Record!.Der);
+        var (page, total) = await _inventory.QueryCertificatesAsync(new CertificateFilter(Profile: profile));
+        Assert.Equal(2, total);
+        Assert.Equal([Der(2), Der(1)], page.Select(c => c.Der));
+        Assert.Equal([Der(2)], (await _queries.FindValidByKeyAsync(spki, T0.AddDays(1))).Select(c => c.Der));
+        Assert.Null(await _inventory.GetCertificateAsync(NewSerial()));
+    }
+
+    [Fact]
     public async Task Find_valid_by_key_ignores_revoked_expired_and_other_keys()
     {
         var spki = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());

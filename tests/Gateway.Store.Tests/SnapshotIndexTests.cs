@@ -209,7 +209,9 @@ public sealed class SnapshotIndexTests(EmbeddedPostgresFixture postgres) : IAsyn
     /// <summary>The commands sent since the last call (<paramref name="commands"/> of them) are planned on <paramref name="index"/>, generic and custom.</summary>
     private async Task AssertPlansUseAsync(string index, int commands = 1)
     {
-        var sent = _sent.Take();
+        // A page of certificate records also reads their DER from the certificate_issued events (CertificateDer); that
+        // query is not the snapshot table's.
+        var sent = _sent.Take().Where(c => !c.Sql.Contains("mt_events", StringComparison.Ordinal)).ToList();
         Assert.Equal(commands, sent.Count);
         foreach (var (sql, values) in sent)
         {

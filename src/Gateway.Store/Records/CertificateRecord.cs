@@ -20,6 +20,11 @@ public sealed class CertificateRecord
     public string Protocol { get; set; } = "";
     public string Requester { get; set; } = "";
     public string Sha256Fingerprint { get; set; } = "";
+    /// <summary>
+    /// The certificate. Not stored in the row (the <c>certificate_issued</c> event holds it): the store's queries fill it
+    /// (<see cref="CertificateDer"/>), and a record read past them has it empty.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public byte[] Der { get; set; } = [];
     public string EnrollmentId { get; set; } = "";
     public string? RenewalOf { get; set; }
