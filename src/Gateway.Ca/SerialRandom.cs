@@ -5,7 +5,7 @@ namespace Gateway.Ca;
 /// <summary>
 /// Random bytes for certificate serials, drawn from <see cref="RandomNumberGenerator"/> 4 KiB at a time per thread.
 /// One call into OpenSSL's DRBG costs about as much as half an ECDSA signature (locking, fork check, parameter
-/// plumbing), whatever the size asked for; a serial needs 16 bytes, so the hot path fetches them in bulk. Serials are
+/// plumbing), whatever the size asked for; a serial needs 10 (after its time prefix, TimeOrderedIds), so the hot path fetches them in bulk. Serials are
 /// public, but used bytes are wiped from the buffer anyway so that nothing outlives its use.
 /// </summary>
 internal static class SerialRandom
