@@ -165,7 +165,7 @@ public sealed class CertificateAuthority : ICertificateAuthority, IDisposable
             throw new IssuingCaExpiredException(issuer.Id, issuer.NotAfter);
         }
 
-        return CertificateEncoder.Encode(issuer, template, StatusExtensionsOf(issuer), now);
+        return CertificateEncoder.Encode(issuer, template, now, StatusExtensionsOf(issuer));
     }
 
     public byte[] SignCrl(string issuerId, long crlNumber, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<CrlEntry> entries) =>

@@ -28,9 +28,9 @@ internal static class CertificateEncoder
     /// <summary>basicConstraints, critical, cA FALSE (DEFAULT, so an empty SEQUENCE).</summary>
     private static readonly byte[] EndEntityBasicConstraints = EncodeEndEntityBasicConstraints();
 
+    /// <param name="now">The time of issue (the CA's clock), the serial's time prefix (<see cref="TimeOrderedIds"/>).</param>
     /// <param name="statusExtensions">The issuer's cRLDistributionPoints and authorityInfoAccess, or null to write none.</param>
-    /// <param name="now">The time of issue, the serial's time prefix (<see cref="TimeOrderedIds"/>); the clock's when null.</param>
-    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template, StatusExtensions? statusExtensions = null, DateTimeOffset? now = null)
+    public static IssuedCertificate Encode(IssuingCa issuer, CertificateTemplate template, DateTimeOffset now, StatusExtensions? statusExtensions = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(template);
@@ -74,7 +74,7 @@ internal static class CertificateEncoder
         // the store's indexes. The prefix's first byte is 0x01 from 2004 to 2039; kept within 0x01-0x7F for any clock, it
         // makes a positive INTEGER of minimal length, always 32 hex digits.
         Span<byte> serial = stackalloc byte[16];
-        TimeOrderedIds.WriteTimePrefix(serial, now ?? DateTimeOffset.UtcNow);
+        TimeOrderedIds.WriteTimePrefix(serial, now);
         serial[0] = Math.Clamp(serial[0], (byte)0x01, (byte)0x7F);
         SerialRandom.Fill(serial[TimeOrderedIds.TimeBytes..]);
 
