@@ -109,7 +109,7 @@ case "$SCENARIO" in
     --est-client-key "$WORK/device.key" --common-name load-device-0001) ;;
   admin-enroll) ARGS=(--target "http://127.0.0.1:$HTTP_PORT/") ;;
 esac
-if [ "${PGSS:-0}" = 1 ]; then (sleep "$WARMUP"; psql_gateway "select pg_stat_statements_reset()" >/dev/null) & fi
+if [ "${PGSS:-0}" = 1 ]; then (sleep "$WARMUP"; psql_gateway "select pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null) & fi
 TRACE_PID=""
 if [ "${PROFILE:-0}" = 1 ]; then
   (sleep $((WARMUP + DURATION / 4))
@@ -122,9 +122,12 @@ GATEWAY_API_KEY="$API_KEY" dotnet "$HARNESS_DLL" "$SCENARIO" "${ARGS[@]}" --conc
   || log "$NAME: the harness exited with $?"
 cat "$OUT_DIR/$NAME.txt"
 if [ "${PGSS:-0}" = 1 ]; then
-  psql_gateway "select calls, round(total_exec_time::numeric, 1), round((total_exec_time / greatest(calls, 1))::numeric, 3), rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) from pg_stat_statements order by total_exec_time desc limit 25" \
+  psql_gateway "select calls, round(total_exec_time::numeric, 1), round((total_exec_time / greatest(calls, 1))::numeric, 3), rows, wal_records, wal_fpi, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) from pg_stat_statements order by total_exec_time desc limit 25" \
     >"$OUT_DIR/$NAME.pgss.txt"
-  echo "pg_stat_statements (calls | total ms | ms per call | rows | statement):"; cat "$OUT_DIR/$NAME.pgss.txt"
+  # The WAL of the whole server over the window (checkpoints' full-page images included), and who wrote it.
+  psql_gateway "select 'wal', wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync, round(wal_write_time::numeric, 1), round(wal_sync_time::numeric, 1) from pg_stat_wal" >>"$OUT_DIR/$NAME.pgss.txt"
+  echo "pg_stat_statements (calls | total ms | ms per call | rows | WAL records | full-page images | WAL bytes | statement)"
+  echo "  and pg_stat_wal (wal | records | full-page images | bytes | buffers full | writes | syncs | write ms | sync ms):"; cat "$OUT_DIR/$NAME.pgss.txt"
 fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || true

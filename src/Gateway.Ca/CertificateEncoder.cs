@@ -76,7 +76,7 @@ internal static class CertificateEncoder
         Span<byte> serial = stackalloc byte[16];
         TimeOrderedIds.WriteTimePrefix(serial, now);
         serial[0] = Math.Clamp(serial[0], (byte)0x01, (byte)0x7F);
-        SerialRandom.Fill(serial[TimeOrderedIds.TimeBytes..]);
+        BulkRandom.Fill(serial[TimeOrderedIds.TimeBytes..]);
 
         var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 1024);
         using (writer.PushSequence())

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Reflection;
+using Gateway.Contracts;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -171,7 +172,7 @@ public sealed class NewStreamWriter
                 foreach (var e in append.Events)
                 {
                     var (name, dotNetName) = EventType(e.GetType())!.Value;
-                    eventIds.Add(Guid.NewGuid());
+                    eventIds.Add(TimeOrderedIds.NewGuid(now));
                     eventStreams.Add(append.StreamId);
                     eventVersions.Add(++version);
                     eventData.Add(Write(json, serializer, e));

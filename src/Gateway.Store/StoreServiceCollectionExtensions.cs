@@ -77,7 +77,14 @@ public static class StoreServiceCollectionExtensions
         // row. Reading a missing member gives the same null; Marten's LINQ `== null` is `->> 'X' is null`, true for both.
         if (opts.Serializer() is Marten.Services.SystemTextJsonSerializer json)
         {
-            json.Configure(o => o.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+            json.Configure(o =>
+            {
+                o.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+                // The JSON goes to PostgreSQL, never into a web page: no need to escape HTML-sensitive characters. The
+                // default escaped every '+' of a certificate's and a CSR's base64 as six bytes ("\u002B"), and every
+                // non-ASCII letter of a name, which PostgreSQL then had to unescape. jsonb stores the same values either way.
+                o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            });
         }
         foreach (var record in InlineSnapshots)
         {

@@ -47,4 +47,35 @@ public sealed class TimeOrderedIdsTests
         TimeOrderedIds.WriteTimePrefix(buffer, DateTimeOffset.UnixEpoch.AddDays(-1));
         Assert.Equal(new byte[6], buffer);
     }
+
+    [Fact]
+    public void NewGuid_is_a_version_7_uuid_of_the_milliseconds_then_random_bits()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_123);
+
+        var ids = Enumerable.Range(0, 1000).Select(_ => TimeOrderedIds.NewGuid(now)).ToList();
+
+        Assert.All(ids, id => Assert.Equal(7, id.Version));
+        Assert.All(ids, id => Assert.Equal(0b10, id.Variant >> 2));
+        Assert.All(ids, id => Assert.StartsWith("01a229f1", id.ToString("N"), StringComparison.Ordinal));
+        Assert.All(ids, id => Assert.Equal("287b", id.ToString("N")[8..12]));
+        Assert.Equal(1000, ids.Distinct().Count());
+        Assert.True(TimeOrderedIds.NewGuid(now).CompareTo(TimeOrderedIds.NewGuid(now.AddMilliseconds(1))) < 0);
+    }
+
+    [Fact]
+    public void BulkRandom_hands_out_different_bytes_across_refills_and_for_requests_larger_than_its_buffer()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Span<byte> chunk = stackalloc byte[10];
+        for (var i = 0; i < 2000; i++) // 20,000 bytes: several 4 KiB refills, and a request that straddles each one
+        {
+            BulkRandom.Fill(chunk);
+            Assert.True(seen.Add(Convert.ToHexString(chunk)));
+        }
+        var large = new byte[10_000];
+        BulkRandom.Fill(large);
+        Assert.True(large.Distinct().Count() > 200);
+        Assert.NotEqual(new byte[16], large[..16]);
+    }
 }
