@@ -11,10 +11,6 @@ namespace Gateway.Store;
 /// each caller's task completes after that commit. If a grouped commit fails, its units are retried one by one so a
 /// single bad unit (a colliding stream) fails alone. The queue is bounded (<see cref="GatewayStoreOptions.CommitQueueLimit"/>):
 /// past it a unit is refused at once with <see cref="CommitQueueFullException"/>.
-/// Each writer loop has a thread of its own and commits with blocking I/O: every caller of a group waits for its
-/// commit, so the loop must not queue behind the thread pool's other work each time PostgreSQL answers (see
-/// <see cref="NewStreamWriter.Write"/>). Marten's session (the path for units that append to existing streams) stays
-/// asynchronous; the loop waits for it.
 /// </summary>
 public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
 {
@@ -44,7 +40,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         _newStreams = options.Value.SetBasedAppends
             ? NewStreamWriter.TryCreate(store, logger)
             : null;
-        _loops = Enumerable.Range(0, writers).Select(i => StartLoop(i)).ToArray();
+        _loops = Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     public Task AppendAsync(IReadOnlyList<StreamAppend> unit, CancellationToken cancellationToken = default)
@@ -71,35 +67,11 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
     /// <summary>The most units that may wait (<see cref="GatewayStoreOptions.CommitQueueLimit"/>).</summary>
     public int QueueLimit => _queueLimit;
 
-    private Task StartLoop(int index)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Run();
-                stopped.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogCritical(ex, "Group commit writer {Index} stopped", index);
-                stopped.TrySetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = $"group-commit-{index}",
-        };
-        thread.Start();
-        return stopped.Task;
-    }
-
-    private void Run()
+    private async Task RunAsync()
     {
         var batch = new List<Pending>(_maxBatch);
         var reader = _channel.Reader;
-        while (WaitToRead(reader))
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var item))
             {
@@ -110,38 +82,30 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             var setBased = _newStreams is not null && batch.TrueForAll(p => _newStreams.CanWrite(p.Unit));
             try
             {
-                // Synchronous to the end on the set-based path; Marten's session is waited for.
-                CommitAsync(batch, setBased).GetAwaiter().GetResult();
+                await CommitAsync(batch, setBased).ConfigureAwait(false);
                 foreach (var p in batch) p.Completion.TrySetResult();
             }
             catch (Exception ex) when (setBased)
             {
                 // Nothing of the group was committed. Marten's session, one unit at a time, tells which unit failed and why.
                 _logger.LogDebug(ex, "Set-based commit of {Count} units failed; committing them one by one through Marten", batch.Count);
-                foreach (var p in batch) CommitAloneAsync(p).GetAwaiter().GetResult();
+                foreach (var p in batch) await CommitAloneAsync(p).ConfigureAwait(false);
             }
             catch (Exception ex) when (batch.Count > 1)
             {
                 _logger.LogDebug(ex, "Grouped commit of {Count} units failed; retrying them one by one", batch.Count);
-                foreach (var p in batch) CommitAloneAsync(p).GetAwaiter().GetResult();
+                foreach (var p in batch) await CommitAloneAsync(p).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsVersionClash(ex))
             {
-                CommitAloneAsync(batch[0]).GetAwaiter().GetResult();
+                await CommitAloneAsync(batch[0]).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                batch[0].Completion.TrySetException(MapAsync(ex, batch[0].Unit).GetAwaiter().GetResult());
+                batch[0].Completion.TrySetException(await MapAsync(ex, batch[0].Unit).ConfigureAwait(false));
             }
             batch.Clear();
         }
-    }
-
-    /// <summary>Blocks this loop's thread until a unit is queued; false once the queue is closed and empty.</summary>
-    private static bool WaitToRead(ChannelReader<Pending> reader)
-    {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -200,8 +164,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
 
     /// <summary>
     /// One transaction for <paramref name="units"/>, measured (batch size and duration): set-based when
-    /// <paramref name="setBased"/> (units that only start new streams; blocking I/O, from a writer loop's own thread),
-    /// else through Marten's session.
+    /// <paramref name="setBased"/> (units that only start new streams), else through Marten's session.
     /// </summary>
     private async Task CommitAsync(IReadOnlyList<Pending> units, bool setBased)
     {
@@ -210,7 +173,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         var committed = false;
         try
         {
-            if (setBased && !_newStreams!.Write(units.Select(u => u.Unit).ToArray(), _time.GetUtcNow()))
+            if (setBased && !await _newStreams!.WriteAsync(units.Select(u => u.Unit).ToArray(), _time.GetUtcNow()).ConfigureAwait(false))
             {
                 setBased = false; // the tables are not the ones it writes: it is off from now on
             }

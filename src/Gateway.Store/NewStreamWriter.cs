@@ -127,33 +127,18 @@ public sealed class NewStreamWriter
     /// Commits <paramref name="units"/> (each checked with <see cref="CanWrite"/>) in one transaction. False, with
     /// nothing written, when the tables turn out not to be the ones this class writes (it then stays off).
     /// </summary>
-    public Task<bool> WriteAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now, CancellationToken ct = default) =>
-        WriteCoreAsync(units, now, synchronous: false, ct);
-
-    /// <summary>
-    /// <see cref="WriteAsync"/> with blocking I/O, for a thread of its own (the group commit's writer): it waits in the
-    /// socket for PostgreSQL's answer and goes on at once, instead of queueing its continuation behind the thread pool's
-    /// other work while every caller of the group waits for this commit.
-    /// </summary>
-    public bool Write(IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now)
-    {
-        // Completes synchronously, unless it has to wait for the first schema check that an asynchronous write started.
-        return WriteCoreAsync(units, now, synchronous: true, CancellationToken.None).GetAwaiter().GetResult();
-    }
-
-    private async Task<bool> WriteCoreAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now, bool synchronous, CancellationToken ct)
+    public async Task<bool> WriteAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var connection = _store.Storage.Database.CreateConnection();
-        if (synchronous) connection.Open();
-        else await connection.OpenAsync(ct).ConfigureAwait(false);
-        if (!await SchemaMatchesAsync(connection, synchronous, ct).ConfigureAwait(false)) return false;
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        if (!await SchemaMatchesAsync(connection, ct).ConfigureAwait(false)) return false;
 
         // JSON as UTF-8 straight from Marten's serializer, each a slice of one buffer: no .NET string per document
         // (which Npgsql would only encode back to UTF-8). The buffers are reused: a group's JSON is 100 KB or more.
         if (!_buffers.TryTake(out var json)) json = new ArrayBufferWriter<byte>(256 * 1024);
         try
         {
-            await WriteAsync(connection, units, now, json, synchronous, ct).ConfigureAwait(false);
+            await WriteAsync(connection, units, now, json, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -165,7 +150,7 @@ public sealed class NewStreamWriter
     }
 
     private async Task WriteAsync(NpgsqlConnection connection, IReadOnlyList<IReadOnlyList<StreamAppend>> units, DateTimeOffset now,
-        ArrayBufferWriter<byte> json, bool synchronous, CancellationToken ct)
+        ArrayBufferWriter<byte> json, CancellationToken ct)
     {
         var streamIds = new List<string>();
         var streamVersions = new List<long>();
@@ -216,8 +201,7 @@ public sealed class NewStreamWriter
         {
             if (documents[i].Count > 0) batch.BatchCommands.Add(_snapshots[i].Insert(documents[i], json));
         }
-        if (synchronous) batch.ExecuteNonQuery();
-        else await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Appends <paramref name="value"/>'s JSON to <paramref name="json"/>; its place there.</summary>
@@ -243,18 +227,18 @@ public sealed class NewStreamWriter
         return mapping.BinarySerializer is null ? (mapping.EventTypeName, mapping.DotNetTypeName) : null;
     }, _store);
 
-    private Task<bool> SchemaMatchesAsync(NpgsqlConnection connection, bool synchronous, CancellationToken ct)
+    private Task<bool> SchemaMatchesAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var check = _schemaChecked;
         if (check is null || (check.IsCompleted && !check.IsCompletedSuccessfully))
         {
-            _schemaChecked = check = CheckSchemaAsync(connection, synchronous, ct);
+            _schemaChecked = check = CheckSchemaAsync(connection, ct);
         }
         return check;
     }
 
     /// <summary>The events, streams and snapshot tables hold only the columns this class writes or leaves to their defaults.</summary>
-    private async Task<bool> CheckSchemaAsync(NpgsqlConnection connection, bool synchronous, CancellationToken ct)
+    private async Task<bool> CheckSchemaAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var expected = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
         {
@@ -271,9 +255,9 @@ public sealed class NewStreamWriter
             Parameters = { Array(NpgsqlDbType.Text, expected.Keys.ToArray()) },
         };
         var found = expected.Keys.ToDictionary(k => k, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
-        await using (var reader = synchronous ? command.ExecuteReader() : await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            while (synchronous ? reader.Read() : await reader.ReadAsync(ct).ConfigureAwait(false)) found[reader.GetString(0)].Add(reader.GetString(1));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) found[reader.GetString(0)].Add(reader.GetString(1));
         }
         foreach (var (table, columns) in expected)
         {
