@@ -74,9 +74,8 @@ internal static class CertificateEncoder
         // the store's indexes. The prefix's first byte is 0x01 from 2004 to 2039; kept within 0x01-0x7F for any clock, it
         // makes a positive INTEGER of minimal length, always 32 hex digits.
         Span<byte> serial = stackalloc byte[16];
-        TimeOrderedIds.WriteTimePrefix(serial, now);
+        TimeOrderedIds.WriteNew(serial, now);
         serial[0] = Math.Clamp(serial[0], (byte)0x01, (byte)0x7F);
-        BulkRandom.Fill(serial[TimeOrderedIds.TimeBytes..]);
 
         var writer = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 1024);
         using (writer.PushSequence())

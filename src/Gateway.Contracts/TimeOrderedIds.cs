@@ -29,12 +29,21 @@ public static class TimeOrderedIds
         buffer[(sizeof(long) - TimeBytes)..].CopyTo(destination);
     }
 
+    /// <summary>
+    /// Writes a new identifier into <paramref name="destination"/>: the time prefix of <paramref name="now"/>, then random
+    /// bytes (<see cref="BulkRandom"/>) to its end.
+    /// </summary>
+    public static void WriteNew(Span<byte> destination, DateTimeOffset now)
+    {
+        WriteTimePrefix(destination, now);
+        BulkRandom.Fill(destination[TimeBytes..]);
+    }
+
     /// <summary>A new 128-bit identifier as 32 lowercase hex digits: the time prefix of <paramref name="now"/>, then 80 random bits.</summary>
     public static string NewHex(DateTimeOffset now)
     {
         Span<byte> id = stackalloc byte[16];
-        WriteTimePrefix(id, now);
-        BulkRandom.Fill(id[TimeBytes..]);
+        WriteNew(id, now);
         return Convert.ToHexStringLower(id);
     }
 
@@ -45,8 +54,7 @@ public static class TimeOrderedIds
     public static Guid NewGuid(DateTimeOffset now)
     {
         Span<byte> id = stackalloc byte[16];
-        WriteTimePrefix(id, now);
-        BulkRandom.Fill(id[TimeBytes..]);
+        WriteNew(id, now);
         id[6] = (byte)(0x70 | (id[6] & 0x0F));
         id[8] = (byte)(0x80 | (id[8] & 0x3F));
         return new Guid(id, bigEndian: true);
