@@ -62,7 +62,8 @@ for (var i = 1; i < args.Length; i++)
 var buckets = Buckets.All;
 var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);
 var inclusive = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-using (var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0])))
+// An .etlx (made from the .nettrace at the first read, which hotpath.sh then removes) is read as it is.
+using (var log = new TraceLog(args[0].EndsWith(".etlx", StringComparison.OrdinalIgnoreCase) ? args[0] : TraceLog.CreateFromEventPipeDataFile(args[0])))
 {
     foreach (var ev in log.Events)
     {
