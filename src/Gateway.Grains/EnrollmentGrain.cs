@@ -131,11 +131,11 @@ internal sealed partial class EnrollmentGrain(
     {
         var now = time.GetUtcNow();
         // The request is recorded once, with the first decision; a later decision of the same request only appends. The
-        // admin API's audit entry of this action goes into the same commit, after the decision it records.
+        // admin API's audit entry of this action rides on the decision it records, in the same commit (no row of its own).
         IReadOnlyList<object> Lead(EnrollmentRequested requested, params object[] decision)
         {
-            IReadOnlyList<object> lead = expectedVersion is null ? [requested, .. decision] : decision;
-            return AuditOf(id, request, decision, now) is { } audit ? [.. lead, audit] : lead;
+            if (AuditOf(request, decision) is { } audit) decision = [.. decision[..^1], AdminAuditData.Attach(decision[^1], audit)];
+            return expectedVersion is null ? [requested, .. decision] : decision;
         }
 
         if (!RequestNormaliser.TryNormalise(request, now, out var input, out var csrDer, out var problem))
@@ -194,10 +194,11 @@ internal sealed partial class EnrollmentGrain(
     }
 
     /// <summary>
-    /// The audit log entry (<see cref="EnrollmentRequest.Audit"/>) of a decision: the enrollment as target, the status the
-    /// admin API answers it with (201 issued, 202 pending, a refusal's status and problem slug); null without one.
+    /// The audit log entry (<see cref="EnrollmentRequest.Audit"/>) of a decision: the status the admin API answers it with
+    /// (201 issued, 202 pending, a refusal's status and problem slug); null without one. The decision carries it, so the
+    /// enrollment is its target and the decision's time its time.
     /// </summary>
-    private static AdminActionRecorded? AuditOf(string id, EnrollmentRequest request, object[] decision, DateTimeOffset now)
+    private static AdminAuditData? AuditOf(EnrollmentRequest request, object[] decision)
     {
         if (request.Audit is not { } audit) return null;
         var (status, detail) = decision.LastOrDefault() switch
@@ -208,7 +209,7 @@ internal sealed partial class EnrollmentGrain(
             EnrollmentPending => (202, (string?)null),
             _ => (201, null),
         };
-        return new AdminActionRecorded(audit.Actor, audit.Action, id, audit.ClientAddress, status, detail, now);
+        return new AdminAuditData(audit.Actor, audit.Action, audit.ClientAddress, status, detail);
     }
 
     /// <summary>A final outcome: issued, or refused for good. Pending, awaiting confirmation and "try again" refusals are not.</summary>
@@ -342,10 +343,7 @@ internal sealed partial class EnrollmentGrain(
                 }
                 List<StreamAppend> unit =
                 [
-                    // The audit entry (if any) last: it records the answer, which the fulfilment completes.
-                    new StreamAppend(id, expectedVersion is null,
-                        [.. enrollmentEvents.Where(e => e is not AdminActionRecorded), new EnrollmentFulfilled(id, issued.Serial, now, confirmBy),
-                            .. enrollmentEvents.OfType<AdminActionRecorded>()], expectedVersion),
+                    new StreamAppend(id, expectedVersion is null, [.. enrollmentEvents, new EnrollmentFulfilled(id, issued.Serial, now, confirmBy)], expectedVersion),
                     new StreamAppend(issued.Serial, true, renewalOf is null
                         ? [certificateIssued]
                         : [certificateIssued, new CertificateRenewed(issued.Serial, renewalOf, id, now)]),
@@ -358,7 +356,7 @@ internal sealed partial class EnrollmentGrain(
                 try
                 {
                     await writer.AppendAsync(unit);
-                    _auditCommitted = enrollmentEvents.Any(e => e is AdminActionRecorded);
+                    _auditCommitted = enrollmentEvents.Any(e => AdminAuditData.Of(e) is not null);
                     if (verdict.Spend is { } spend) await TellCredentialAsync(spend, now);
                     if (verdict.Slots is { } taken) await TellQuotasAsync(taken, id, now);
                     logger.LogDebug("Issued {Serial} for enrollment {EnrollmentId} (profile {Profile}, {Requester}{Renewal})",
@@ -515,7 +513,7 @@ internal sealed partial class EnrollmentGrain(
         try
         {
             await writer.AppendAsync([new StreamAppend(id, expectedVersion is null, events, expectedVersion)]);
-            _auditCommitted = events.Any(e => e is AdminActionRecorded);
+            _auditCommitted = events.Any(e => AdminAuditData.Of(e) is not null);
             _fingerprint = fingerprint;
             _version = (expectedVersion ?? 0) + events.Count;
             return outcome;

@@ -60,15 +60,20 @@ public sealed class AdminApiTests(GatewayFixture gateway)
 
         var history = await Json(await client.GetAsync($"/api/v1/certificates/{serial}/history"));
         var types = history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
-        // The audit entry of the admin action is committed with the enrollment, in its stream: one commit, not two.
-        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"], types);
-        var audit = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "admin_action_recorded");
-        Assert.Equal("api-key:bootstrap", audit.GetProperty("actor").GetString());
-        Assert.Equal(201, audit.GetProperty("details").GetProperty("status").GetInt32());
-        Assert.Equal("enrollment.create", audit.GetProperty("details").GetProperty("action").GetString());
-        Assert.Equal(issued.GetProperty("enrollmentId").GetString(), audit.GetProperty("details").GetProperty("target").GetString());
-        var approved = history.EnumerateArray().First(e => e.GetProperty("type").GetString() == "enrollment_approved");
+        // The audit entry of the admin action rides on the decision it records, committed with the enrollment: one
+        // commit, and no row of its own.
+        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
+        var approved = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "enrollment_approved");
         Assert.True(approved.GetProperty("details").GetProperty("rules").GetArrayLength() > 0);
+        var audit = approved.GetProperty("details").GetProperty("audit");
+        Assert.Equal("api-key:bootstrap", audit.GetProperty("actor").GetString());
+        Assert.Equal(201, audit.GetProperty("status").GetInt32());
+        Assert.Equal("enrollment.create", audit.GetProperty("action").GetString());
+        // And the audit log reads it there, with the enrollment as its target.
+        var log = await Json(await client.GetAsync("/api/v1/audit?action=enrollment.create&pageSize=500"));
+        var entry = Assert.Single(log.GetProperty("items").EnumerateArray(), e => e.GetProperty("target").GetString() == issued.GetProperty("enrollmentId").GetString());
+        Assert.Equal(201, entry.GetProperty("status").GetInt32());
+        Assert.Equal("api-key:bootstrap", entry.GetProperty("actor").GetString());
     }
 
     [Fact]

@@ -62,7 +62,10 @@ public sealed class ApprovalTests(GatewayFixture gateway)
         // The event history has the pending and approved steps, the approval with the administrator as actor.
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
         var types = history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
-        Assert.Equal(["enrollment_requested", "enrollment_pending", "admin_action_recorded", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
+        Assert.Equal(["enrollment_requested", "enrollment_pending", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"], types);
+        // The request's audit entry (202) rides on the pending decision; the approval is audited as enrollment.approve on its own.
+        var audit = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "enrollment_pending").GetProperty("details").GetProperty("audit");
+        Assert.Equal(("enrollment.create", 202), (audit.GetProperty("action").GetString(), audit.GetProperty("status").GetInt32()));
         Assert.Equal("api-key:bootstrap", history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "enrollment_approved").GetProperty("actor").GetString());
     }
 

@@ -55,7 +55,7 @@ public sealed class TransactionTests(GatewayFixture gateway)
         Assert.Equal(serial, afterDeactivation.GetProperty("serial").GetString());
         Assert.Equal(1, (await client.GetJsonAsync($"/api/v1/certificates?subject={cn}")).GetProperty("total").GetInt64());
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
-        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"],
+        Assert.Equal(["enrollment_requested", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList());
     }
 
@@ -86,9 +86,12 @@ public sealed class TransactionTests(GatewayFixture gateway)
         var explained = await client.GetJsonAsync($"/api/v1/enrollments/{Segment("admin:" + txid)}");
         Assert.Equal("issued", explained.GetProperty("status").GetString());
         var history = await client.GetJsonAsync($"/api/v1/certificates/{serial}/history");
-        Assert.Equal(["enrollment_requested", "enrollment_rejected", "admin_action_recorded", "enrollment_rejected", "admin_action_recorded", "enrollment_approved",
-            "enrollment_fulfilled", "admin_action_recorded", "certificate_issued"],
+        Assert.Equal(["enrollment_requested", "enrollment_rejected", "enrollment_rejected", "enrollment_approved", "enrollment_fulfilled", "certificate_issued"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList());
+        // Each decision carries the audit entry of the request it answered: refused twice (429), then issued (201).
+        Assert.Equal([429, 429, 201], history.EnumerateArray()
+            .Where(e => e.GetProperty("details").TryGetProperty("audit", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Object)
+            .Select(e => e.GetProperty("details").GetProperty("audit").GetProperty("status").GetInt32()).ToList());
     }
 
     [Fact]

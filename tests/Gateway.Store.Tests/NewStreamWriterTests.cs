@@ -58,8 +58,9 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         return
         [
             [
-                new StreamAppend(issued, true, [Requested(issued), new EnrollmentApproved(issued, "policy", "1", "protocols", Rules, T0),
-                    new EnrollmentFulfilled(issued, $"aa{tag}", T0), new AdminActionRecorded("api-key:bootstrap", "enrollment.create", issued, "127.0.0.1", 201, null, T0)]),
+                new StreamAppend(issued, true, [Requested(issued),
+                    new EnrollmentApproved(issued, "policy", "1", "protocols", Rules, T0, Audit: new AdminAuditData("api-key:bootstrap", "enrollment.create", "127.0.0.1", 201, null)),
+                    new EnrollmentFulfilled(issued, $"aa{tag}", T0)]),
                 new StreamAppend($"aa{tag}", true, [Issued($"aa{tag}", issued)]),
             ],
             [
@@ -92,7 +93,7 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         Assert.Equal(
             await RowsAsync(_sessionStore, "select stream_id, version, data::text, bdata is null, type, tenant_id, mt_dotnet_type, is_archived from {0}.mt_events order by stream_id, version"),
             await RowsAsync(_setBasedStore, "select stream_id, version, data::text, bdata is null, type, tenant_id, mt_dotnet_type, is_archived from {0}.mt_events order by stream_id, version"));
-        Assert.Equal(14, (await RowsAsync(_setBasedStore, "select 1 from {0}.mt_events")).Count);
+        Assert.Equal(13, (await RowsAsync(_setBasedStore, "select 1 from {0}.mt_events")).Count);
         Assert.Equal(
             await RowsAsync(_sessionStore, "select id, type, version, tenant_id, compacted_version, is_archived, created = timestamp from {0}.mt_streams order by id"),
             await RowsAsync(_setBasedStore, "select id, type, version, tenant_id, compacted_version, is_archived, created = timestamp from {0}.mt_streams order by id"));
@@ -109,9 +110,10 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         var record = await reads.LoadAsync<EnrollmentRecord>("cmp:confirm-x");
         Assert.Equal(("AwaitingConfirmation", "bbx", T0.AddMinutes(5)), (record!.Status, record.Serial, record.ConfirmBy));
         var events = await reads.Events.FetchStreamAsync("admin:issued-x");
-        Assert.Equal([typeof(EnrollmentRequested), typeof(EnrollmentApproved), typeof(EnrollmentFulfilled), typeof(AdminActionRecorded)], events.Select(e => e.Data.GetType()));
+        Assert.Equal([typeof(EnrollmentRequested), typeof(EnrollmentApproved), typeof(EnrollmentFulfilled)], events.Select(e => e.Data.GetType()));
         Assert.Equal(Requested("admin:issued-x").Csr, ((EnrollmentRequested)events[0].Data).Csr);
-        Assert.Equal(4, (await reads.Events.FetchStreamStateAsync("admin:issued-x"))!.Version);
+        Assert.Equal(new AdminAuditData("api-key:bootstrap", "enrollment.create", "127.0.0.1", 201, null), ((EnrollmentApproved)events[1].Data).Audit);
+        Assert.Equal(3, (await reads.Events.FetchStreamStateAsync("admin:issued-x"))!.Version);
         var pending = await reads.Query<EnrollmentRecord>().Where(x => x.Status == "Pending").ToListAsync();
         Assert.Equal("est:pending-x", Assert.Single(pending).Id);
         var certificate = await reads.Query<CertificateRecord>().SingleAsync(x => x.SpkiSha256 == "5pk1" && x.Id == "aax");

@@ -1,6 +1,6 @@
 namespace Gateway.Store.Events;
 
-/// <summary>Policy (or an administrator) refused the enrollment.</summary>
+/// <summary>Policy (or an administrator) refused the enrollment. <see cref="Audit"/>: as <see cref="EnrollmentApproved.Audit"/>.</summary>
 public sealed record EnrollmentRejected(
     string EnrollmentId,
     string Actor,
@@ -9,4 +9,5 @@ public sealed record EnrollmentRejected(
     string? DecidingRule,
     FiredRuleData[] Rules,
     DateTimeOffset At,
-    string? ProfileVersion = null);
+    string? ProfileVersion = null,
+    AdminAuditData? Audit = null);
