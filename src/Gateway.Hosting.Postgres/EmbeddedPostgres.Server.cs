@@ -147,12 +147,6 @@ public sealed partial class EmbeddedPostgres
             # A new WAL segment is created by writing its last byte, not 16 MB of zeros inside the commit that needs it
             # (fdatasync still persists the blocks each write allocates; load-tests/README.md, loop row 46).
             wal_init_zero = off
-            # The background writer cleans buffers ahead of the commits (defaults: 100 pages every 200 ms, 4 MB/s, against
-            # about 16 MB/s of new rows under load), so that a commit does not write out a dirty buffer before it can use
-            # one (load-tests/README.md, loop row 48).
-            bgwriter_delay = 50ms
-            bgwriter_lru_maxpages = 1000
-            bgwriter_lru_multiplier = 4
             wal_compression = {(lz4 ? "lz4" : "off")}
             default_toast_compression = {(lz4 ? "lz4" : "pglz")}
             password_encryption = 'scram-sha-256'
