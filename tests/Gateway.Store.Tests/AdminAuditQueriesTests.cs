@@ -1,7 +1,5 @@
 using Gateway.Store.Events;
 using Marten;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Store.Tests;
 
@@ -14,7 +12,6 @@ namespace Gateway.Store.Tests;
 public sealed class AdminAuditQueriesTests(EmbeddedPostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
-    private readonly System.Diagnostics.Metrics.IMeterFactory _meters = TestMeters.Factory();
     private DocumentStore _store = null!;
 
     public async Task InitializeAsync() => _store = await postgres.NewStoreAsync("audit_q");
@@ -32,8 +29,7 @@ public sealed class AdminAuditQueriesTests(EmbeddedPostgresFixture postgres) : I
 
     private async Task SeedAsync()
     {
-        await using var writer = new GroupCommitWriter(_store, Options.Create(new GatewayStoreOptions { Writers = 1 }),
-            TestMeters.Store(_meters), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+        await using var writer = EmbeddedPostgresFixture.NewWriter(_store);
         var ops = new AdminAuditData("api-key:ops", "enrollment.create", "10.0.0.1", 201, null);
         await writer.AppendAsync([
             // Issued (the entry on the approval), pending, refused: decisions carrying their entry.
