@@ -11,6 +11,11 @@ namespace Gateway.Contracts;
 /// <see cref="NewTransaction"/>: the front-end generated the transaction id for this request (random, never sent
 /// before), so there is nothing stored under it to look up first; the enrollment's stream is created, and should it
 /// exist after all, the commit fails and what is stored is adopted as for any race.
+/// <see cref="RequestKeyed"/>: the transaction id is derived from the request itself (EST: operation, client and CSR), so
+/// its values are spread at random; the enrollment is then recorded under a time-ordered id of its own, and its request
+/// key (<see cref="EnrollmentKey"/>) is kept beside it for a repeat of the request to find it. The store's indexes then
+/// take each new enrollment at their ends instead of on a random page (a random index page changed after a checkpoint
+/// is written whole into the WAL).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Gateway.EnrollmentRequest")]
 public sealed record EnrollmentRequest(
@@ -23,7 +28,8 @@ public sealed record EnrollmentRequest(
     [property: Id(6)] string? RenewalOf = null,
     [property: Id(7)] bool RequiresConfirmation = false,
     [property: Id(8)] Audit.AdminAction? Audit = null,
-    [property: Id(9)] bool NewTransaction = false)
+    [property: Id(9)] bool NewTransaction = false,
+    [property: Id(10)] bool RequestKeyed = false)
 {
     /// <summary>The grain key of the enrollment this request belongs to: retries with the same transaction id land on the same grain.</summary>
     public string EnrollmentKey => EnrollmentKeys.For(Protocol, TransactionId);

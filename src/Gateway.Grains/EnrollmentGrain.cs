@@ -41,6 +41,9 @@ internal sealed partial class EnrollmentGrain(
     private EnrollmentOutcome? _outcome;
     private string? _fingerprint;
     private long? _version;
+    // The id of the enrollment this grain's key names, once known (read from the store or recorded here): the key itself,
+    // but for a request-keyed request (EnrollmentRequest.RequestKeyed), whose enrollment has a time-ordered id of its own.
+    private string? _id;
     // Set when a commit carried the request's audit entry (EnrollmentRequest.Audit): the answer then says so.
     private bool _auditCommitted;
 
@@ -74,24 +77,49 @@ internal sealed partial class EnrollmentGrain(
     /// </summary>
     public async Task<EnrollmentOutcome> EnrollAsync(EnrollmentRequest request)
     {
-        var id = this.GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var fingerprint = RequestFingerprint.Of(request);
-        // A final outcome, once known, is answered from memory; anything else may have moved (an administrator decided
-        // a pending enrollment, another activation decided a retry), so it is read again.
-        // (Not for a transaction id the front-end has just made up: nothing can be stored under it yet.)
-        if (!(request.NewTransaction && _fingerprint is null && _outcome is null) && (_fingerprint is null || !IsFinal(_outcome)))
+        for (var lookup = 1; ; lookup++)
         {
-            await ReadStoredAsync(id, fingerprint);
-        }
-        if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(id, request);
-        if (_outcome is not null && !IsRetryable(_outcome)) return await ReplayAsync(id, request, _outcome);
+            // A final outcome, once known, is answered from memory; anything else may have moved (an administrator decided
+            // a pending enrollment, another activation decided a retry), so it is read again.
+            // (Not for a transaction id the front-end has just made up: nothing can be stored under it yet.)
+            if (!(request.NewTransaction && _fingerprint is null && _outcome is null) && (_fingerprint is null || !IsFinal(_outcome)))
+            {
+                await ReadStoredAsync(key, fingerprint);
+            }
+            if (_fingerprint is not null && !string.Equals(_fingerprint, fingerprint, StringComparison.Ordinal)) return InUse(_id ?? key, request);
+            if (_outcome is not null && !IsRetryable(_outcome)) return await ReplayAsync(_id ?? key, request, _outcome);
 
+            // Nothing stored yet for a request-keyed request: its enrollment gets a time-ordered id of its own.
+            var id = _id ?? (request.RequestKeyed ? EnrollmentKeys.For(request.Protocol, TimeOrderedIds.NewHex(time.GetUtcNow())) : key);
+            try
+            {
+                return await DecideAsync(id, request, fingerprint);
+            }
+            catch (RequestKeyTakenException) when (lookup < RequestKeyLookups)
+            {
+                // Another activation (a node that took the same request at once) recorded an enrollment for this key first:
+                // nothing here was committed; what it recorded answers this request.
+                logger.LogInformation("Enrollment key {Key} was recorded by another activation first; reading what it recorded", key);
+                (_id, _fingerprint, _outcome, _version) = (null, null, null, null);
+            }
+        }
+    }
+
+    /// <summary>Look-ups of a request key that another activation took at the same moment, before the request is refused.</summary>
+    private const int RequestKeyLookups = 3;
+
+    private async Task<EnrollmentOutcome> DecideAsync(string id, EnrollmentRequest request, string fingerprint)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 _auditCommitted = false;
                 _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
+                // Something is stored under this id now (recorded here, or adopted from another activation's record).
+                if (_fingerprint is not null) _id ??= id;
                 // A transaction id the front-end made up reaches no other request: a final outcome needs no activation kept
                 // for retransmissions (anything later, an administrator's look-up, is answered from the store).
                 if (request.NewTransaction && IsFinal(_outcome)) DeactivateOnIdle();
@@ -233,10 +261,16 @@ internal sealed partial class EnrollmentGrain(
     /// the stored CSR for events recorded before fingerprints were; <paramref name="fingerprint"/>, the caller's, when
     /// there is nothing to compute it from) and the stream's version. Nothing changes when the stream does not exist.
     /// </summary>
-    private async Task ReadStoredAsync(string id, string? fingerprint)
+    private async Task ReadStoredAsync(string key, string? fingerprint)
     {
-        // Nearly always nothing is stored yet: a cheap existence check first, the stream's events only when there are some.
-        if (_fingerprint is null && !await enrollments.StreamExistsAsync(id)) return;
+        // Nearly always nothing is stored yet: a cheap look-up of the key first (the enrollment whose id or request key it
+        // is), the stream's events only when there is one.
+        if (_fingerprint is null)
+        {
+            if (await enrollments.ResolveAsync(key) is not { } found) return;
+            _id = found;
+        }
+        var id = _id ?? key;
         var stream = await enrollments.GetStreamAsync(id);
         if (stream is null) return;
         _fingerprint = StoredFingerprint(stream.Requested) ?? fingerprint;
@@ -532,7 +566,9 @@ internal sealed partial class EnrollmentGrain(
             request.Requester.Claims is { Count: > 0 } claims ? new Dictionary<string, string>(claims, StringComparer.Ordinal) : null,
             request.Template is { } t ? new RequestedTemplateData(t.SubjectPublicKeyInfo, t.Subject,
                 [.. t.SubjectAltNames.Select(n => new RequestedNameData(n.Type.ToString(), n.Value))],
-                [.. t.Extensions.Select(e => new RequestedExtensionData(e.Oid, e.Critical, e.Value))]) : null);
+                [.. t.Extensions.Select(e => new RequestedExtensionData(e.Oid, e.Critical, e.Value))]) : null,
+            // The key a repeat of the request finds this enrollment by, when the enrollment has an id of its own.
+            request.RequestKeyed && !string.Equals(id, request.EnrollmentKey, StringComparison.Ordinal) ? request.EnrollmentKey : null);
 
     internal static string ProtocolName(EnrollmentProtocol protocol) => protocol.ToString().ToLowerInvariant();
 

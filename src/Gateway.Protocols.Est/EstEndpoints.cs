@@ -76,13 +76,14 @@ public static class EstEndpoints
         if (operation == EstOperation.ServerKeyGen)
         {
             // Every server-side key generation is a new enrollment: the generated key is never kept, so a repeat cannot be answered from the first.
-            return await ServerKeyGenAsync(port, profile, caller, csr, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+            // Its transaction id is made here (time-ordered, never sent before): nothing is looked up under it.
+            return await ServerKeyGenAsync(port, profile, caller, csr, TimeOrderedIds.NewHex(services.GetRequiredService<TimeProvider>().GetUtcNow()));
         }
         // Retries of the same request by the same client land on the same enrollment (RFC 7030 §4.2.3: after a 202 the
         // client repeats it), within the replay window after issuance (the port walks the chain, see ReplayChain).
         var transactionId = EstReplay.FirstTransactionId(operation.ToString(), caller.Requester.ToString(), der);
         var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, der,
-            RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null);
+            RenewalOf: operation == EstOperation.SimpleReenroll ? caller.CurrentSerial : null, RequestKeyed: true);
         var outcome = await port.EnrollAsync(request, new ReplayWindow(options.ReplayWindow));
         return outcome switch
         {
@@ -102,7 +103,7 @@ public static class EstEndpoints
         using var key = ServerKeys.Generate(profile.Summary.AllowedKeys, csr.Key.ToContract());
         if (key is null) return new EstTextResult(StatusCodes.Status403Forbidden, $"Profile '{profile.Name}' allows no key type the gateway can generate.");
         var template = new RequestedTemplate(key.ExportSubjectPublicKeyInfo(), csr.Subject, csr.SubjectAltNames.ToContracts(), csr.RequestedExtensions.ToContracts());
-        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, null, template);
+        var request = new EnrollmentRequest(EnrollmentProtocol.Est, profile.Name, caller.Requester, transactionId, null, template, NewTransaction: true);
         var outcome = await port.EnrollAsync(request);
         if (outcome is not IssuedOutcome issued) return NotIssued(outcome);
         return new ServerKeyGenResult(key.ExportPkcs8PrivateKey(), CertsOnlyPkcs7.Encode([issued.Certificate]));

@@ -8,26 +8,27 @@ namespace Gateway.Store;
 /// Reads for the enrollment pipeline and its explanation: enrollments (listed, or one with its request), and the
 /// certificate facts policy needs (key in use, issued counts for quotas, expired certificates).
 /// </summary>
-public sealed class EnrollmentQueries(IDocumentStore store, StreamProbe probe)
+public sealed class EnrollmentQueries(IDocumentStore store, EnrollmentProbe probe)
 {
     /// <summary>The enrollment record's Create/Apply methods, as the inline projection and the set-based writer fold them.</summary>
     private static readonly SnapshotFold EnrollmentFold = SnapshotFold.For(typeof(EnrollmentRecord))
         ?? throw new InvalidOperationException("EnrollmentRecord has no plain Create/Apply fold.");
 
     /// <summary>
-    /// Whether the stream <paramref name="streamId"/> exists: a primary-key lookup grouped with the concurrent ones
-    /// (<see cref="StreamProbe"/>), without a Marten session. An enrollment looks its transaction up before deciding, and
-    /// for nearly every request there is nothing there: Marten's stream fetch for that answer cost 13 % of the gateway's
-    /// CPU per EST enrollment.
+    /// The id of the enrollment stored under <paramref name="key"/>: the enrollment whose id it is, or whose request key
+    /// (<see cref="EnrollmentRecord.RequestKey"/>) it is; null when there is none. Index look-ups grouped with the
+    /// concurrent ones (<see cref="EnrollmentProbe"/>), without a Marten session. An enrollment looks its transaction up
+    /// before deciding, and for nearly every request there is nothing there: Marten's stream fetch for that answer cost
+    /// 13 % of the gateway's CPU per EST enrollment.
     /// </summary>
-    public async Task<bool> StreamExistsAsync(string streamId, CancellationToken ct = default)
+    public async Task<string?> ResolveAsync(string key, CancellationToken ct = default)
     {
         // As Marten's own reads do: a connection the database dropped (terminated backend, restart) is retried, on a new one.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await probe.ExistsAsync(streamId, ct).ConfigureAwait(false);
+                return await probe.ResolveAsync(key, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (attempt < 3 && StoreFailure.IsTransient(ex) && !ct.IsCancellationRequested)
             {

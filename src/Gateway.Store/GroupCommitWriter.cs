@@ -253,6 +253,7 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
             // Name the stream that moved (a unit may hold several versioned appends: the enrollment, a credential, quota slots).
             return new StreamVersionConflictException(await MovedStreamAsync(unit).ConfigureAwait(false) ?? versioned.StreamId, ex);
         }
+        if (RequestKeyTakenException.Is(ex)) return new RequestKeyTakenException(ex);
         if (ex is not (ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)) return ex;
         try
         {

@@ -36,7 +36,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<InventoryQueries>();
         services.AddSingleton<DashboardQueries>();
-        services.AddSingleton(sp => new StreamProbe(sp.GetRequiredService<IDocumentStore>(), connectionString));
+        services.AddSingleton(sp => new EnrollmentProbe(sp.GetRequiredService<IDocumentStore>(), connectionString));
         services.AddSingleton<EnrollmentQueries>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProfileStore>();
@@ -108,8 +108,8 @@ public static class StoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The enrollment table's duplicated columns: requested_at, status, profile, requester, in this order (the one
-    /// existing tables have), and their indexes. Declared in a document policy, which Marten applies before the
+    /// The enrollment table's duplicated columns: requested_at, status, profile, requester, request_key, in this order (the
+    /// one existing tables have, request_key added last), and their indexes. Declared in a document policy, which Marten applies before the
     /// <c>Schema.For</c> alterations, because profile has a column and no index (<c>Duplicate</c> always adds one):
     /// raw SQL and the set-based writer use the column, but the only filter on it compares case-insensitively
     /// (<c>ILIKE</c>), which a btree cannot serve. Weasel drops the index from databases that have it.
@@ -121,5 +121,11 @@ public static class StoreServiceCollectionExtensions
         enrollments.Duplicate(x => x.Status, configure: i => i.Predicate = StatusIndex.EnrollmentPredicate);
         enrollments.DuplicateField(nameof(EnrollmentRecord.Profile));
         enrollments.Duplicate(x => x.Requester);
+        // A request found by a key of its own (EST) finds its enrollment here; one enrollment per key.
+        enrollments.Duplicate(x => x.RequestKey!, configure: i =>
+        {
+            i.IsUnique = true;
+            i.Predicate = "request_key is not null";
+        });
     }
 }

@@ -24,7 +24,7 @@ public sealed class EnrollmentQueriesTests(EmbeddedPostgresFixture postgres) : I
         _store = await postgres.NewStoreAsync("e");
         _writer = EmbeddedPostgresFixture.NewWriter(_store);
         _inventory = new InventoryQueries(_store);
-        _queries = new EnrollmentQueries(_store, new StreamProbe(_store, postgres.Server.ConnectionString));
+        _queries = new EnrollmentQueries(_store, new EnrollmentProbe(_store, postgres.Server.ConnectionString));
     }
 
     public async Task DisposeAsync()
@@ -417,7 +417,7 @@ public sealed class EnrollmentColumnsUpgradeTests(EmbeddedPostgresFixture postgr
         }
 
         using var after = await postgres.OpenStoreAsync(schema);
-        var queries = new EnrollmentQueries(after, new StreamProbe(after, postgres.Server.ConnectionString));
+        var queries = new EnrollmentQueries(after, new EnrollmentProbe(after, postgres.Server.ConnectionString));
         var (items, total) = await queries.QueryAsync(new EnrollmentFilter(Statuses: ["Rejected"], Profile: "iot-device", Requester: "http-basic:dev-9"));
         Assert.Equal(1, total);
         Assert.Equal(id, items[0].Id);

@@ -39,9 +39,9 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
 
     private static FiredRuleData[] Rules => [new("protocols", "allow", "Protocol admin is allowed"), new("approval", "allow", "Approved automatically")];
 
-    private static EnrollmentRequested Requested(string id, DateTimeOffset? confirmBy = null) => new(
+    private static EnrollmentRequested Requested(string id, DateTimeOffset? confirmBy = null, string? requestKey = null) => new(
         id, "admin", "web-server", "api-key", "bootstrap", "tx-" + id, "CN=Zoë Müller \u2603 \U0001F600,O=host.test", ["DNS:host.test", "IP:10.0.0.1"], "EC P-256", null,
-        [0x30, 0x03, 0x02, 0x01, 0x00], T0, "ab12", confirmBy is not null, new Dictionary<string, string> { ["ou"] = "Ops" });
+        [0x30, 0x03, 0x02, 0x01, 0x00], T0, "ab12", confirmBy is not null, new Dictionary<string, string> { ["ou"] = "Ops" }, RequestKey: requestKey);
 
     private static CertificateIssued Issued(string serial, string enrollment) => new(
         serial, enrollment, "web-server", "admin", "api-key:bootstrap", "CN=host.test", ["DNS:host.test"], "default", "CN=Dev CA",
@@ -55,8 +55,14 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         var pending = $"est:pending-{tag}";
         var rejected = $"scep:rejected-{tag}";
         var credential = $"credential:{tag}";
+        var keyed = $"est:0190aa-{tag}"; // an EST enrollment under an id of its own, found by its request key
         return
         [
+            [
+                new StreamAppend(keyed, true, [Requested(keyed, requestKey: $"est:digest-{tag}"), new EnrollmentApproved(keyed, "policy", "1", null, Rules, T0),
+                    new EnrollmentFulfilled(keyed, $"cc{tag}", T0)]),
+                new StreamAppend($"cc{tag}", true, [Issued($"cc{tag}", keyed)]),
+            ],
             [
                 new StreamAppend(issued, true, [Requested(issued),
                     new EnrollmentApproved(issued, "policy", "1", "protocols", Rules, T0, Audit: new AdminAuditData("api-key:bootstrap", "enrollment.create", "127.0.0.1", 201, null)),
@@ -87,13 +93,13 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
             await Task.WhenAll(HotUnits("x").Select(u => setBased.AppendAsync(u)));
         }
         Assert.All(batches.GetMeasurementSnapshot(), m => Assert.Equal(StoreMetrics.SetBasedPath, m.Tags["path"]));
-        Assert.Equal(5, batches.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(6, batches.GetMeasurementSnapshot().Sum(m => m.Value));
 
         // Row by row: events (all but their sequence number, id and timestamp), streams, and each snapshot table with every column.
         Assert.Equal(
             await RowsAsync(_sessionStore, "select stream_id, version, data::text, bdata is null, type, tenant_id, mt_dotnet_type, is_archived from {0}.mt_events order by stream_id, version"),
             await RowsAsync(_setBasedStore, "select stream_id, version, data::text, bdata is null, type, tenant_id, mt_dotnet_type, is_archived from {0}.mt_events order by stream_id, version"));
-        Assert.Equal(13, (await RowsAsync(_setBasedStore, "select 1 from {0}.mt_events")).Count);
+        Assert.Equal(17, (await RowsAsync(_setBasedStore, "select 1 from {0}.mt_events")).Count);
         Assert.Equal(
             await RowsAsync(_sessionStore, "select id, type, version, tenant_id, compacted_version, is_archived, created = timestamp from {0}.mt_streams order by id"),
             await RowsAsync(_setBasedStore, "select id, type, version, tenant_id, compacted_version, is_archived, created = timestamp from {0}.mt_streams order by id"));
@@ -116,6 +122,7 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         Assert.Equal(3, (await reads.Events.FetchStreamStateAsync("admin:issued-x"))!.Version);
         var pending = await reads.Query<EnrollmentRecord>().Where(x => x.Status == "Pending").ToListAsync();
         Assert.Equal("est:pending-x", Assert.Single(pending).Id);
+        Assert.Equal(["est:0190aa-x | est:digest-x"], await RowsAsync(_setBasedStore, "select id, request_key from {0}.mt_doc_enrollmentrecord where request_key is not null"));
         var certificate = await reads.Query<CertificateRecord>().SingleAsync(x => x.SpkiSha256 == "5pk1" && x.Id == "aax");
         Assert.Equal(T0.AddDays(90), certificate.NotAfter);
     }

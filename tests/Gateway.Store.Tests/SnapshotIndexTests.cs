@@ -37,13 +37,14 @@ public sealed class SnapshotIndexTests(EmbeddedPostgresFixture postgres) : IAsyn
         "CREATE INDEX mt_doc_enrollmentrecord_idx_requested_at ON {0}.mt_doc_enrollmentrecord USING btree (requested_at)",
         "CREATE INDEX mt_doc_enrollmentrecord_idx_requester ON {0}.mt_doc_enrollmentrecord USING btree (requester)",
         "CREATE INDEX mt_doc_enrollmentrecord_idx_status ON {0}.mt_doc_enrollmentrecord USING btree (status) WHERE ((status)::text <> 'Issued'::text)",
+        "CREATE UNIQUE INDEX mt_doc_enrollmentrecord_idx_request_key ON {0}.mt_doc_enrollmentrecord USING btree (request_key) WHERE (request_key IS NOT NULL)",
         "CREATE UNIQUE INDEX pkey_mt_doc_certificaterecord_id ON {0}.mt_doc_certificaterecord USING btree (id)",
         "CREATE UNIQUE INDEX pkey_mt_doc_enrollmentrecord_id ON {0}.mt_doc_enrollmentrecord USING btree (id)",
     ];
 
     /// <summary>The enrollment table's columns, in order: the set-based writer requires exactly Marten's, in the order existing tables have.</summary>
     public static readonly string[] EnrollmentColumns =
-        ["id", "data", "mt_last_modified", "mt_dotnet_type", "mt_version", "requested_at", "status", "profile", "requester"];
+        ["id", "data", "mt_last_modified", "mt_dotnet_type", "mt_version", "requested_at", "status", "profile", "requester", "request_key"];
 
     /// <summary>The certificate table's columns, in order.</summary>
     public static readonly string[] CertificateColumns =
@@ -106,7 +107,7 @@ public sealed class SnapshotIndexTests(EmbeddedPostgresFixture postgres) : IAsyn
     public async Task Enrollment_queries_for_a_rare_status_use_the_partial_index()
     {
         var dashboard = new DashboardQueries(_store);
-        var queries = new EnrollmentQueries(_store, new StreamProbe(_store, postgres.Server.ConnectionString));
+        var queries = new EnrollmentQueries(_store, new EnrollmentProbe(_store, postgres.Server.ConnectionString));
 
         Assert.Equal(Rows / Every, await dashboard.PendingApprovalsAsync());
         await AssertPlansUseAsync(EnrollmentStatusIndex);
@@ -162,7 +163,7 @@ public sealed class SnapshotIndexTests(EmbeddedPostgresFixture postgres) : IAsyn
     [Fact]
     public async Task Queries_for_the_common_status_still_return_every_row()
     {
-        var queries = new EnrollmentQueries(_store, new StreamProbe(_store, postgres.Server.ConnectionString));
+        var queries = new EnrollmentQueries(_store, new EnrollmentProbe(_store, postgres.Server.ConnectionString));
         var inventory = new InventoryQueries(_store);
 
         var (issued, total) = await queries.QueryAsync(new EnrollmentFilter(Statuses: ["Issued"], Take: 3));
@@ -392,7 +393,8 @@ public sealed class SnapshotIndexUpgradeTests(EmbeddedPostgresFixture postgres)
                     $"CREATE INDEX mt_doc_enrollmentrecord_idx_status ON {schema}.mt_doc_enrollmentrecord USING btree (status)",
                 ],
                 (await SnapshotIndexTests.IndexesAsync(before)).Where(i => i.Contains("_idx_status ", StringComparison.Ordinal) || i.Contains("enrollmentrecord_idx_profile", StringComparison.Ordinal)));
-            columnsBefore = [.. await SnapshotIndexTests.ColumnsAsync(before, "mt_doc_enrollmentrecord"), .. await SnapshotIndexTests.ColumnsAsync(before, "mt_doc_certificaterecord")];
+            // The request key is the one column the upgrade adds, last, to the enrollment table.
+            columnsBefore = [.. await SnapshotIndexTests.ColumnsAsync(before, "mt_doc_enrollmentrecord"), "request_key", .. await SnapshotIndexTests.ColumnsAsync(before, "mt_doc_certificaterecord")];
             await using var session = before.LightweightSession();
             session.Events.StartStream("est:old-pending", Requested("est:old-pending"), new EnrollmentPending("est:old-pending", "approval", "1", Rules, T0));
             session.Events.StartStream("est:old-issued", Requested("est:old-issued"), new EnrollmentApproved("est:old-issued", "policy", "1", null, Rules, T0),
@@ -419,7 +421,10 @@ public sealed class SnapshotIndexUpgradeTests(EmbeddedPostgresFixture postgres)
         Assert.Equal(2, await new DashboardQueries(after).PendingApprovalsAsync());
         var (revoked, total) = await new InventoryQueries(after).QueryCertificatesAsync(new CertificateFilter(Statuses: ["Revoked"]));
         Assert.Equal((1, "0a0a"), (total, revoked.Single().Id));
-        var (issued, _) = await new EnrollmentQueries(after, new StreamProbe(after, postgres.Server.ConnectionString)).QueryAsync(new EnrollmentFilter(Statuses: ["Issued"], Profile: "IOT-DEVICE"));
+        var (issued, _) = await new EnrollmentQueries(after, new EnrollmentProbe(after, postgres.Server.ConnectionString)).QueryAsync(new EnrollmentFilter(Statuses: ["Issued"], Profile: "IOT-DEVICE"));
         Assert.Equal("est:old-issued", issued.Single().Id);
+        // An enrollment recorded before request keys (its id is its key) is found by that key.
+        await using var probe = new EnrollmentProbe(after, postgres.Server.ConnectionString);
+        Assert.Equal("est:old-issued", await probe.ResolveAsync("est:old-issued"));
     }
 }

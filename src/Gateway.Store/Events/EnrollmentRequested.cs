@@ -8,6 +8,9 @@ namespace Gateway.Store.Events;
 /// authenticated identity the front-end vouched for (client certificate CN, subject serialNumber), so that an approval
 /// decides with the same names the request was bound to; null in events recorded before they were. <see cref="Template"/>:
 /// the request's template when it carried one instead of a CSR (null otherwise, and in events recorded before it was).
+/// <see cref="RequestKey"/>: the key the request is found again by when it is not the enrollment id (an EST request's
+/// protocol and digest, <c>Gateway.Contracts.EnrollmentKeys.For</c>): the enrollment itself has a time-ordered id, and a
+/// repeat of the request finds it through <c>EnrollmentRecord.RequestKey</c>. Null when the enrollment id is the key.
 /// </summary>
 public sealed record EnrollmentRequested(
     string EnrollmentId,
@@ -25,4 +28,5 @@ public sealed record EnrollmentRequested(
     string? Fingerprint = null,
     bool RequiresConfirmation = false,
     Dictionary<string, string>? RequesterClaims = null,
-    RequestedTemplateData? Template = null);
+    RequestedTemplateData? Template = null,
+    string? RequestKey = null);

@@ -10,6 +10,12 @@ public sealed class EnrollmentRecord
     public string Profile { get; set; } = "";
     public string Requester { get; set; } = "";
     public string TransactionId { get; set; } = "";
+    /// <summary>
+    /// The key a repeat of the request finds this enrollment by, when it is not <see cref="Id"/> (EST: protocol and the
+    /// request's digest); null otherwise. Unique among enrollments (a partial unique index), so two nodes that take the
+    /// same request at once cannot both record it.
+    /// </summary>
+    public string? RequestKey { get; set; }
     public string Subject { get; set; } = "";
     public string[] SubjectAltNames { get; set; } = [];
     /// <summary>SANs joined in lower case, for substring search.</summary>
@@ -49,6 +55,7 @@ public sealed class EnrollmentRecord
         Profile = e.Profile,
         Requester = $"{e.AuthenticationMethod}:{e.Principal}",
         TransactionId = e.TransactionId,
+        RequestKey = e.RequestKey,
         Subject = e.Subject,
         SubjectAltNames = e.SubjectAltNames,
         SanText = string.Join(' ', e.SubjectAltNames).ToLowerInvariant(),
