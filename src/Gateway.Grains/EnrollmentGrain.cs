@@ -120,9 +120,10 @@ internal sealed partial class EnrollmentGrain(
                 _outcome = await DecideAndRecordAsync(id, request, fingerprint, _version);
                 // Something is stored under this id now (recorded here, or adopted from another activation's record).
                 if (_fingerprint is not null) _id ??= id;
-                // A transaction id the front-end made up reaches no other request: a final outcome needs no activation kept
-                // for retransmissions (anything later, an administrator's look-up, is answered from the store).
-                if (request.NewTransaction && IsFinal(_outcome)) DeactivateOnIdle();
+                // A transaction id the front-end made up reaches no other request, and a request-keyed one (EST) is rarely
+                // repeated once final (a device that lost the answer): a final outcome needs no activation kept for
+                // retransmissions (a repeat, or an administrator's look-up, is answered from the store).
+                if ((request.NewTransaction || request.RequestKeyed) && IsFinal(_outcome)) DeactivateOnIdle();
                 return _auditCommitted ? _outcome with { Audited = true } : _outcome;
             }
             catch (RaceLostException ex)
