@@ -95,7 +95,7 @@ internal sealed partial class EnrollmentGrain(
             var id = _id ?? (request.RequestKeyed ? EnrollmentKeys.For(request.Protocol, TimeOrderedIds.NewHex(time.GetUtcNow())) : key);
             try
             {
-                return await DecideAsync(id, request, fingerprint);
+                return await DecideUntilSettledAsync(id, request, fingerprint);
             }
             catch (RequestKeyTakenException) when (lookup < RequestKeyLookups)
             {
@@ -110,7 +110,11 @@ internal sealed partial class EnrollmentGrain(
     /// <summary>Look-ups of a request key that another activation took at the same moment, before the request is refused.</summary>
     private const int RequestKeyLookups = 3;
 
-    private async Task<EnrollmentOutcome> DecideAsync(string id, EnrollmentRequest request, string fingerprint)
+    /// <summary>
+    /// Decides and records the request under <paramref name="id"/>, again (a few times) while a limited credential's last
+    /// uses or a quota's last slots are taken by racing enrollments.
+    /// </summary>
+    private async Task<EnrollmentOutcome> DecideUntilSettledAsync(string id, EnrollmentRequest request, string fingerprint)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -153,13 +153,8 @@ public sealed class GroupCommitWriter : IEventWriter, IAsyncDisposable
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException) return true;
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique
-                && unique.ConstraintName is { } constraint && constraint.EndsWith("events_stream_and_version", StringComparison.Ordinal))
-            {
-                return true;
-            }
         }
-        return false;
+        return StoreFailure.IsUniqueViolation(exception, "events_stream_and_version");
     }
 
     /// <summary>

@@ -11,16 +11,5 @@ public sealed class RequestKeyTakenException(Exception? inner = null)
     public const string IndexSuffix = "_idx_request_key";
 
     /// <summary>Whether <paramref name="exception"/> (or one it wraps) is PostgreSQL refusing a second enrollment for one request key.</summary>
-    public static bool Is(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique
-                && unique.ConstraintName is { } constraint && constraint.EndsWith(IndexSuffix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool Is(Exception exception) => StoreFailure.IsUniqueViolation(exception, IndexSuffix);
 }

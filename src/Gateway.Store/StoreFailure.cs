@@ -26,4 +26,21 @@ public static class StoreFailure
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) is PostgreSQL refusing a row for a unique index or constraint
+    /// whose name ends with <paramref name="constraintSuffix"/> (schema-independent: the names carry the table's).
+    /// </summary>
+    public static bool IsUniqueViolation(Exception exception, string constraintSuffix)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+                && unique.ConstraintName is { } constraint && constraint.EndsWith(constraintSuffix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }
