@@ -10,7 +10,7 @@
 #   PROFILE=1 load-tests/hotpath.sh base est-enroll      # + NAME.profile.txt: buckets and the top 60 frames per process
 #                                                        (16 s traced from 7 s into the window, the first 8 s of it skipped:
 #                                                        starting the trace sets the JIT working for about 6 s)
-#   PGSS=1 load-tests/hotpath.sh base admin-enroll       # + NAME.pgss.txt: pg_stat_statements over the measured window
+#   PGSS=1 load-tests/hotpath.sh base admin-enroll       # + NAME.pgss.txt: pg_stat_statements over the measured window (execution and planning)
 #   SERVER_DLL=/other/checkout/...Gateway.Server.dll load-tests/hotpath.sh before admin-enroll   # another build, same loop
 #
 # SCENARIO: admin-enroll (default) or est-enroll. Environment: WARMUP (40 s), DURATION (30 s), CONCURRENCY (32),
@@ -87,7 +87,7 @@ psql_gateway() {  # sql: as the postgres user over the data directory's socket
 if [ "${PGSS:-0}" = 1 ] || [ -n "${PG_CONF:-}" ]; then  # settings that need PostgreSQL's restart: one start first
   start_gateway "$@"
   stop_node "$GATEWAY_PID"; GATEWAY_PID=""
-  [ "${PGSS:-0}" = 1 ] && echo "shared_preload_libraries = 'pg_stat_statements'" >>"$WORK/data/pg/postgresql.auto.conf"
+  [ "${PGSS:-0}" = 1 ] && printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track_planning = on\n" >>"$WORK/data/pg/postgresql.auto.conf"
   # shellcheck disable=SC2086
   [ -n "${PG_CONF:-}" ] && printf '%s\n' ${PG_CONF//,/ } >>"$WORK/data/pg/postgresql.auto.conf"
 fi
@@ -122,11 +122,11 @@ GATEWAY_API_KEY="$API_KEY" dotnet "$HARNESS_DLL" "$SCENARIO" "${ARGS[@]}" --conc
   || log "$NAME: the harness exited with $?"
 cat "$OUT_DIR/$NAME.txt"
 if [ "${PGSS:-0}" = 1 ]; then
-  psql_gateway "select calls, round(total_exec_time::numeric, 1), round((total_exec_time / greatest(calls, 1))::numeric, 3), rows, wal_records, wal_fpi, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) from pg_stat_statements order by total_exec_time desc limit 25" \
+  psql_gateway "select calls, round(total_exec_time::numeric, 1), round((total_exec_time / greatest(calls, 1))::numeric, 3), round(total_plan_time::numeric, 1), rows, wal_records, wal_fpi, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) from pg_stat_statements order by total_exec_time desc limit 25" \
     >"$OUT_DIR/$NAME.pgss.txt"
   # The WAL of the whole server over the window (checkpoints' full-page images included), and who wrote it.
   psql_gateway "select 'wal', wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync, round(wal_write_time::numeric, 1), round(wal_sync_time::numeric, 1) from pg_stat_wal" >>"$OUT_DIR/$NAME.pgss.txt"
-  echo "pg_stat_statements (calls | total ms | ms per call | rows | WAL records | full-page images | WAL bytes | statement)"
+  echo "pg_stat_statements (calls | total ms | ms per call | planning ms | rows | WAL records | full-page images | WAL bytes | statement)"
   echo "  and pg_stat_wal (wal | records | full-page images | bytes | buffers full | writes | syncs | write ms | sync ms):"; cat "$OUT_DIR/$NAME.pgss.txt"
 fi
 if [ -n "$TRACE_PID" ]; then

@@ -14,38 +14,58 @@ namespace Gateway.Store;
 /// of its own (measured under est-enroll: a tenth of PostgreSQL's CPU per enrollment). A failed query fails every
 /// question of its group; callers retry as for any read.
 /// <para>
-/// The probe runs on a small pool of its own, made from the store's connection string, whose statements are never prepared,
-/// so PostgreSQL plans each probe for its array (index lookups per key). The store's pool prepares every
-/// statement it sees twice; prepared, the earlier probe of <c>mt_streams</c> got a generic plan while the table was still
-/// small, a sequential scan, and kept it as the table grew until an autoanalyze: under est-enroll from a fresh store, 2,533
-/// sequential scans reading 67 million rows in 75 s, 4.9 ms per probe, PostgreSQL's CPU per enrollment 0.46–0.55 ms
-/// against admin-enroll's 0.36 (load-tests/README.md, loop row 32).
+/// The probe runs on a small pool of its own, made from the store's connection string, where its one statement is
+/// prepared at its first use with a generic plan (<c>plan_cache_mode = force_generic_plan</c>) that may not scan the
+/// table (<c>enable_seqscan = off</c>): index look-ups per key (a bitmap OR of the primary key and the request-key index)
+/// however small the table was when the plan was made. Before, the store's pool prepared every statement it saw twice,
+/// and the earlier probe of <c>mt_streams</c> got a generic plan while the table was still small, a sequential scan,
+/// and kept it as the table grew: under est-enroll from a fresh store, 2,533 sequential scans reading 67 million rows in
+/// 75 s (load-tests/README.md, loop row 32). Then the probe was never prepared, and PostgreSQL parsed and planned every
+/// probe: 0.125 ms of planning against 0.073 ms of execution per probe (loop row 53).
 /// </para>
 /// </summary>
 public sealed class EnrollmentProbe : IAsyncDisposable
 {
     private const int MaxGroup = 512;
     private readonly string _sql;
-    private readonly NpgsqlDataSource _unprepared;
+    private readonly NpgsqlDataSource _pool;
     private readonly Channel<Question> _questions = Channel.CreateUnbounded<Question>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     /// <param name="store">The event store: its enrollment table.</param>
-    /// <param name="connectionString">The store's connection string: the probe's own pool of unprepared statements is made from it.</param>
+    /// <param name="connectionString">The store's connection string: the probe's own pool is made from it.</param>
     public EnrollmentProbe(IDocumentStore store, string connectionString)
     {
-        var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(Records.EnrollmentRecord)).TableName.QualifiedName;
-        _sql = $"select id, request_key from {table} where id = any($1) or request_key = any($1)";
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            MaxAutoPrepare = 0,
-            NoResetOnClose = true, // as the store's: the probe sets no session state
-            MaxPoolSize = 4, // one query at a time from the loop; a few for reconnects
-            ApplicationName = "gateway-enrollment-probe",
-        };
-        _unprepared = NpgsqlDataSource.Create(builder.ConnectionString);
+        _sql = Sql(store);
+        _pool = NpgsqlDataSource.Create(ConnectionString(connectionString));
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>The probe's statement for <paramref name="store"/>'s enrollment table; its one parameter is the keys.</summary>
+    internal static string Sql(IDocumentStore store)
+    {
+        var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(Records.EnrollmentRecord)).TableName.QualifiedName;
+        return $"select id, request_key from {table} where id = any($1) or request_key = any($1)";
+    }
+
+    /// <summary>
+    /// The probe's pool, from the store's <paramref name="connectionString"/>: its statement prepared at the first use,
+    /// under a generic plan that looks keys up in the indexes (see the class's remarks).
+    /// </summary>
+    internal static string ConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.MaxAutoPrepare = 1;
+        builder.AutoPrepareMinUsages = 1;
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? ProbeSessionOptions : builder.Options + " " + ProbeSessionOptions; // the operator's own options kept
+        builder.NoResetOnClose = true; // as the store's: the prepared statement and these settings last as long as the connection
+        builder.MaxPoolSize = 4; // one query at a time from the loop; a few for reconnects
+        builder.ApplicationName = "gateway-enrollment-probe";
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The probe's session settings: one generic plan, made without sequential scans.</summary>
+    private const string ProbeSessionOptions = "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off";
 
     /// <summary>The id of the enrollment stored under <paramref name="key"/> (its id, or its request key); null when there is none.</summary>
     public Task<string?> ResolveAsync(string key, CancellationToken ct = default)
@@ -77,7 +97,7 @@ public sealed class EnrollmentProbe : IAsyncDisposable
 
     private async Task<Dictionary<string, string>> QueryAsync(string[] keys)
     {
-        await using var connection = _unprepared.CreateConnection();
+        await using var connection = _pool.CreateConnection();
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand(_sql, connection)
         {
@@ -98,7 +118,7 @@ public sealed class EnrollmentProbe : IAsyncDisposable
     {
         _questions.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        await _unprepared.DisposeAsync().ConfigureAwait(false);
+        await _pool.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class Question(string key)

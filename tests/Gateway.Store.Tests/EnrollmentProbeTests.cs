@@ -94,7 +94,7 @@ public sealed class EnrollmentProbeTests(EmbeddedPostgresFixture postgres)
         await writer.AppendAsync([Enrollment(existing)]);
         await using var probe = new EnrollmentProbe(store, StoreConnectionString.WithDefaults(postgres.Server.ConnectionString));
 
-        // Asked many times: the store's pool would have prepared the statement after two uses.
+        // Asked many times: prepared at the first use, the statement answers as before.
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(existing, await probe.ResolveAsync(existing));
@@ -105,6 +105,43 @@ public sealed class EnrollmentProbeTests(EmbeddedPostgresFixture postgres)
         await admin.OpenAsync();
         await using var sessions = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where application_name = 'gateway-enrollment-probe'", admin);
         Assert.True((long)(await sessions.ExecuteScalarAsync())! >= 1, "the probe's pooled connection is its own");
+    }
+
+    [Fact]
+    public async Task Its_plan_made_while_the_table_is_small_looks_keys_up_in_the_indexes()
+    {
+        using var store = await postgres.NewStoreAsync("probe_plan");
+        await using var writer = EmbeddedPostgresFixture.NewWriter(store);
+        var ids = Enumerable.Range(0, 20).Select(i => $"est:plan-{i}-{Guid.NewGuid():N}").ToList();
+        await Task.WhenAll(ids.Select(id => writer.AppendAsync([Enrollment(id, $"est:plan-key-{id}")])));
+        var table = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(Records.EnrollmentRecord)).TableName.QualifiedName;
+
+        // A small, analysed table: the generic plan a session with default settings makes for it scans the table (loop
+        // row 32's sequential scans, which outlived the table's growth); the probe's session looks each key up.
+        await using var connection = new Npgsql.NpgsqlConnection(EnrollmentProbe.ConnectionString(postgres.Server.ConnectionString));
+        await connection.OpenAsync();
+        await Execute(connection, $"analyze {table}");
+        await Execute(connection, $"prepare probe_plan(varchar[]) as {EnrollmentProbe.Sql(store)}");
+        var plan = await Execute(connection, $"explain execute probe_plan(array['{ids[0]}'])");
+        Assert.DoesNotContain("Seq Scan", plan);
+        Assert.Contains("Index Scan", plan);
+
+        await Execute(connection, "deallocate probe_plan");
+        await Execute(connection, "set enable_seqscan = on"); // PostgreSQL's default; the generic plan stays forced
+        await Execute(connection, $"prepare probe_plan(varchar[]) as {EnrollmentProbe.Sql(store)}");
+        Assert.Contains("Seq Scan", await Execute(connection, $"explain execute probe_plan(array['{ids[0]}'])")); // the control
+
+        await using var probe = new EnrollmentProbe(store, postgres.Server.ConnectionString);
+        Assert.Equal(ids[0], await probe.ResolveAsync($"est:plan-key-{ids[0]}"));
+    }
+
+    private static async Task<string> Execute(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadAsync()) text.AppendLine(reader.GetValue(0).ToString());
+        return text.ToString();
     }
 
     [Fact]
