@@ -46,13 +46,13 @@ public sealed class EmbeddedPostgresTests(EmbeddedPostgresFixture fixture)
     }
 
     [Fact]
-    public async Task Server_compresses_full_page_images_and_large_values_with_lz4_keeps_full_page_images_and_does_not_zero_fill_wal()
+    public async Task Server_compresses_full_page_images_and_large_values_with_lz4_keeps_full_page_images_does_not_zero_fill_wal_and_syncs_wal_writes()
     {
         // Debian's PostgreSQL 15 (the one CI installs) is built with lz4; the launcher asks the binary, not the version.
         await using var connection = new NpgsqlConnection(fixture.Server.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select current_setting('wal_compression'), current_setting('full_page_writes'), current_setting('default_toast_compression'), current_setting('wal_init_zero'), current_setting('fsync')", connection);
+            "select current_setting('wal_compression'), current_setting('full_page_writes'), current_setting('default_toast_compression'), current_setting('wal_init_zero'), current_setting('fsync'), current_setting('wal_sync_method'), current_setting('synchronous_commit')", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("lz4", reader.GetString(0));
@@ -61,6 +61,9 @@ public sealed class EmbeddedPostgresTests(EmbeddedPostgresFixture fixture)
         // New WAL segments are not zero-filled inside a commit; fsync stays on, so the blocks each write allocates are synced with it.
         Assert.Equal("off", reader.GetString(3));
         Assert.Equal("on", reader.GetString(4));
+        // Each WAL write returns once it is durable (O_DSYNC) instead of a write followed by fdatasync; commits still wait for it.
+        Assert.Equal("open_datasync", reader.GetString(5));
+        Assert.Equal("on", reader.GetString(6));
         Assert.Contains("wal_compression = lz4", File.ReadAllText(Path.Combine(fixture.Server.DataDirectory, "gateway.conf")));
     }
 
