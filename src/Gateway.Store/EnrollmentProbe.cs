@@ -15,9 +15,9 @@ namespace Gateway.Store;
 /// question of its group; callers retry as for any read.
 /// <para>
 /// The probe runs on a small pool of its own, made from the store's connection string, where its one statement is
-/// prepared at its first use with a generic plan (<c>plan_cache_mode = force_generic_plan</c>) that may not scan the
-/// table (<c>enable_seqscan = off</c>): index look-ups per key (a bitmap OR of the primary key and the request-key index)
-/// however small the table was when the plan was made. Before, the store's pool prepared every statement it saw twice,
+/// prepared at its first use with a generic plan (<c>plan_cache_mode = force_generic_plan</c>, set on each new
+/// connection) that may not scan the table (<c>enable_seqscan = off</c>): index look-ups per key (a bitmap OR of the
+/// primary key and the request-key index) however small the table was when the plan was made. Before, the store's pool prepared every statement it saw twice,
 /// and the earlier probe of <c>mt_streams</c> got a generic plan while the table was still small, a sequential scan,
 /// and kept it as the table grew: under est-enroll from a fresh store, 2,533 sequential scans reading 67 million rows in
 /// 75 s (load-tests/README.md, loop row 32). Then the probe was never prepared, and PostgreSQL parsed and planned every
@@ -37,7 +37,7 @@ public sealed class EnrollmentProbe : IAsyncDisposable
     public EnrollmentProbe(IDocumentStore store, string connectionString)
     {
         _sql = Sql(store);
-        _pool = NpgsqlDataSource.Create(ConnectionString(connectionString));
+        _pool = CreatePool(connectionString);
         _loop = Task.Run(RunAsync);
     }
 
@@ -50,22 +50,33 @@ public sealed class EnrollmentProbe : IAsyncDisposable
 
     /// <summary>
     /// The probe's pool, from the store's <paramref name="connectionString"/>: its statement prepared at the first use,
-    /// under a generic plan that looks keys up in the indexes (see the class's remarks).
+    /// under a generic plan that looks keys up in the indexes (see the class's remarks). The two settings are made by SQL
+    /// on each new connection rather than as startup options, which a connection pooler in front of PostgreSQL may refuse.
     /// </summary>
-    internal static string ConnectionString(string connectionString)
+    internal static NpgsqlDataSource CreatePool(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.MaxAutoPrepare = 1;
-        builder.AutoPrepareMinUsages = 1;
-        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? ProbeSessionOptions : builder.Options + " " + ProbeSessionOptions; // the operator's own options kept
-        builder.NoResetOnClose = true; // as the store's: the prepared statement and these settings last as long as the connection
-        builder.MaxPoolSize = 4; // one query at a time from the loop; a few for reconnects
-        builder.ApplicationName = "gateway-enrollment-probe";
-        return builder.ConnectionString;
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.MaxAutoPrepare = 1;
+        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 1;
+        builder.ConnectionStringBuilder.NoResetOnClose = true; // as the store's; and the settings and the prepared statement last as long as the connection
+        builder.ConnectionStringBuilder.MaxPoolSize = 4; // one query at a time from the loop; a few for reconnects
+        builder.ConnectionStringBuilder.ApplicationName = "gateway-enrollment-probe";
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = new NpgsqlCommand(SessionSettings, connection);
+                command.ExecuteNonQuery();
+            },
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(SessionSettings, connection);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            });
+        return builder.Build();
     }
 
     /// <summary>The probe's session settings: one generic plan, made without sequential scans.</summary>
-    private const string ProbeSessionOptions = "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off";
+    private const string SessionSettings = "set plan_cache_mode = force_generic_plan; set enable_seqscan = off";
 
     /// <summary>The id of the enrollment stored under <paramref name="key"/> (its id, or its request key); null when there is none.</summary>
     public Task<string?> ResolveAsync(string key, CancellationToken ct = default)

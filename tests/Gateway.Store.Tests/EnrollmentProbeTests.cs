@@ -118,8 +118,8 @@ public sealed class EnrollmentProbeTests(EmbeddedPostgresFixture postgres)
 
         // A small, analysed table: the generic plan a session with default settings makes for it scans the table (loop
         // row 32's sequential scans, which outlived the table's growth); the probe's session looks each key up.
-        await using var connection = new Npgsql.NpgsqlConnection(EnrollmentProbe.ConnectionString(postgres.Server.ConnectionString));
-        await connection.OpenAsync();
+        await using var pool = EnrollmentProbe.CreatePool(postgres.Server.ConnectionString);
+        await using var connection = await pool.OpenConnectionAsync();
         await Execute(connection, $"analyze {table}");
         await Execute(connection, $"prepare probe_plan(varchar[]) as {EnrollmentProbe.Sql(store)}");
         var plan = await Execute(connection, $"explain execute probe_plan(array['{ids[0]}'])");
