@@ -17,10 +17,10 @@ namespace Gateway.Store;
 /// The probe runs on a small pool of its own, made from the store's connection string, where its one statement is
 /// prepared at its first use with a generic plan (<c>plan_cache_mode = force_generic_plan</c>, set on each new
 /// connection) that may not scan the table (<c>enable_seqscan = off</c>): index look-ups per key (a bitmap OR of the
-/// primary key and the request-key index) however small the table was when the plan was made. Before, the store's pool prepared every statement it saw twice,
-/// and the earlier probe of <c>mt_streams</c> got a generic plan while the table was still small, a sequential scan,
-/// and kept it as the table grew: under est-enroll from a fresh store, 2,533 sequential scans reading 67 million rows in
-/// 75 s (load-tests/README.md, loop row 32). Then the probe was never prepared, and PostgreSQL parsed and planned every
+/// primary key and the request-key index) however small the table was when the plan was made. Before, the store's
+/// pool prepared every statement it saw twice, and the earlier probe of <c>mt_streams</c> got a generic plan while the
+/// table was still small, a sequential scan, and kept it as the table grew: under est-enroll from a fresh store, 2,533
+/// sequential scans reading 67 million rows in 75 s (load-tests/README.md, loop row 32). Then the probe was never prepared, and PostgreSQL parsed and planned every
 /// probe: 0.125 ms of planning against 0.073 ms of execution per probe (loop row 53).
 /// </para>
 /// </summary>
