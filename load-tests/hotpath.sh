@@ -19,6 +19,7 @@
 # (installed if missing); PGSS preloads pg_stat_statements into the throwaway PostgreSQL (one extra restart).
 # SQL_AFTER_START=FILE runs FILE's SQL (psql, as postgres) once the gateway is ready, before the load: a database-side
 # experiment such as dropping an index, without a build (hotpath-ab.sh: NEW_ENV="SQL_AFTER_START=/tmp/x.sql").
+# SQL_AFTER_RUN=FILE runs FILE's SQL after the measured window (output in NAME.after-run.txt): what the load left.
 # PG_CONF="name=value,..." appends PostgreSQL settings to the data directory's postgresql.auto.conf after a first start
 # (separated by commas or spaces, none inside a value), for settings such as shared_buffers that need a restart.
 set -euo pipefail
@@ -128,6 +129,12 @@ if [ "${PGSS:-0}" = 1 ]; then
   psql_gateway "select 'wal', wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync, round(wal_write_time::numeric, 1), round(wal_sync_time::numeric, 1) from pg_stat_wal" >>"$OUT_DIR/$NAME.pgss.txt"
   echo "pg_stat_statements (calls | total ms | ms per call | planning ms | rows | WAL records | full-page images | WAL bytes | statement)"
   echo "  and pg_stat_wal (wal | records | full-page images | bytes | buffers full | writes | syncs | write ms | sync ms):"; cat "$OUT_DIR/$NAME.pgss.txt"
+fi
+if [ -n "${SQL_AFTER_RUN:-}" ]; then  # a look at what the load left in the store: this file's SQL, after the measured window
+  [ -f "$SQL_AFTER_RUN" ] || die "SQL_AFTER_RUN $SQL_AFTER_RUN does not exist"
+  cp "$SQL_AFTER_RUN" "$WORK/after-run.sql"; chmod a+r "$WORK/after-run.sql"
+  su postgres -s /bin/sh -c "psql -h '$WORK/data/pg' -p '$(cat "$WORK/data/pg/gateway.port")' -d gateway -f '$WORK/after-run.sql'" \
+    >"$OUT_DIR/$NAME.after-run.txt" 2>&1 || log "$NAME: SQL_AFTER_RUN failed: $OUT_DIR/$NAME.after-run.txt"
 fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || true
