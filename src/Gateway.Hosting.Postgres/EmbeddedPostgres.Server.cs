@@ -144,15 +144,14 @@ public sealed partial class EmbeddedPostgres
             fsync = on
             synchronous_commit = on
             full_page_writes = on
+            # A new WAL segment is created by writing its last byte, not 16 MB of zeros inside the commit that needs it
+            # (fsync still persists the blocks each write allocates; load-tests/README.md, loop row 46). Zero-filling gave
+            # more throughput in pairs once writes were O_DSYNC, but a p99 of 58-71 ms at 32 workers alone (loop row 59).
+            wal_init_zero = off
             # Each WAL write is durable when it returns (O_DSYNC), instead of a write and then an fdatasync per commit: the
             # commit still waits for its WAL on disk. In paired runs, admin enrollments per second +8 to +15 % and CPU per
             # enrollment x0.94 (load-tests/README.md, loop row 54).
             wal_sync_method = open_datasync
-            # New WAL segments are zero-filled when made (PostgreSQL's default), so each O_DSYNC write lands on blocks the
-            # file already has. Into a sparse segment every write also allocated blocks, a journal commit of the file
-            # system's inside each commit: zero-filling gave 11-15 % more admin enrollments per second in paired runs
-            # (loop row 59). Only a young server makes new segments: later ones are recycled after checkpoints.
-            wal_init_zero = on
             wal_compression = {(lz4 ? "lz4" : "off")}
             default_toast_compression = {(lz4 ? "lz4" : "pglz")}
             password_encryption = 'scram-sha-256'
