@@ -20,8 +20,9 @@ namespace Gateway.Store;
 /// primary key and the request-key index) however small the table was when the plan was made. Before, the store's
 /// pool prepared every statement it saw twice, and the earlier probe of <c>mt_streams</c> got a generic plan while the
 /// table was still small, a sequential scan, and kept it as the table grew: under est-enroll from a fresh store, 2,533
-/// sequential scans reading 67 million rows in 75 s (load-tests/README.md, loop row 32). Then the probe was never prepared, and PostgreSQL parsed and planned every
-/// probe: 0.125 ms of planning against 0.073 ms of execution per probe (loop row 53).
+/// sequential scans reading 67 million rows in 75 s (load-tests/README.md, loop row 32). Then the probe was never
+/// prepared, and PostgreSQL parsed and planned every probe: 0.125 ms of planning against 0.073 ms of execution per
+/// probe (loop row 53).
 /// </para>
 /// </summary>
 public sealed class EnrollmentProbe : IAsyncDisposable
