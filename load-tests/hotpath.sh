@@ -84,6 +84,11 @@ psql_gateway() {  # sql: as the postgres user over the data directory's socket
   local dir="$WORK/data/pg"
   su postgres -s /bin/sh -c "psql -h '$dir' -p '$(cat "$dir/gateway.port")' -d gateway -At -c \"$1\""
 }
+psql_gateway_file() {  # FILE [psql options...]: FILE's SQL, as psql_gateway (a copy the postgres user can read)
+  local dir="$WORK/data/pg" copy; copy="$(mktemp -p "$WORK" sql.XXXXXX)"
+  cp "$1" "$copy"; chmod a+r "$copy"; shift
+  su postgres -s /bin/sh -c "psql $* -h '$dir' -p '$(cat "$dir/gateway.port")' -d gateway -f '$copy'"
+}
 
 if [ "${PGSS:-0}" = 1 ] || [ -n "${PG_CONF:-}" ]; then  # settings that need PostgreSQL's restart: one start first
   start_gateway "$@"
@@ -100,9 +105,8 @@ PG_PID=$(postmaster_pid "$WORK/data")
 [ "${PGSS:-0}" = 1 ] && psql_gateway "create extension if not exists pg_stat_statements" >/dev/null
 if [ -n "${SQL_AFTER_START:-}" ]; then  # a database-side experiment: this file's SQL, run once the gateway is ready
   [ -f "$SQL_AFTER_START" ] || die "SQL_AFTER_START $SQL_AFTER_START does not exist"
-  cp "$SQL_AFTER_START" "$WORK/after-start.sql"; chmod a+r "$WORK/after-start.sql"
-  su postgres -s /bin/sh -c "psql -v ON_ERROR_STOP=1 -h '$WORK/data/pg' -p '$(cat "$WORK/data/pg/gateway.port")' -d gateway -f '$WORK/after-start.sql'" \
-    >"$OUT_DIR/$NAME.after-start.log" 2>&1 || die "SQL_AFTER_START failed: $OUT_DIR/$NAME.after-start.log"
+  psql_gateway_file "$SQL_AFTER_START" -v ON_ERROR_STOP=1 >"$OUT_DIR/$NAME.after-start.log" 2>&1 \
+    || die "SQL_AFTER_START failed: $OUT_DIR/$NAME.after-start.log"
 fi
 
 case "$SCENARIO" in
@@ -132,9 +136,7 @@ if [ "${PGSS:-0}" = 1 ]; then
 fi
 if [ -n "${SQL_AFTER_RUN:-}" ]; then  # a look at what the load left in the store: this file's SQL, after the measured window
   [ -f "$SQL_AFTER_RUN" ] || die "SQL_AFTER_RUN $SQL_AFTER_RUN does not exist"
-  cp "$SQL_AFTER_RUN" "$WORK/after-run.sql"; chmod a+r "$WORK/after-run.sql"
-  su postgres -s /bin/sh -c "psql -h '$WORK/data/pg' -p '$(cat "$WORK/data/pg/gateway.port")' -d gateway -f '$WORK/after-run.sql'" \
-    >"$OUT_DIR/$NAME.after-run.txt" 2>&1 || log "$NAME: SQL_AFTER_RUN failed: $OUT_DIR/$NAME.after-run.txt"
+  psql_gateway_file "$SQL_AFTER_RUN" >"$OUT_DIR/$NAME.after-run.txt" 2>&1 || log "$NAME: SQL_AFTER_RUN failed: $OUT_DIR/$NAME.after-run.txt"
 fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || true
