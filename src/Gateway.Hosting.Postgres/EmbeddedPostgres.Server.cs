@@ -152,12 +152,6 @@ public sealed partial class EmbeddedPostgres
             # commit still waits for its WAL on disk. In paired runs, admin enrollments per second +8 to +15 % and CPU per
             # enrollment x0.94 (load-tests/README.md, loop row 54).
             wal_sync_method = open_datasync
-            # The WAL holds what crash recovery needs and nothing for replicas or archives, which the embedded server never
-            # feeds (backups are pg_dump's, deploy/backup.sh). PostgreSQL 15 then writes it with O_DIRECT beside O_DSYNC,
-            # past the page cache: in paired runs PostgreSQL's CPU per admin enrollment x0.96, enrollments per second +2 to
-            # +8 % (load-tests/README.md, loop row 61).
-            wal_level = minimal
-            max_wal_senders = 0
             wal_compression = {(lz4 ? "lz4" : "off")}
             default_toast_compression = {(lz4 ? "lz4" : "pglz")}
             password_encryption = 'scram-sha-256'

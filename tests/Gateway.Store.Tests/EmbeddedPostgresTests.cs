@@ -68,20 +68,6 @@ public sealed class EmbeddedPostgresTests(EmbeddedPostgresFixture fixture)
     }
 
     [Fact]
-    public async Task Server_keeps_only_the_wal_crash_recovery_needs_and_no_wal_senders()
-    {
-        await using var connection = new NpgsqlConnection(fixture.Server.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select current_setting('wal_level'), current_setting('max_wal_senders'), current_setting('archive_mode')", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        // Nothing reads the embedded server's WAL but its own recovery: minimal WAL, which PostgreSQL 15 writes with O_DIRECT.
-        Assert.Equal("minimal", reader.GetString(0));
-        Assert.Equal("0", reader.GetString(1));
-        Assert.Equal("off", reader.GetString(2));
-    }
-
-    [Fact]
     public async Task ConnectionString_with_wrong_password_is_refused()
     {
         var csb = new NpgsqlConnectionStringBuilder(fixture.Server.ConnectionString) { Password = "wrong", Pooling = false };
