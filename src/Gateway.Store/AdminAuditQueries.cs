@@ -23,7 +23,10 @@ public sealed class AdminAuditQueries
         var events = ((DocumentStore)store).Events;
         string Name(Type type) => events.EventMappingFor(type).EventTypeName.Replace("'", "''", StringComparison.Ordinal);
         var decisions = string.Join(", ", new[] { typeof(EnrollmentApproved), typeof(EnrollmentPending), typeof(EnrollmentRejected) }.Select(t => $"'{Name(t)}'"));
-        // One scan of the events for both forms; the filters apply to the entry, whichever form it has.
+        // One scan of the events for both forms; the filters apply to the entry, whichever form it has. A decision's
+        // payload is bytea (JsonEventPayloads): only those that name an Audit member (a JSON string cannot hold the
+        // unescaped quotes) are converted to jsonb.
+        const string AuditMember = "'\"Audit\":{'::bytea";
         var entries = $"""
             select e.data->>'Actor' as actor, e.data->>'Action' as action, e.data->>'Target' as target, e.data->>'ClientAddress' as client,
                    (e.data->>'Status')::int as status, e.data->>'Detail' as detail, (e.data->>'At')::timestamptz as at
@@ -31,7 +34,9 @@ public sealed class AdminAuditQueries
             union all
             select e.data->'Audit'->>'Actor', e.data->'Audit'->>'Action', e.data->>'EnrollmentId', e.data->'Audit'->>'ClientAddress',
                    (e.data->'Audit'->>'Status')::int, e.data->'Audit'->>'Detail', (e.data->>'At')::timestamptz
-              from {events.DatabaseSchemaName}.mt_events e where e.type in ({decisions}) and e.data ? 'Audit' and jsonb_typeof(e.data->'Audit') = 'object'
+              from (select {JsonEventPayloads.Sql("d")} as data from {events.DatabaseSchemaName}.mt_events d
+                     where d.type in ({decisions}) and (d.bdata is null or position({AuditMember} in d.bdata) > 0)) e
+             where e.data ? 'Audit' and jsonb_typeof(e.data->'Audit') = 'object'
             """;
         const string Where = "($1::timestamptz is null or a.at >= $1) and ($2::timestamptz is null or a.at < $2) and ($3::text is null or a.actor = $3) and ($4::text is null or a.action = $4)";
         _count = $"select count(*) from ({entries}) a where {Where}";

@@ -25,7 +25,7 @@ internal static class CertificateDer
         var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
         var ids = records.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToArray();
         var rows = await session.QueryAsync<Row>(
-            $"select jsonb_build_object('Id', e.stream_id, 'Der', e.data -> 'Der') from {schema}.mt_events e where e.stream_id = any(?) and e.type = 'certificate_issued'",
+            $"select jsonb_build_object('Id', e.stream_id, 'Der', {JsonEventPayloads.Sql("e")} -> 'Der') from {schema}.mt_events e where e.stream_id = any(?) and e.type = 'certificate_issued'",
             ct, new object[] { ids }).ConfigureAwait(false); // one array parameter, not the params array itself
         var byId = new Dictionary<string, byte[]>(rows.Count, StringComparer.Ordinal);
         foreach (var row in rows) byId[row.Id] = row.Der;

@@ -20,7 +20,8 @@ namespace Gateway.Store;
 /// stream (a plpgsql executor start per event) and one insert per snapshot, inside BEGIN and COMMIT.
 /// <para>
 /// The rows are the ones Marten writes: event type names, .NET type names and JSON from Marten's own mapping and
-/// serializer; snapshot documents folded by the records' Create/Apply methods (<see cref="SnapshotFold"/>), with their
+/// serializer (for an event type with a binary serializer, <see cref="JsonEventPayloads"/>, Marten's <c>'{}'</c> in
+/// <c>data</c> and the payload in <c>bdata</c>); snapshot documents folded by the records' Create/Apply methods (<see cref="SnapshotFold"/>), with their
 /// duplicated columns from Marten's document mapping; stream and document versions equal to the stream's event count.
 /// <c>NewStreamWriterTests</c> compares them with what Marten's session writes for the same events.
 /// </para>
@@ -44,7 +45,7 @@ public sealed class NewStreamWriter
     private readonly string _insertStreams;
     private readonly string _insertEvents;
     private readonly IReadOnlyList<Snapshot> _snapshots;
-    private readonly ConcurrentDictionary<Type, (string Name, string DotNetName)?> _eventTypes = new();
+    private readonly ConcurrentDictionary<Type, EventKind> _eventTypes = new();
     private readonly HashSet<Type> _excludedEvents;
     private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
     private volatile bool _disabled;
@@ -55,9 +56,10 @@ public sealed class NewStreamWriter
         _store = store;
         _schema = schema;
         _insertStreams = $"insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id) select s.id, null, s.version, now(), $3 from unnest($1, $2) as s(id, version)";
-        _insertEvents = $"insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived) "
-            + $"select nextval('{schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, e.type, $7, $8, e.dotnet_type, false "
-            + "from unnest($1, $2, $3, $4, $5, $6) as e(id, stream_id, version, data, type, dotnet_type)";
+        // A binary event (JsonEventPayloads) has Marten's '{}' in data and its payload in bdata; a JSON one an empty bdata, stored as null.
+        _insertEvents = $"insert into {schema}.mt_events (seq_id, id, stream_id, version, data, bdata, type, tenant_id, timestamp, mt_dotnet_type, is_archived) "
+            + $"select nextval('{schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, nullif(e.bdata, ''::bytea), e.type, $8, $9, e.dotnet_type, false "
+            + "from unnest($1, $2, $3, $4, $5, $6, $7) as e(id, stream_id, version, data, bdata, type, dotnet_type)";
         _snapshots = snapshots;
         _excludedEvents = excludedEvents;
         _logger = logger;
@@ -113,7 +115,7 @@ public sealed class NewStreamWriter
             foreach (var e in append.Events)
             {
                 var type = e.GetType();
-                if (!type.IsSealed || _excludedEvents.Contains(type) || EventType(type) is null) return false;
+                if (!type.IsSealed || _excludedEvents.Contains(type)) return false;
             }
             foreach (var snapshot in _snapshots)
             {
@@ -158,6 +160,7 @@ public sealed class NewStreamWriter
         var eventStreams = new List<string>();
         var eventVersions = new List<long>();
         var eventData = new List<(int Start, int Length)>();
+        var eventBinary = new List<(int Start, int Length)>();
         var eventTypes = new List<string>();
         var eventDotNetTypes = new List<string>();
         var documents = _snapshots.Select(_ => new List<(string Id, object Record, long Version, (int Start, int Length) Json)>()).ToArray();
@@ -171,13 +174,22 @@ public sealed class NewStreamWriter
                 var version = 0L;
                 foreach (var e in append.Events)
                 {
-                    var (name, dotNetName) = EventType(e.GetType())!.Value;
+                    var kind = EventType(e.GetType());
                     eventIds.Add(TimeOrderedIds.NewGuid(now));
                     eventStreams.Add(append.StreamId);
                     eventVersions.Add(++version);
-                    eventData.Add(Write(json, serializer, e));
-                    eventTypes.Add(name);
-                    eventDotNetTypes.Add(dotNetName);
+                    if (kind.Binary is null)
+                    {
+                        eventData.Add(Write(json, serializer, e));
+                        eventBinary.Add(default);
+                    }
+                    else
+                    {
+                        eventData.Add(WriteEmptyObject(json));
+                        eventBinary.Add(kind.Binary is JsonEventPayloads payloads ? Write(json, payloads.Serializer, e) : Write(json, kind.Binary.Serialize(e.GetType(), e)));
+                    }
+                    eventTypes.Add(kind.Name);
+                    eventDotNetTypes.Add(kind.DotNetName);
                 }
                 for (var i = 0; i < _snapshots.Count; i++)
                 {
@@ -195,7 +207,8 @@ public sealed class NewStreamWriter
             Array(NpgsqlDbType.Varchar, streamIds.ToArray()), Array(NpgsqlDbType.Bigint, streamVersions.ToArray()), Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId)));
         batch.BatchCommands.Add(Command(_insertEvents,
             Array(NpgsqlDbType.Uuid, eventIds.ToArray()), Array(NpgsqlDbType.Varchar, eventStreams.ToArray()), Array(NpgsqlDbType.Bigint, eventVersions.ToArray()),
-            Array(NpgsqlDbType.Jsonb, Slices(json, eventData)), Array(NpgsqlDbType.Varchar, eventTypes.ToArray()), Array(NpgsqlDbType.Varchar, eventDotNetTypes.ToArray()),
+            Array(NpgsqlDbType.Jsonb, Slices(json, eventData)), Array(NpgsqlDbType.Bytea, Slices(json, eventBinary)),
+            Array(NpgsqlDbType.Varchar, eventTypes.ToArray()), Array(NpgsqlDbType.Varchar, eventDotNetTypes.ToArray()),
             Scalar(NpgsqlDbType.Varchar, StorageConstants.DefaultTenantId), Scalar(NpgsqlDbType.TimestampTz, now.ToUniversalTime())));
         for (var i = 0; i < _snapshots.Count; i++)
         {
@@ -212,6 +225,19 @@ public sealed class NewStreamWriter
         return (start, json.WrittenCount - start);
     }
 
+    /// <summary>Appends <paramref name="bytes"/> (a binary event's payload from another serializer) to <paramref name="json"/>; their place there.</summary>
+    private static (int Start, int Length) Write(ArrayBufferWriter<byte> json, byte[] bytes)
+    {
+        var start = json.WrittenCount;
+        json.Write(bytes);
+        return (start, bytes.Length);
+    }
+
+    /// <summary>Marten's placeholder in <c>data</c> for an event whose payload is in <c>bdata</c>.</summary>
+    private static (int Start, int Length) WriteEmptyObject(ArrayBufferWriter<byte> json) => Write(json, EmptyObject);
+
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
     /// <summary>The documents written to <paramref name="json"/>, as the jsonb array's elements (the buffer is complete by now).</summary>
     private static ReadOnlyMemory<byte>[] Slices(ArrayBufferWriter<byte> json, IReadOnlyList<(int Start, int Length)> places)
     {
@@ -221,11 +247,14 @@ public sealed class NewStreamWriter
         return slices;
     }
 
-    private (string Name, string DotNetName)? EventType(Type type) => _eventTypes.GetOrAdd(type, static (t, store) =>
+    private EventKind EventType(Type type) => _eventTypes.GetOrAdd(type, static (t, store) =>
     {
         var mapping = store.Events.EventMappingFor(t);
-        return mapping.BinarySerializer is null ? (mapping.EventTypeName, mapping.DotNetTypeName) : null;
+        return new EventKind(mapping.EventTypeName, mapping.DotNetTypeName, mapping.BinarySerializer);
     }, _store);
+
+    /// <summary>An event type's names in the store and, for one whose payload goes to <c>bdata</c>, its serializer.</summary>
+    private sealed record EventKind(string Name, string DotNetName, IEventBinarySerializer? Binary);
 
     private Task<bool> SchemaMatchesAsync(NpgsqlConnection connection, CancellationToken ct)
     {

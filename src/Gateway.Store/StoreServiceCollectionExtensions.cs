@@ -86,6 +86,8 @@ public static class StoreServiceCollectionExtensions
                 o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             });
         }
+        // After the serializer's configuration: the payloads are its JSON.
+        JsonEventPayloads.Register(opts);
         foreach (var record in InlineSnapshots)
         {
             InlineSnapshotMethod.MakeGenericMethod(record).Invoke(null, [opts]);
