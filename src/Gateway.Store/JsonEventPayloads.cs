@@ -20,13 +20,6 @@ namespace Gateway.Store;
 /// </summary>
 public sealed class JsonEventPayloads(ISerializer serializer) : Marten.Events.IEventBinarySerializer
 {
-    /// <summary>The event types whose payloads go to <c>bdata</c>.</summary>
-    public static readonly IReadOnlyList<Type> Types =
-    [
-        typeof(EnrollmentRequested), typeof(EnrollmentApproved), typeof(EnrollmentPending), typeof(EnrollmentRejected),
-        typeof(EnrollmentFulfilled), typeof(CertificateIssued),
-    ];
-
     /// <summary>The store's own serializer: the bytes are the JSON Marten would have put into <c>data</c>.</summary>
     internal ISerializer Serializer { get; } = serializer;
 
@@ -50,7 +43,11 @@ public sealed class JsonEventPayloads(ISerializer serializer) : Marten.Events.IE
         return Serializer.FromJson(type, stream);
     }
 
-    /// <summary>Registers <see cref="Types"/> with Marten's binary event serialization on <paramref name="opts"/>.</summary>
+    /// <summary>
+    /// Registers the enrollment's events and <c>certificate_issued</c> with Marten's binary event serialization on
+    /// <paramref name="opts"/>. The payload must never be empty: the set-based writer stores an empty one as null
+    /// (a JSON row); this serializer's JSON is at least <c>{}</c>.
+    /// </summary>
     internal static void Register(StoreOptions opts)
     {
         var payloads = new JsonEventPayloads(opts.Serializer());
