@@ -15,7 +15,7 @@ namespace Gateway.Hosting.Postgres;
 /// both mode 0600 inside the 0700 data directory; <c>trust</c> only on the Unix socket, which lives in the data directory and so is
 /// reachable only by the cluster's owner and root. The server listens on 127.0.0.1 only.</para>
 /// <para>Settings (<c>gateway.conf</c>, included from postgresql.conf, rewritten at every start): listen_addresses 127.0.0.1, the port,
-/// unix_socket_directories = the data directory, max_connections 200, shared_buffers 128MB, fsync on, synchronous_commit on, full_page_writes on, wal_init_zero off, wal_sync_method open_datasync,
+/// unix_socket_directories = the data directory, max_connections 200, shared_buffers 128MB, fsync on, synchronous_commit on, full_page_writes on, wal_init_zero off, wal_sync_method open_datasync, a background writer of up to 1,000 pages every 50 ms,
 /// wal_compression and default_toast_compression lz4 where the binaries support it.</para>
 /// <para>When the process runs as root the tools run as the <c>postgres</c> system user (via runuser, else su); the data directory is
 /// chowned to it, and ancestors it cannot traverse get o+x (logged as a warning).</para>

@@ -52,7 +52,7 @@ public sealed class EmbeddedPostgresTests(EmbeddedPostgresFixture fixture)
         await using var connection = new NpgsqlConnection(fixture.Server.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select current_setting('wal_compression'), current_setting('full_page_writes'), current_setting('default_toast_compression'), current_setting('wal_init_zero'), current_setting('fsync'), current_setting('wal_sync_method'), current_setting('synchronous_commit')", connection);
+            "select current_setting('wal_compression'), current_setting('full_page_writes'), current_setting('default_toast_compression'), current_setting('wal_init_zero'), current_setting('fsync'), current_setting('wal_sync_method'), current_setting('synchronous_commit'), current_setting('bgwriter_lru_maxpages'), current_setting('bgwriter_delay')", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("lz4", reader.GetString(0));
@@ -64,6 +64,8 @@ public sealed class EmbeddedPostgresTests(EmbeddedPostgresFixture fixture)
         // Each WAL write returns once it is durable (O_DSYNC) instead of a write followed by fdatasync; commits still wait for it.
         Assert.Equal("open_datasync", reader.GetString(5));
         Assert.Equal("on", reader.GetString(6));
+        // The background writer keeps up with an enrollment load's new rows.
+        Assert.Equal(("1000", "50ms"), (reader.GetString(7), reader.GetString(8)));
         Assert.Contains("wal_compression = lz4", File.ReadAllText(Path.Combine(fixture.Server.DataDirectory, "gateway.conf")));
     }
 
