@@ -49,7 +49,7 @@ public sealed class JsonEventPayloadsTests(EmbeddedPostgresFixture postgres) : I
             await writer.AppendAsync(Enrollment("admin:old", "0a02"));
         }
         // The bytes are the serializer's JSON: valid UTF-8 that PostgreSQL reads as jsonb.
-        Assert.Equal(["certificate_issued | 0a01 | t", "enrollment_requested | CN=Zoë \"quoted\" {braces},O=a+b | t"],
+        Assert.Equal(["certificate_issued | 0a01 | True", "enrollment_requested | CN=Zoë \"quoted\" {braces},O=a+b | True"],
             await RowsAsync("select type, coalesce(convert_from(bdata, 'UTF8')::jsonb ->> 'Serial', convert_from(bdata, 'UTF8')::jsonb ->> 'Subject'), data = '{{}}'::jsonb "
                 + "from {0}.mt_events where stream_id in ('admin:new', '0a01') and type in ('certificate_issued', 'enrollment_requested') order by type"));
 
@@ -91,17 +91,5 @@ public sealed class JsonEventPayloadsTests(EmbeddedPostgresFixture postgres) : I
         Assert.Empty(items);
     }
 
-    private async Task<List<string>> RowsAsync(string sql)
-    {
-        await using var connection = _store.Storage.Database.CreateConnection();
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, _store.Options.DatabaseSchemaName), connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : reader.GetValue(i) is bool b ? (b ? "t" : "f") : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-        return rows;
-    }
+    private Task<List<string>> RowsAsync(string sql) => NewStreamWriterTests.RowsAsync(_store, sql);
 }

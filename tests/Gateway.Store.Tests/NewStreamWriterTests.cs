@@ -247,7 +247,8 @@ public sealed class NewStreamWriterTests(EmbeddedPostgresFixture postgres) : IAs
         public WithReturningApply Apply(EnrollmentRejected e) => new();
     }
 
-    private static async Task<List<string>> RowsAsync(DocumentStore store, string sql)
+    /// <summary>Each row of <paramref name="sql"/> (<c>{0}</c>: the store's schema) as its columns joined by " | " (null as NULL).</summary>
+    internal static async Task<List<string>> RowsAsync(DocumentStore store, string sql)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync();
